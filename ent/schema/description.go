@@ -1,0 +1,46 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/hostpanel/panel/internal/rule"
+	"github.com/hostpanel/panel/internal/types"
+)
+
+// Description is a note on a customer: one per side (ADMIN, RESELLER). The
+// reseller side records which reseller wrote it, so that after a move the old
+// reseller's note stays readable by the administrator only.
+type Description struct{ ent.Schema }
+
+// Fields of the Description.
+func (Description) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("side").GoType(types.SideAdmin),
+		field.Text("text").NotEmpty(),
+		field.Int("customer_id"),
+		field.Int("reseller_id").Optional().Nillable(),
+		field.Time("updated_at").Default(time.Now).UpdateDefault(time.Now),
+	}
+}
+
+// Edges of the Description.
+func (Description) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("customer", Customer.Type).Ref("descriptions").Field("customer_id").Unique().Required(),
+		edge.From("reseller", Reseller.Type).Ref("descriptions").Field("reseller_id").Unique(),
+	}
+}
+
+// Indexes of the Description: one per customer and side.
+func (Description) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("customer_id", "side").Unique()}
+}
+
+// Policy of the Description.
+func (Description) Policy() ent.Policy { return rule.DescriptionPolicy() }
+

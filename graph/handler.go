@@ -1,0 +1,192 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/formatter"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/hostpanel/panel/ent"
+	"github.com/hostpanel/panel/ent/privacy"
+	"github.com/hostpanel/panel/graph/model"
+	"github.com/hostpanel/panel/internal/accounts"
+	"github.com/hostpanel/panel/internal/apperr"
+	"github.com/hostpanel/panel/internal/auth"
+	"github.com/hostpanel/panel/internal/metrics"
+	"github.com/hostpanel/panel/internal/plans"
+	"github.com/hostpanel/panel/internal/reqid"
+	"github.com/hostpanel/panel/internal/subscriptions"
+	"github.com/hostpanel/panel/internal/viewer"
+)
+
+// HandlerConfig configures the GraphQL handler.
+type HandlerConfig struct {
+	Client  *ent.Client
+	Auth    *auth.Service
+	Logger  *slog.Logger
+	Metrics *metrics.Metrics
+	// PublicIntrospection allows introspection without a token.
+	PublicIntrospection bool
+}
+
+// Limits of the GraphQL layer (ENGINEERING section 7).
+const (
+	parserTokenLimit = 20000
+	maxBodyBytes     = 2 << 20
+)
+
+// NewHandler returns the POST /graphql handler: JSON over POST only, the
+// directives, the fail-closed gate on root fields, the error presenter and
+// per-request loaders.
+func NewHandler(cfg HandlerConfig) http.Handler {
+	r := &Resolver{
+		client:        cfg.Client,
+		auth:          cfg.Auth,
+		accounts:      accounts.NewService(cfg.Client, cfg.Auth.Hasher()),
+		plans:         plans.NewService(cfg.Client),
+		subscriptions: subscriptions.NewService(cfg.Client),
+	}
+	srv := handler.New(NewExecutableSchema(schemaConfig(r)))
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(parserTokenLimit)
+	srv.SetDisableSuggestion(true)
+	srv.Use(extension.Introspection{})
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		oc := graphql.GetOperationContext(ctx)
+		if viewer.FromContext(ctx) == nil && !cfg.PublicIntrospection {
+			oc.DisableIntrospection = true
+		}
+		return next(ctx)
+	})
+	srv.AroundRootFields(gate)
+	srv.SetErrorPresenter(presenter(cfg.Logger, cfg.Metrics))
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		cfg.Logger.ErrorContext(ctx, "panic in resolver", "panic", p, "request_id", reqid.FromContext(ctx))
+		return errors.New("panic")
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, `{"errors":[{"message":"use POST with Content-Type: application/json"}]}`, http.StatusMethodNotAllowed)
+			return
+		}
+		mt := strings.TrimSpace(strings.Split(req.Header.Get("Content-Type"), ";")[0])
+		if !strings.EqualFold(mt, "application/json") {
+			http.Error(w, `{"errors":[{"message":"Content-Type must be application/json"}]}`, http.StatusUnsupportedMediaType)
+			return
+		}
+		req.Body = http.MaxBytesReader(w, req.Body, maxBodyBytes)
+		srv.ServeHTTP(w, req.WithContext(withLoaders(req.Context(), cfg.Client)))
+	})
+}
+
+// schemaConfig builds the executable schema config with the directives.
+func schemaConfig(r *Resolver) Config {
+	c := Config{Resolvers: r}
+	c.Directives.Public = func(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
+		return next(ctx)
+	}
+	c.Directives.Authenticated = func(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
+		if viewer.FromContext(ctx) == nil {
+			return nil, apperr.Unauthenticated()
+		}
+		return next(ctx)
+	}
+	c.Directives.HasRole = func(ctx context.Context, _ any, next graphql.Resolver, roles []model.Role) (any, error) {
+		v := viewer.FromContext(ctx)
+		if v == nil {
+			return nil, apperr.Unauthenticated()
+		}
+		for _, role := range roles {
+			if string(role) == string(v.Role) {
+				return next(ctx)
+			}
+		}
+		return nil, apperr.ForbiddenRequest()
+	}
+	return c
+}
+
+// gate fails closed: a root field without an access directive is refused,
+// and read-only tokens may not run mutations.
+func gate(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	fc := graphql.GetRootFieldContext(ctx)
+	if fc == nil || strings.HasPrefix(fc.Field.Name, "__") {
+		return next(ctx)
+	}
+	def := fc.Field.Definition
+	if def == nil || (def.Directives.ForName("public") == nil && def.Directives.ForName("authenticated") == nil &&
+		def.Directives.ForName("hasRole") == nil) {
+		graphql.AddError(ctx, apperr.ForbiddenRequest())
+		return graphql.Null
+	}
+	v := viewer.FromContext(ctx)
+	if v != nil && v.ReadOnly && graphql.GetOperationContext(ctx).Operation.Operation == ast.Mutation &&
+		fc.Field.Name != "logout" {
+		graphql.AddError(ctx, &apperr.RequestError{Code: apperr.CodeForbidden, Message: "read-only token"})
+		return graphql.Null
+	}
+	return next(ctx)
+}
+
+// presenter maps errors to the API's codes. Anything that is not a known
+// application error is an internal error: logged with the request ID, shown
+// as "internal error".
+func presenter(log *slog.Logger, m *metrics.Metrics) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		var gerr *gqlerror.Error
+		if errors.As(err, &gerr) && gerr.Err == nil {
+			// Parse, validation and argument errors made by gqlgen itself.
+			if gerr.Extensions == nil {
+				gerr.Extensions = map[string]any{}
+			}
+			if _, ok := gerr.Extensions["code"]; !ok {
+				gerr.Extensions["code"] = apperr.CodeBadUserInput
+			}
+			count(m, gerr.Extensions["code"])
+			return gerr
+		}
+		out := graphql.DefaultErrorPresenter(ctx, err)
+		out.Extensions = map[string]any{}
+		switch re, ok := apperr.AsRequest(err); {
+		case ok:
+			out.Message = re.Message
+			out.Extensions["code"] = re.Code
+		case errors.Is(err, privacy.Deny):
+			out.Message = "not allowed"
+			out.Extensions["code"] = apperr.CodeForbidden
+		default:
+			id := reqid.FromContext(ctx)
+			log.ErrorContext(ctx, "internal error", "err", err, "request_id", id, "path", out.Path.String())
+			out.Message = "internal error"
+			out.Extensions["code"] = apperr.CodeInternal
+			out.Extensions["requestId"] = id
+		}
+		count(m, out.Extensions["code"])
+		return out
+	}
+}
+
+func count(m *metrics.Metrics, code any) {
+	if s, ok := code.(string); ok && m != nil {
+		m.ErrorCode(s)
+	}
+}
+
+// SDL returns the schema as served at /schema.graphql.
+func SDL() string {
+	var b strings.Builder
+	formatter.NewFormatter(&b, formatter.WithIndent("  ")).FormatSchema(NewExecutableSchema(Config{}).Schema())
+	return b.String()
+}

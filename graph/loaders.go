@@ -1,0 +1,94 @@
+package graph
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/graph-gophers/dataloader/v7"
+
+	"github.com/hostpanel/panel/ent"
+	"github.com/hostpanel/panel/ent/customer"
+	"github.com/hostpanel/panel/ent/reseller"
+	"github.com/hostpanel/panel/internal/limits"
+)
+
+// loaderWait is how long a loader collects keys before it queries: short,
+// because every level of a query tree waits it once.
+const loaderWait = 500 * time.Microsecond
+
+// Loaders batch the lookups that are not ent edges. They are created per
+// request (a shared loader would batch one tenant's keys under another's
+// context) and run their queries with the viewer of the request, so privacy
+// filters them.
+type Loaders struct {
+	Reseller *dataloader.Loader[int, *ent.Reseller]
+	Customer *dataloader.Loader[int, *ent.Customer]
+	Usage    *dataloader.Loader[int, limits.Usage]
+
+	adminOnce sync.Once
+	admin     *ent.Administrator
+	adminErr  error
+	client    *ent.Client
+}
+
+type loadersKey struct{}
+
+func newLoaders(client *ent.Client) *Loaders {
+	opts := func() []dataloader.Option[int, *ent.Reseller] {
+		return []dataloader.Option[int, *ent.Reseller]{dataloader.WithWait[int, *ent.Reseller](loaderWait)}
+	}
+	return &Loaders{
+		client: client,
+		Reseller: dataloader.NewBatchedLoader(func(ctx context.Context, ids []int) []*dataloader.Result[*ent.Reseller] {
+			rs, err := client.Reseller.Query().Where(reseller.IDIn(ids...)).All(ctx)
+			return byID(ids, rs, err, func(r *ent.Reseller) int { return r.ID })
+		}, opts()...),
+		Customer: dataloader.NewBatchedLoader(func(ctx context.Context, ids []int) []*dataloader.Result[*ent.Customer] {
+			cs, err := client.Customer.Query().Where(customer.IDIn(ids...)).All(ctx)
+			return byID(ids, cs, err, func(c *ent.Customer) int { return c.ID })
+		}, dataloader.WithWait[int, *ent.Customer](loaderWait)),
+		Usage: dataloader.NewBatchedLoader(func(ctx context.Context, ids []int) []*dataloader.Result[limits.Usage] {
+			us, err := limits.Load(ctx, client, ids)
+			out := make([]*dataloader.Result[limits.Usage], len(ids))
+			for i, id := range ids {
+				out[i] = &dataloader.Result[limits.Usage]{Data: us[id], Error: err}
+			}
+			return out
+		}, dataloader.WithWait[int, limits.Usage](loaderWait)),
+	}
+}
+
+// Admin returns the administrator, read once per request.
+func (l *Loaders) Admin(ctx context.Context) (*ent.Administrator, error) {
+	l.adminOnce.Do(func() { l.admin, l.adminErr = l.client.Administrator.Query().First(ctx) })
+	return l.admin, l.adminErr
+}
+
+// byID orders rows by ids; a missing row is a not-found error for its key.
+func byID[T any](ids []int, rows []T, err error, id func(T) int) []*dataloader.Result[T] {
+	out := make([]*dataloader.Result[T], len(ids))
+	m := make(map[int]T, len(rows))
+	for _, r := range rows {
+		m[id(r)] = r
+	}
+	for i, k := range ids {
+		switch r, ok := m[k]; {
+		case err != nil:
+			out[i] = &dataloader.Result[T]{Error: err}
+		case !ok:
+			out[i] = &dataloader.Result[T]{Error: &ent.NotFoundError{}}
+		default:
+			out[i] = &dataloader.Result[T]{Data: r}
+		}
+	}
+	return out
+}
+
+func loadersFrom(ctx context.Context) *Loaders {
+	return ctx.Value(loadersKey{}).(*Loaders)
+}
+
+func withLoaders(ctx context.Context, client *ent.Client) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(client))
+}

@@ -1,0 +1,21 @@
+package graph
+
+//go:generate go run github.com/99designs/gqlgen generate
+
+import (
+	"github.com/hostpanel/panel/ent"
+	"github.com/hostpanel/panel/internal/accounts"
+	"github.com/hostpanel/panel/internal/auth"
+	"github.com/hostpanel/panel/internal/plans"
+	"github.com/hostpanel/panel/internal/subscriptions"
+)
+
+// Resolver is the root resolver: it holds the services and nothing per
+// request (resolvers run concurrently).
+type Resolver struct {
+	client        *ent.Client
+	auth          *auth.Service
+	accounts      *accounts.Service
+	plans         *plans.Service
+	subscriptions *subscriptions.Service
+}

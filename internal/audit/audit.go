@@ -1,0 +1,71 @@
+// Package audit writes audit events (SPEC 3.8): who did what to which objects,
+// in the transaction of the change itself, so an event exists exactly when the
+// change does. Events have no foreign keys and survive their targets.
+package audit
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/hostpanel/panel/ent"
+	"github.com/hostpanel/panel/ent/privacy"
+	"github.com/hostpanel/panel/internal/reqid"
+	"github.com/hostpanel/panel/internal/viewer"
+)
+
+// Event is one audit record.
+type Event struct {
+	// Action is a dotted name such as "customer.suspend".
+	Action string
+	// Targets are the IDs of the objects acted on.
+	Targets []int
+	// Summary is one human-readable line.
+	Summary string
+	// ScopeResellerID is the reseller whose scope the event is about (nil:
+	// the administrator's own scope), so that reseller can read it.
+	ScopeResellerID *int
+	// Failed marks a refused action (a refused login).
+	Failed bool
+	// Actor overrides the viewer of ctx (for logins, which have none yet).
+	ActorLogin string
+}
+
+// Record writes e with c (a transactional client inside a service's
+// transaction). It bypasses privacy: audit is written by system code only.
+func Record(ctx context.Context, c *ent.Client, e Event) error {
+	v := viewer.FromContext(ctx)
+	sys := privacy.DecisionContext(ctx, privacy.Allow)
+	b := c.AuditEvent.Create().
+		SetAction(e.Action).
+		SetSummary(e.Summary).
+		SetSuccess(!e.Failed).
+		SetRequestID(reqid.FromContext(ctx)).
+		SetNillableScopeResellerID(e.ScopeResellerID)
+	switch {
+	case v != nil:
+		b.SetActorID(strconv.Itoa(v.AccountID())).SetActorLogin(v.Login).SetActorRole(string(v.Role))
+		if v.PanelUserID != 0 {
+			b.SetActorID(strconv.Itoa(v.PanelUserID))
+		}
+	default:
+		b.SetActorRole("ANONYMOUS").SetActorLogin(e.ActorLogin)
+	}
+	ev, err := b.Save(sys)
+	if err != nil {
+		return err
+	}
+	if len(e.Targets) == 0 {
+		return nil
+	}
+	const chunk = 500
+	for i := 0; i < len(e.Targets); i += chunk {
+		part := e.Targets[i:min(i+chunk, len(e.Targets))]
+		err := c.AuditTarget.MapCreateBulk(part, func(tc *ent.AuditTargetCreate, j int) {
+			tc.SetEventID(ev.ID).SetTargetID(strconv.Itoa(part[j]))
+		}).Exec(sys)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

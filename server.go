@@ -1,0 +1,263 @@
+// Command panel serves the hosting panel's GraphQL API (API.md section 4).
+//
+//	go run . [serve] [--addr ADDR] [--db URL]
+//
+// Flags win over the environment (PANEL_ADDR, PANEL_DB); PANEL_ADMIN_PASSWORD
+// sets the administrator's password when the database is created.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+
+	"github.com/hostpanel/panel/graph"
+	"github.com/hostpanel/panel/internal/auth"
+	"github.com/hostpanel/panel/internal/db"
+	"github.com/hostpanel/panel/internal/httpx"
+	"github.com/hostpanel/panel/internal/metrics"
+)
+
+// Defaults of the command line.
+const (
+	defaultAddr = "127.0.0.1:8080"
+	defaultDB   = "sqlite:panel.db"
+)
+
+// Exit statuses of run.
+const (
+	exitOK      = 0
+	exitFailure = 1 // failure while serving (or an unclean shutdown)
+	exitStartup = 2 // bad command line or configuration, startup failure
+)
+
+// Server timeouts (ENGINEERING section 7).
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+	maxHeaderBytes    = 64 << 10
+	shutdownTimeout   = 30 * time.Second
+	readyTimeout      = 2 * time.Second
+)
+
+func main() {
+	// Libraries that log through slog's default logger (e.g. the MySQL
+	// driver, via internal/db) log JSON to stderr like the server.
+	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, nil)))
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// config is the parsed command line.
+type config struct {
+	addr          string
+	dbURL         string
+	adminPassword string
+}
+
+const usage = `usage: panel [serve] [flags]
+
+Serves the hosting panel's GraphQL API.
+
+  --addr ADDR   listen address; env PANEL_ADDR; default 127.0.0.1:8080
+  --db URL      database; env PANEL_DB; default sqlite:panel.db
+                sqlite:PATH | sqlite::memory: | mysql://USER:PASS@HOST:PORT/DBNAME[?params]
+
+env PANEL_ADMIN_PASSWORD   the administrator's password when the database is
+                           created; without it a random one is printed once
+`
+
+func parseArgs(args []string, getenv func(string) string) (config, error) {
+	envOr := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	if len(args) > 0 && args[0] == "serve" {
+		args = args[1:]
+	}
+	fs := flag.NewFlagSet("panel", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported by run, on one line
+	var c config
+	fs.StringVar(&c.addr, "addr", envOr("PANEL_ADDR", defaultAddr), "listen address")
+	fs.StringVar(&c.dbURL, "db", envOr("PANEL_DB", defaultDB), "database URL")
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	if fs.NArg() > 0 {
+		return config{}, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
+	}
+	c.adminPassword = getenv("PANEL_ADMIN_PASSWORD")
+	return c, nil
+}
+
+// run serves until ctx is done and returns the process exit status. Startup
+// failures are reported as one line "panel: <message>" on stderr (status 2);
+// the server's logs are JSON lines on stderr.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) (code int) {
+	fail := func(format string, a ...any) int {
+		msg := strings.Join(strings.Fields(fmt.Sprintf(format, a...)), " ")
+		fmt.Fprintf(stderr, "panel: %s\n", msg)
+		return exitStartup
+	}
+	// A bug during startup must not print a stack trace with configuration
+	// in it: report it like any other startup failure.
+	defer func() {
+		if p := recover(); p != nil {
+			code = fail("internal error during startup: %v", p)
+		}
+	}()
+
+	cfg, err := parseArgs(args, getenv)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	if err != nil {
+		return fail("%v", err)
+	}
+	target, err := db.ParseURL(cfg.dbURL)
+	if err != nil {
+		return fail("%v", err)
+	}
+
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	m := metrics.New()
+	client, sqlDB, err := db.Open(ctx, target, m.Statement)
+	if err != nil {
+		return fail("%v", err)
+	}
+	defer func() {
+		if err := client.Close(); err != nil {
+			logger.Error("closing the database", "err", err)
+		}
+	}()
+	if err := db.Migrate(ctx, client); err != nil {
+		return fail("%v", err)
+	}
+	hasher := auth.DefaultHasher()
+	generated, err := db.EnsureAdmin(ctx, client, hasher, cfg.adminPassword)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if generated != "" {
+		fmt.Fprintf(stdout, "administrator %q created with password: %s\n", db.AdminLogin, generated)
+	}
+
+	authSvc := auth.NewService(client, hasher, logger)
+	gql := graph.NewHandler(graph.HandlerConfig{
+		Client:  client,
+		Auth:    authSvc,
+		Logger:  logger,
+		Metrics: m,
+	})
+	sdl := graph.SDL()
+
+	mux := http.NewServeMux()
+	// Every method reaches the GraphQL handler, which answers anything but
+	// POST with its own 405.
+	mux.Handle("/graphql", authSvc.Middleware(gql))
+	mux.Handle("GET /{$}", playground.Handler("Hosting panel", "/graphql"))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		plain(w, http.StatusOK, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		pctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+		defer cancel()
+		if err := sqlDB.PingContext(pctx); err != nil {
+			logger.WarnContext(r.Context(), "readiness check failed", "err", err)
+			plain(w, http.StatusServiceUnavailable, "database unavailable\n")
+			return
+		}
+		plain(w, http.StatusOK, "ok\n")
+	})
+	mux.Handle("GET /metrics", m.Handler())
+	mux.HandleFunc("GET /schema.graphql", func(w http.ResponseWriter, r *http.Request) {
+		plain(w, http.StatusOK, sdl)
+	})
+
+	var h http.Handler = mux
+	h = m.Middleware(h)
+	h = httpx.Logging(logger, h)
+	h = httpx.Recover(logger, h)
+	h = httpx.RequestID(h)
+	h = securityHeaders(h)
+
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", cfg.addr)
+	if err != nil {
+		return fail("cannot listen on %s: %v", cfg.addr, err)
+	}
+	logger.Info("listening", "addr", ln.Addr().String(), "url", "http://"+ln.Addr().String()+"/", "db", target)
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+
+	select {
+	case err := <-serveErr:
+		// Serve only returns early on a listener failure.
+		logger.Error("server failed", "err", err)
+		return exitFailure
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", shutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Error("shutdown did not finish in time; closing connections", "err", err)
+		_ = srv.Close()
+		return exitFailure
+	}
+	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		logger.Error("server failed", "err", err)
+		return exitFailure
+	}
+	logger.Info("stopped")
+	return exitOK
+}
+
+// plain writes a text/plain response.
+func plain(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, body)
+}
+
+// securityHeaders sets headers every response carries.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
