@@ -20,8 +20,10 @@ import (
 	"github.com/hostpanel/panel/graph/model"
 	"github.com/hostpanel/panel/internal/accounts"
 	"github.com/hostpanel/panel/internal/apperr"
+	"github.com/hostpanel/panel/internal/bulk"
 	"github.com/hostpanel/panel/internal/plans"
 	"github.com/hostpanel/panel/internal/subscriptions"
+	"github.com/hostpanel/panel/internal/suspension"
 	"github.com/hostpanel/panel/internal/types"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -56,6 +58,13 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	ActivateCustomersPayload struct {
+		Committed             func(childComplexity int) int
+		Customers             func(childComplexity int) int
+		SubscriptionsAffected func(childComplexity int) int
+		UserErrors            func(childComplexity int) int
+	}
+
 	Administrator struct {
 		Address     func(childComplexity int) int
 		City        func(childComplexity int) int
@@ -186,6 +195,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		ActivateCustomers  func(childComplexity int, input suspension.ActivateCustomersInput) int
 		AddDomain          func(childComplexity int, input subscriptions.AddDomainInput) int
 		CreateCustomer     func(childComplexity int, input accounts.CreateCustomerInput) int
 		CreatePanelUser    func(childComplexity int, input accounts.CreatePanelUserInput) int
@@ -195,6 +205,7 @@ type ComplexityRoot struct {
 		CreateSubscription func(childComplexity int, input subscriptions.CreateSubscriptionInput) int
 		Login              func(childComplexity int, input model.LoginInput) int
 		Logout             func(childComplexity int) int
+		SuspendCustomers   func(childComplexity int, input suspension.SuspendCustomersInput) int
 	}
 
 	PageInfo struct {
@@ -370,6 +381,13 @@ type ComplexityRoot struct {
 		UserErrors   func(childComplexity int) int
 	}
 
+	SuspendCustomersPayload struct {
+		Committed             func(childComplexity int) int
+		Customers             func(childComplexity int) int
+		SubscriptionsAffected func(childComplexity int) int
+		UserErrors            func(childComplexity int) int
+	}
+
 	Suspension struct {
 		Reason func(childComplexity int) int
 		Since  func(childComplexity int) int
@@ -422,6 +440,8 @@ type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error)
 	Logout(ctx context.Context) (bool, error)
 	CreateCustomer(ctx context.Context, input accounts.CreateCustomerInput) (*model.CustomerPayload, error)
+	SuspendCustomers(ctx context.Context, input suspension.SuspendCustomersInput) (*suspension.CustomersResult, error)
+	ActivateCustomers(ctx context.Context, input suspension.ActivateCustomersInput) (*suspension.CustomersResult, error)
 	CreateResellerPlan(ctx context.Context, input plans.CreateResellerPlanInput) (*model.ResellerPlanPayload, error)
 	CreateReseller(ctx context.Context, input accounts.CreateResellerInput) (*model.ResellerPayload, error)
 	CreateServicePlan(ctx context.Context, input plans.CreateServicePlanInput) (*model.ServicePlanPayload, error)
@@ -482,6 +502,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "ActivateCustomersPayload.committed":
+		if e.ComplexityRoot.ActivateCustomersPayload.Committed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivateCustomersPayload.Committed(childComplexity), true
+	case "ActivateCustomersPayload.customers":
+		if e.ComplexityRoot.ActivateCustomersPayload.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivateCustomersPayload.Customers(childComplexity), true
+	case "ActivateCustomersPayload.subscriptionsAffected":
+		if e.ComplexityRoot.ActivateCustomersPayload.SubscriptionsAffected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivateCustomersPayload.SubscriptionsAffected(childComplexity), true
+	case "ActivateCustomersPayload.userErrors":
+		if e.ComplexityRoot.ActivateCustomersPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivateCustomersPayload.UserErrors(childComplexity), true
 
 	case "Administrator.address":
 		if e.ComplexityRoot.Administrator.Address == nil {
@@ -1024,6 +1069,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LoginPayload.Viewer(childComplexity), true
 
+	case "Mutation.activateCustomers":
+		if e.ComplexityRoot.Mutation.ActivateCustomers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_activateCustomers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ActivateCustomers(childComplexity, args["input"].(suspension.ActivateCustomersInput)), true
 	case "Mutation.addDomain":
 		if e.ComplexityRoot.Mutation.AddDomain == nil {
 			break
@@ -1118,6 +1174,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.suspendCustomers":
+		if e.ComplexityRoot.Mutation.SuspendCustomers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_suspendCustomers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SuspendCustomers(childComplexity, args["input"].(suspension.SuspendCustomersInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1873,6 +1940,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SubscriptionPayload.UserErrors(childComplexity), true
 
+	case "SuspendCustomersPayload.committed":
+		if e.ComplexityRoot.SuspendCustomersPayload.Committed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspendCustomersPayload.Committed(childComplexity), true
+	case "SuspendCustomersPayload.customers":
+		if e.ComplexityRoot.SuspendCustomersPayload.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspendCustomersPayload.Customers(childComplexity), true
+	case "SuspendCustomersPayload.subscriptionsAffected":
+		if e.ComplexityRoot.SuspendCustomersPayload.SubscriptionsAffected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspendCustomersPayload.SubscriptionsAffected(childComplexity), true
+	case "SuspendCustomersPayload.userErrors":
+		if e.ComplexityRoot.SuspendCustomersPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspendCustomersPayload.UserErrors(childComplexity), true
+
 	case "Suspension.reason":
 		if e.ComplexityRoot.Suspension.Reason == nil {
 			break
@@ -1939,6 +2031,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("ActivateCustomersInput", ec.unmarshalInputActivateCustomersInput),
 			graphql.NewInputUnmarshaler("AddDomainInput", ec.unmarshalInputAddDomainInput),
 			graphql.NewInputUnmarshaler("CreateCustomerInput", ec.unmarshalInputCreateCustomerInput),
 			graphql.NewInputUnmarshaler("CreatePanelUserInput", ec.unmarshalInputCreatePanelUserInput),
@@ -1955,6 +2048,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ResellerOrder", ec.unmarshalInputResellerOrder),
 			graphql.NewInputUnmarshaler("ResellerWhereInput", ec.unmarshalInputResellerWhereInput),
 			graphql.NewInputUnmarshaler("ResourceLimitsInput", ec.unmarshalInputResourceLimitsInput),
+			graphql.NewInputUnmarshaler("SuspendCustomersInput", ec.unmarshalInputSuspendCustomersInput),
 		)
 	}
 	first := true
@@ -2050,6 +2144,20 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_ActivateCustomersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customers":
+		return ec.fieldContext_ActivateCustomersPayload_customers(ctx, field)
+	case "subscriptionsAffected":
+		return ec.fieldContext_ActivateCustomersPayload_subscriptionsAffected(ctx, field)
+	case "committed":
+		return ec.fieldContext_ActivateCustomersPayload_committed(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ActivateCustomersPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActivateCustomersPayload", field.Name)
+}
 
 func (ec *executionContext) childFields_Customer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -2575,6 +2683,20 @@ func (ec *executionContext) childFields_SubscriptionPayload(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type SubscriptionPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_SuspendCustomersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customers":
+		return ec.fieldContext_SuspendCustomersPayload_customers(ctx, field)
+	case "subscriptionsAffected":
+		return ec.fieldContext_SuspendCustomersPayload_subscriptionsAffected(ctx, field)
+	case "committed":
+		return ec.fieldContext_SuspendCustomersPayload_committed(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SuspendCustomersPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SuspendCustomersPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Suspension(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "source":
@@ -2795,6 +2917,20 @@ func (ec *executionContext) field_Customer_subscriptions_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_activateCustomers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (suspension.ActivateCustomersInput, error) {
+			return ec.unmarshalNActivateCustomersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐActivateCustomersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addDomain_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2899,6 +3035,20 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.LoginInput, error) {
 			return ec.unmarshalNLoginInput2githubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐLoginInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_suspendCustomers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (suspension.SuspendCustomersInput, error) {
+			return ec.unmarshalNSuspendCustomersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐSuspendCustomersInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3444,6 +3594,116 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _ActivateCustomersPayload_customers(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivateCustomersPayload_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivateCustomersPayload_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivateCustomersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivateCustomersPayload_subscriptionsAffected(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivateCustomersPayload_subscriptionsAffected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubscriptionsAffected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivateCustomersPayload_subscriptionsAffected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivateCustomersPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActivateCustomersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivateCustomersPayload_committed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Committed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivateCustomersPayload_committed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivateCustomersPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ActivateCustomersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivateCustomersPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivateCustomersPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivateCustomersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Administrator_id(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -5814,6 +6074,130 @@ func (ec *executionContext) fieldContext_Mutation_createCustomer(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createCustomer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_suspendCustomers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_suspendCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SuspendCustomers(ctx, fc.Args["input"].(suspension.SuspendCustomersInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "RESELLER"})
+				if err != nil {
+					var zeroVal *suspension.CustomersResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *suspension.CustomersResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *suspension.CustomersResult) graphql.Marshaler {
+			return ec.marshalNSuspendCustomersPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐCustomersResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_suspendCustomers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SuspendCustomersPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_suspendCustomers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_activateCustomers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_activateCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ActivateCustomers(ctx, fc.Args["input"].(suspension.ActivateCustomersInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "RESELLER"})
+				if err != nil {
+					var zeroVal *suspension.CustomersResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *suspension.CustomersResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *suspension.CustomersResult) graphql.Marshaler {
+			return ec.marshalNActivateCustomersPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐCustomersResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_activateCustomers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivateCustomersPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_activateCustomers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9495,6 +9879,116 @@ func (ec *executionContext) fieldContext_SubscriptionPayload_userErrors(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _SuspendCustomersPayload_customers(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuspendCustomersPayload_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuspendCustomersPayload_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SuspendCustomersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SuspendCustomersPayload_subscriptionsAffected(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuspendCustomersPayload_subscriptionsAffected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubscriptionsAffected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuspendCustomersPayload_subscriptionsAffected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuspendCustomersPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SuspendCustomersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuspendCustomersPayload_committed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Committed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuspendCustomersPayload_committed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuspendCustomersPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SuspendCustomersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuspendCustomersPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuspendCustomersPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SuspendCustomersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Suspension_source(ctx context.Context, field graphql.CollectedField, obj *model.Suspension) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10793,6 +11287,69 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputActivateCustomersInput(ctx context.Context, obj any) (suspension.ActivateCustomersInput, error) {
+	var it suspension.ActivateCustomersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["mode"]; !present {
+		asMap["mode"] = "ATOMIC"
+	}
+	if _, present := asMap["dryRun"]; !present {
+		asMap["dryRun"] = false
+	}
+
+	fieldsInOrder := [...]string{"ids", "mode", "dryRun"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDs = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOBulkMode2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋbulkᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "dryRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dryRun"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DryRun = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActivateCustomersInput unmarshals raw into the ActivateCustomersInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActivateCustomersInput(ctx context.Context, raw any) (suspension.ActivateCustomersInput, error) {
+	var out suspension.ActivateCustomersInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActivateCustomersInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAddDomainInput(ctx context.Context, obj any) (subscriptions.AddDomainInput, error) {
 	var it subscriptions.AddDomainInput
 	if obj == nil {
@@ -12009,6 +12566,76 @@ func UnmarshalResourceLimitsInput(ctx context.Context, raw any) (plans.ResourceL
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSuspendCustomersInput(ctx context.Context, obj any) (suspension.SuspendCustomersInput, error) {
+	var it suspension.SuspendCustomersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["mode"]; !present {
+		asMap["mode"] = "ATOMIC"
+	}
+	if _, present := asMap["dryRun"]; !present {
+		asMap["dryRun"] = false
+	}
+
+	fieldsInOrder := [...]string{"ids", "reason", "mode", "dryRun"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDs = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOBulkMode2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋbulkᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "dryRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dryRun"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DryRun = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSuspendCustomersInput unmarshals raw into the SuspendCustomersInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSuspendCustomersInput(ctx context.Context, raw any) (suspension.SuspendCustomersInput, error) {
+	var out suspension.SuspendCustomersInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SuspendCustomersInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -12143,6 +12770,54 @@ func (ec *executionContext) _Subscriber(ctx context.Context, sel ast.SelectionSe
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var activateCustomersPayloadImplementors = []string{"ActivateCustomersPayload"}
+
+func (ec *executionContext) _ActivateCustomersPayload(ctx context.Context, sel ast.SelectionSet, obj *suspension.CustomersResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, activateCustomersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivateCustomersPayload")
+		case "customers":
+			out.Values[i] = ec._ActivateCustomersPayload_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscriptionsAffected":
+			out.Values[i] = ec._ActivateCustomersPayload_subscriptionsAffected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._ActivateCustomersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ActivateCustomersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var administratorImplementors = []string{"Administrator", "Node", "Account", "Owner"}
 
@@ -13024,6 +13699,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "createCustomer":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createCustomer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suspendCustomers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_suspendCustomers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activateCustomers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_activateCustomers(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -14258,6 +14947,54 @@ func (ec *executionContext) _SubscriptionPayload(ctx context.Context, sel ast.Se
 	return out
 }
 
+var suspendCustomersPayloadImplementors = []string{"SuspendCustomersPayload"}
+
+func (ec *executionContext) _SuspendCustomersPayload(ctx context.Context, sel ast.SelectionSet, obj *suspension.CustomersResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, suspendCustomersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SuspendCustomersPayload")
+		case "customers":
+			out.Values[i] = ec._SuspendCustomersPayload_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscriptionsAffected":
+			out.Values[i] = ec._SuspendCustomersPayload_subscriptionsAffected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._SuspendCustomersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SuspendCustomersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var suspensionImplementors = []string{"Suspension"}
 
 func (ec *executionContext) _Suspension(ctx context.Context, sel ast.SelectionSet, obj *model.Suspension) graphql.Marshaler {
@@ -14757,6 +15494,19 @@ func (ec *executionContext) marshalNAccount2githubᚗcomᚋhostpanelᚋpanelᚋe
 	return ec._Account(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNActivateCustomersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐActivateCustomersInput(ctx context.Context, v any) (suspension.ActivateCustomersInput, error) {
+	res, err := ec.unmarshalInputActivateCustomersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActivateCustomersPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐCustomersResult(ctx context.Context, sel ast.SelectionSet, v *suspension.CustomersResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActivateCustomersPayload!")
+		return graphql.Null
+	}
+	return ec._ActivateCustomersPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAddDomainInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsubscriptionsᚐAddDomainInput(ctx context.Context, v any) (subscriptions.AddDomainInput, error) {
 	res, err := ec.unmarshalInputAddDomainInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14814,6 +15564,30 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Customer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomer2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCustomer2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomer(ctx context.Context, sel ast.SelectionSet, v *ent.Customer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Customer!")
+		return graphql.Null
+	}
+	return ec._Customer(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCustomerConnection2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CustomerConnection) graphql.Marshaler {
@@ -15363,6 +16137,19 @@ func (ec *executionContext) marshalNSubscriptionPayload2ᚖgithubᚗcomᚋhostpa
 	return ec._SubscriptionPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSuspendCustomersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐSuspendCustomersInput(ctx context.Context, v any) (suspension.SuspendCustomersInput, error) {
+	res, err := ec.unmarshalInputSuspendCustomersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSuspendCustomersPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐCustomersResult(ctx context.Context, sel ast.SelectionSet, v *suspension.CustomersResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SuspendCustomersPayload!")
+		return graphql.Null
+	}
+	return ec._SuspendCustomersPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNSuspension2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspensionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Suspension) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -15623,6 +16410,16 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOBulkMode2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋbulkᚐMode(ctx context.Context, v any) (bulk.Mode, error) {
+	var res bulk.Mode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBulkMode2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋbulkᚐMode(ctx context.Context, sel ast.SelectionSet, v bulk.Mode) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[int], error) {

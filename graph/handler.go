@@ -26,6 +26,7 @@ import (
 	"github.com/hostpanel/panel/internal/plans"
 	"github.com/hostpanel/panel/internal/reqid"
 	"github.com/hostpanel/panel/internal/subscriptions"
+	"github.com/hostpanel/panel/internal/suspension"
 	"github.com/hostpanel/panel/internal/viewer"
 )
 
@@ -55,6 +56,7 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 		accounts:      accounts.NewService(cfg.Client, cfg.Auth.Hasher()),
 		plans:         plans.NewService(cfg.Client),
 		subscriptions: subscriptions.NewService(cfg.Client),
+		suspension:    suspension.NewService(cfg.Client),
 	}
 	srv := handler.New(NewExecutableSchema(schemaConfig(r)))
 	srv.AddTransport(transport.POST{})

@@ -12,6 +12,7 @@ import (
 	"github.com/hostpanel/panel/internal/accounts"
 	"github.com/hostpanel/panel/internal/plans"
 	"github.com/hostpanel/panel/internal/subscriptions"
+	"github.com/hostpanel/panel/internal/suspension"
 	"github.com/hostpanel/panel/internal/viewer"
 )
 
@@ -42,6 +43,16 @@ func (r *mutationResolver) CreateCustomer(ctx context.Context, input accounts.Cr
 	c, err := r.accounts.CreateCustomer(ctx, input)
 	ues, err := payloadErrors(err)
 	return &model.CustomerPayload{Customer: c, UserErrors: ues}, err
+}
+
+// SuspendCustomers is the resolver for the suspendCustomers field.
+func (r *mutationResolver) SuspendCustomers(ctx context.Context, input suspension.SuspendCustomersInput) (*suspension.CustomersResult, error) {
+	return r.suspension.SuspendCustomers(ctx, input)
+}
+
+// ActivateCustomers is the resolver for the activateCustomers field.
+func (r *mutationResolver) ActivateCustomers(ctx context.Context, input suspension.ActivateCustomersInput) (*suspension.CustomersResult, error) {
+	return r.suspension.ActivateCustomers(ctx, input)
 }
 
 // CreateResellerPlan is the resolver for the createResellerPlan field.

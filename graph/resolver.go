@@ -8,6 +8,7 @@ import (
 	"github.com/hostpanel/panel/internal/auth"
 	"github.com/hostpanel/panel/internal/plans"
 	"github.com/hostpanel/panel/internal/subscriptions"
+	"github.com/hostpanel/panel/internal/suspension"
 )
 
 // Resolver is the root resolver: it holds the services and nothing per
@@ -18,4 +19,5 @@ type Resolver struct {
 	accounts      *accounts.Service
 	plans         *plans.Service
 	subscriptions *subscriptions.Service
+	suspension    *suspension.Service
 }

@@ -130,61 +130,6 @@ type Suspension struct {
 	Since  time.Time        `json:"since"`
 }
 
-type BulkMode string
-
-const (
-	BulkModeAtomic  BulkMode = "ATOMIC"
-	BulkModePartial BulkMode = "PARTIAL"
-)
-
-var AllBulkMode = []BulkMode{
-	BulkModeAtomic,
-	BulkModePartial,
-}
-
-func (e BulkMode) IsValid() bool {
-	switch e {
-	case BulkModeAtomic, BulkModePartial:
-		return true
-	}
-	return false
-}
-
-func (e BulkMode) String() string {
-	return string(e)
-}
-
-func (e *BulkMode) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = BulkMode(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid BulkMode", str)
-	}
-	return nil
-}
-
-func (e BulkMode) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *BulkMode) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e BulkMode) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 type Role string
 
 const (

@@ -70,11 +70,9 @@ func policy(read, write scopeFunc, create createFunc) ent.Policy {
 				case m.Op().Is(ent.OpCreate):
 					return create(v, m)
 				}
-				f, ok := m.(privacy.Filter)
-				if !ok {
-					return privacy.Denyf("mutation %T cannot be filtered", m)
-				}
-				return apply(v, write, f)
+				return privacy.FilterFunc(func(_ context.Context, f privacy.Filter) error {
+					return apply(v, write, f)
+				}).EvalMutation(ctx, m)
 			}),
 		},
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/hostpanel/panel/ent"
 )
 
-// ErrDryRun rolls a transaction back on purpose: the work was computed and
+// errDryRun rolls a transaction back on purpose: the work was computed and
 // must not be kept.
 var errDryRun = errors.New("dry run")
 
@@ -38,11 +38,13 @@ func Run(ctx context.Context, client *ent.Client, fn func(c *ent.Client) error) 
 	return nil
 }
 
-// RunOrRollback is Run, but when keep is false the transaction is rolled back
-// after fn succeeds (a dry run): fn computes the exact effects, nothing stays.
-func RunOrRollback(ctx context.Context, client *ent.Client, keep bool, fn func(c *ent.Client) error) error {
+// RunOrRollback is Run, but fn decides whether its work stays: when fn
+// returns keep == false (a dry run, or an ATOMIC bulk request with failing
+// items) the transaction is rolled back after fn computed the exact effects.
+func RunOrRollback(ctx context.Context, client *ent.Client, fn func(c *ent.Client) (keep bool, err error)) error {
 	err := Run(ctx, client, func(c *ent.Client) error {
-		if err := fn(c); err != nil {
+		keep, err := fn(c)
+		if err != nil {
 			return err
 		}
 		if !keep {

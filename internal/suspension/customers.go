@@ -1,0 +1,227 @@
+// Package suspension implements suspending and activating (SPEC 3.4).
+// Suspension is a set of sources (ADMIN, RESELLER, PARENT; EXPIRED is
+// derived from expires_at when read), each with its own time and reason, so
+// lifting one never lifts another; status is SUSPENDED while any is set.
+// Every change is set-based: a few statements per table per chunk of 1,000
+// IDs, never one per item.
+package suspension
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hostpanel/panel/ent"
+	"github.com/hostpanel/panel/ent/customer"
+	"github.com/hostpanel/panel/ent/hostingsubscription"
+	"github.com/hostpanel/panel/ent/predicate"
+	"github.com/hostpanel/panel/internal/apperr"
+	"github.com/hostpanel/panel/internal/audit"
+	"github.com/hostpanel/panel/internal/bulk"
+	"github.com/hostpanel/panel/internal/txn"
+	"github.com/hostpanel/panel/internal/types"
+	"github.com/hostpanel/panel/internal/viewer"
+)
+
+// Service implements the suspension operations.
+type Service struct{ client *ent.Client }
+
+// NewService returns a Service.
+func NewService(client *ent.Client) *Service { return &Service{client: client} }
+
+// SuspendCustomersInput is the API's SuspendCustomersInput.
+type SuspendCustomersInput struct {
+	IDs    []int
+	Reason *string
+	Mode   bulk.Mode
+	DryRun bool
+}
+
+// ActivateCustomersInput is the API's ActivateCustomersInput.
+type ActivateCustomersInput struct {
+	IDs    []int
+	Mode   bulk.Mode
+	DryRun bool
+}
+
+// CustomersResult is the payload of suspendCustomers and activateCustomers.
+type CustomersResult struct {
+	Customers             []*ent.Customer
+	SubscriptionsAffected int
+	Committed             bool
+	UserErrors            []*apperr.UserError
+}
+
+// SuspendCustomers adds the viewer's source (ADMIN for the administrator,
+// RESELLER for the owning reseller) to each customer and PARENT to each of
+// their subscriptions. Suspending a suspended customer is not an error.
+func (s *Service) SuspendCustomers(ctx context.Context, in SuspendCustomersInput) (*CustomersResult, error) {
+	return s.customers(ctx, in.IDs, bulk.Options{Mode: in.Mode, DryRun: in.DryRun}, true, in.Reason)
+}
+
+// ActivateCustomers removes the viewer's sources from each customer (the
+// administrator lifts ADMIN and RESELLER; a reseller only RESELLER and gets
+// FORBIDDEN for a customer the administrator suspended). A customer with no
+// source left is active, and so is each of its subscriptions that has no
+// source of its own.
+func (s *Service) ActivateCustomers(ctx context.Context, in ActivateCustomersInput) (*CustomersResult, error) {
+	return s.customers(ctx, in.IDs, bulk.Options{Mode: in.Mode, DryRun: in.DryRun}, false, nil)
+}
+
+func (s *Service) customers(ctx context.Context, ids []int, opts bulk.Options, suspend bool, reason *string) (*CustomersResult, error) {
+	req, err := bulk.NewRequest("ids", ids)
+	if err != nil {
+		return nil, err
+	}
+	v := viewer.FromContext(ctx)
+	res := &CustomersResult{Customers: []*ent.Customer{}}
+	err = txn.RunOrRollback(ctx, s.client, func(c *ent.Client) (bool, error) {
+		found, err := loadCustomers(ctx, c, req.IDs)
+		if err != nil {
+			return false, err
+		}
+		for _, id := range req.IDs {
+			cu, ok := found[id]
+			switch {
+			case !ok:
+				req.Fail(id, apperr.NotFound, "no such customer")
+			case !suspend && v.Is(viewer.Reseller) && cu.SuspendedAdminAt != nil:
+				req.Fail(id, apperr.Forbidden, "suspended by the administrator: only the administrator can activate it")
+			}
+		}
+		res.UserErrors = req.Errors
+		if !req.Proceed(opts) {
+			return false, nil
+		}
+		valid := req.Valid()
+		now := time.Now()
+		for _, chunk := range bulk.Chunks(valid) {
+			var n int
+			if suspend {
+				n, err = suspendChunk(ctx, c, v, chunk, now, reason)
+			} else {
+				n, err = activateChunk(ctx, c, v, chunk)
+			}
+			if err != nil {
+				return false, err
+			}
+			res.SubscriptionsAffected += n
+		}
+		after, err := loadCustomers(ctx, c, valid)
+		if err != nil {
+			return false, err
+		}
+		for _, id := range valid {
+			res.Customers = append(res.Customers, after[id])
+		}
+		action, verb := "customer.activate", "activated"
+		if suspend {
+			action, verb = "customer.suspend", "suspended"
+		}
+		if len(valid) > 0 {
+			var scope *int
+			if v.Is(viewer.Reseller) {
+				scope = &v.ResellerID
+			}
+			err = audit.Record(ctx, c, audit.Event{
+				Action: action, Targets: valid, ScopeResellerID: scope,
+				Summary: fmt.Sprintf("%s %d customers (%d subscriptions changed)", verb, len(valid), res.SubscriptionsAffected),
+			})
+			if err != nil {
+				return false, err
+			}
+		}
+		res.Committed = req.Committed(opts)
+		return res.Committed, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !res.Committed && !opts.DryRun {
+		res.Customers = []*ent.Customer{}
+		res.SubscriptionsAffected = 0
+	}
+	return res, nil
+}
+
+// loadCustomers reads the customers of ids in the viewer's scope.
+func loadCustomers(ctx context.Context, c *ent.Client, ids []int) (map[int]*ent.Customer, error) {
+	out := make(map[int]*ent.Customer, len(ids))
+	for _, chunk := range bulk.Chunks(ids) {
+		cs, err := c.Customer.Query().Where(customer.IDIn(chunk...)).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, cu := range cs {
+			out[cu.ID] = cu
+		}
+	}
+	return out, nil
+}
+
+// suspendChunk adds the viewer's source to the customers of ids and PARENT
+// to their subscriptions; it returns how many subscriptions became
+// suspended.
+func suspendChunk(ctx context.Context, c *ent.Client, v *viewer.Viewer, ids []int, now time.Time, reason *string) (int, error) {
+	upd := c.Customer.Update().Where(customer.IDIn(ids...)).SetStatus(types.StatusSuspended)
+	if v.Is(viewer.Admin) {
+		upd.Where(customer.SuspendedAdminAtIsNil()).SetSuspendedAdminAt(now).SetNillableSuspendedAdminReason(reason)
+	} else {
+		upd.Where(customer.SuspendedResellerAtIsNil()).SetSuspendedResellerAt(now).SetNillableSuspendedResellerReason(reason)
+	}
+	if _, err := upd.Save(ctx); err != nil {
+		return 0, err
+	}
+	return addParent(ctx, c, hostingsubscription.CustomerIDIn(ids...), now)
+}
+
+// activateChunk lifts the viewer's sources from the customers of ids and,
+// for those left with no source, PARENT from their subscriptions; it returns
+// how many subscriptions became active.
+func activateChunk(ctx context.Context, c *ent.Client, v *viewer.Viewer, ids []int) (int, error) {
+	upd := c.Customer.Update().Where(customer.IDIn(ids...)).
+		ClearSuspendedResellerAt().ClearSuspendedResellerReason()
+	if v.Is(viewer.Admin) {
+		upd.ClearSuspendedAdminAt().ClearSuspendedAdminReason()
+	}
+	if _, err := upd.Save(ctx); err != nil {
+		return 0, err
+	}
+	if _, err := c.Customer.Update().
+		Where(customer.IDIn(ids...), customer.StatusEQ(types.StatusSuspended), customer.SuspendedAdminAtIsNil(),
+			customer.SuspendedResellerAtIsNil(), customer.SuspendedParentAtIsNil()).
+		SetStatus(types.StatusActive).Save(ctx); err != nil {
+		return 0, err
+	}
+	active, err := c.Customer.Query().Where(customer.IDIn(ids...), customer.StatusEQ(types.StatusActive)).IDs(ctx)
+	if err != nil || len(active) == 0 {
+		return 0, err
+	}
+	return liftParent(ctx, c, hostingsubscription.CustomerIDIn(active...))
+}
+
+// addParent adds PARENT to the subscriptions matching p and returns how
+// many of them changed from active to suspended.
+func addParent(ctx context.Context, c *ent.Client, p predicate.HostingSubscription, now time.Time) (int, error) {
+	if err := c.HostingSubscription.Update().
+		Where(p, hostingsubscription.SuspendedParentAtIsNil()).
+		SetSuspendedParentAt(now).Exec(ctx); err != nil {
+		return 0, err
+	}
+	return c.HostingSubscription.Update().
+		Where(p, hostingsubscription.StatusEQ(types.StatusActive)).
+		SetStatus(types.StatusSuspended).Save(ctx)
+}
+
+// liftParent removes PARENT from the subscriptions matching p and returns
+// how many of them became active (those with no source of their own).
+func liftParent(ctx context.Context, c *ent.Client, p predicate.HostingSubscription) (int, error) {
+	if err := c.HostingSubscription.Update().Where(p).
+		ClearSuspendedParentAt().ClearSuspendedParentReason().Exec(ctx); err != nil {
+		return 0, err
+	}
+	return c.HostingSubscription.Update().
+		Where(p, hostingsubscription.StatusEQ(types.StatusSuspended), hostingsubscription.SuspendedAdminAtIsNil(),
+			hostingsubscription.SuspendedResellerAtIsNil(), hostingsubscription.SuspendedParentAtIsNil()).
+		SetStatus(types.StatusActive).Save(ctx)
+}
