@@ -153,7 +153,7 @@ func presenter(log *slog.Logger, m *metrics.Metrics) graphql.ErrorPresenterFunc 
 			if gerr.Extensions == nil {
 				gerr.Extensions = map[string]any{}
 			}
-			if _, ok := gerr.Extensions["code"]; !ok {
+			if c, ok := gerr.Extensions["code"]; !ok || c == "INVALID_PAGINATION" {
 				gerr.Extensions["code"] = apperr.CodeBadUserInput
 			}
 			count(m, gerr.Extensions["code"])

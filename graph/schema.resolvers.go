@@ -190,11 +190,7 @@ func (r *panelUserResolver) Status(ctx context.Context, obj *ent.PanelUser) (typ
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
-	n, err := r.client.Noder(ctx, id)
-	if ent.IsNotFound(err) || isInvalidID(err) {
-		return nil, nil
-	}
-	return n, err
+	return r.node(ctx, id)
 }
 
 // Nodes is the resolver for the nodes field.
@@ -204,8 +200,8 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 	}
 	out := make([]ent.Noder, len(ids))
 	for i, id := range ids {
-		n, err := r.client.Noder(ctx, id)
-		if err != nil && !ent.IsNotFound(err) && !isInvalidID(err) {
+		n, err := r.node(ctx, id)
+		if err != nil {
 			return nil, err
 		}
 		out[i] = n
@@ -300,6 +296,11 @@ func (r *resellerResolver) Limits(ctx context.Context, obj *ent.Reseller) (*mode
 
 // Usage is the resolver for the usage field.
 func (r *resellerResolver) Usage(ctx context.Context, obj *ent.Reseller) (*model.ResellerUsage, error) {
+	if v := viewer.FromContext(ctx); !v.Is(viewer.Admin) && !(v.Is(viewer.Reseller) && v.ResellerID == obj.ID) {
+		// A reseller's usage counts customers and subscriptions outside
+		// the scope of its customers: only it and the admin read it.
+		return nil, apperr.ForbiddenRequest()
+	}
 	u, err := loadersFrom(ctx).Usage.Load(ctx, obj.ID)()
 	if err != nil {
 		return nil, err

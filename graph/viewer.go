@@ -46,4 +46,21 @@ func isInvalidID(err error) bool {
 
 var errInvalidNodeID = errors.New("invalid node id")
 
-var _ = ent.IsNotFound
+
+// node resolves id within the viewer's scope. An ID out of scope, of a type
+// the API does not expose as a Node, or that never existed is null alike.
+func (r *Resolver) node(ctx context.Context, id int) (ent.Noder, error) {
+	n, err := r.client.Noder(ctx, id)
+	if ent.IsNotFound(err) || isInvalidID(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch n.(type) {
+	case *ent.Administrator, *ent.Reseller, *ent.Customer, *ent.ServicePlan, *ent.ResellerPlan,
+		*ent.HostingSubscription, *ent.Domain, *ent.PanelUser:
+		return n, nil
+	}
+	return nil, nil
+}

@@ -279,10 +279,12 @@ func (s *Service) CreatePanelUser(ctx context.Context, in CreatePanelUserInput) 
 			scope = cu.ResellerID
 		} else if !ent.IsNotFound(err) {
 			return err
-		} else if r, err := c.Reseller.Get(ctx, accountID); err == nil {
+		} else if r, err := c.Reseller.Get(ctx, accountID); err == nil &&
+			(v.Is(viewer.Admin) || v.Is(viewer.Reseller) && r.ID == v.ResellerID) {
+			// Customers may read their owner, never add logins to it.
 			pc.SetResellerID(r.ID)
 			scope = &r.ID
-		} else if ent.IsNotFound(err) {
+		} else if err == nil || ent.IsNotFound(err) {
 			return apperr.New(apperr.NotFound, "no such customer or reseller", "accountId")
 		} else {
 			return err
