@@ -24,6 +24,10 @@ type Event struct {
 	// ScopeResellerID is the reseller whose scope the event is about (nil:
 	// the administrator's own scope), so that reseller can read it.
 	ScopeResellerID *int
+	// ScopeResellerIDs are further resellers the event is about (an
+	// administrator's bulk action over several resellers' customers, a move
+	// between resellers); each of them can read it.
+	ScopeResellerIDs []int
 	// Failed marks a refused action (a refused login).
 	Failed bool
 	// Actor overrides the viewer of ctx (for logins, which have none yet).
@@ -35,6 +39,9 @@ type Event struct {
 func Record(ctx context.Context, c *ent.Client, e Event) error {
 	v := viewer.FromContext(ctx)
 	sys := privacy.DecisionContext(ctx, privacy.Allow)
+	if e.ScopeResellerID == nil && len(e.ScopeResellerIDs) > 0 {
+		e.ScopeResellerID = &e.ScopeResellerIDs[0]
+	}
 	b := c.AuditEvent.Create().
 		SetAction(e.Action).
 		SetSummary(e.Summary).
