@@ -593,6 +593,21 @@ func TestUpdateDeletePanelUser(t *testing.T) {
 				t.Error("the customer's own session ended")
 			}
 			acWantAudit(t, s, before, "panel_user.login_changed", p1.ID)
+
+			// A reseller's own panel user: the reseller and the admin manage
+			// it; the reseller's customers and other resellers do not see it.
+			rp := s.Create(admin, "createPanelUser", "panelUser", map[string]any{
+				"accountId": r1.ID, "login": "r1staff", "password": "r1staff-pass", "name": "R1 Staff", "email": "staff@r1.example"})
+			upd(r1.Token, map[string]any{"panelUserId": rp, "role": "ACCOUNTANT"}).ok(t, "reseller: own panel user", &p)
+			if p.Role != "ACCOUNTANT" {
+				t.Errorf("role %q", p.Role)
+			}
+			upd(c1.Token, map[string]any{"panelUserId": rp, "name": "X"}).userError(t, "customer on its reseller's", "NOT_FOUND", "panelUserId")
+			upd(r2.Token, map[string]any{"panelUserId": rp, "name": "X"}).userError(t, "other reseller", "NOT_FOUND", "panelUserId")
+			upd(admin, map[string]any{"panelUserId": rp, "email": "Boss@R1.Example"}).ok(t, "admin", &p)
+			if p.Email != "Boss@r1.example" || p.Name != "R1 Staff" {
+				t.Errorf("stored %+v", p)
+			}
 		})
 
 		scSub(t, s, "delete", func(t *testing.T) {
