@@ -17,7 +17,8 @@ import (
 )
 
 const moveMutation = `mutation($in:MoveCustomersInput!){moveCustomers(input:$in){
-  customers{id status suspensions{source} owner{__typename ... on Reseller{id} ... on Administrator{id}}}
+  customers{id status suspensions{source} owner{__typename ... on Reseller{id} ... on Administrator{id}}
+    subscriptions{edges{node{planSync plan{id}}}}}
   committed userErrors{code field message}}}`
 
 type movePayload struct {
@@ -29,6 +30,14 @@ type movePayload struct {
 			Typename string `json:"__typename"`
 			ID       string
 		}
+		Subscriptions struct {
+			Edges []struct {
+				Node struct {
+					PlanSync string
+					Plan     *struct{ ID string }
+				}
+			}
+		}
 	}
 	Committed  bool
 	UserErrors []struct {
@@ -38,10 +47,20 @@ type movePayload struct {
 	}
 }
 
+// moveLean asks for the customers' own fields only (the statement count
+// is about the bulk work, not about nested payload edges).
+const moveLean = `mutation($in:MoveCustomersInput!){moveCustomers(input:$in){
+  customers{id status owner{__typename ... on Reseller{id} ... on Administrator{id}}} committed userErrors{code field message}}}`
+
 func move(t *testing.T, s *apitest.Server, token string, in map[string]any) movePayload {
 	t.Helper()
+	return moveWith(t, s, token, moveMutation, in)
+}
+
+func moveWith(t *testing.T, s *apitest.Server, token, mutation string, in map[string]any) movePayload {
+	t.Helper()
 	var out struct{ MoveCustomers movePayload }
-	s.Must(token, moveMutation, map[string]any{"in": in}, &out)
+	s.Must(token, mutation, map[string]any{"in": in}, &out)
 	return out.MoveCustomers
 }
 
@@ -140,7 +159,8 @@ func TestMoveCustomers(t *testing.T) {
 		t.Run("to a reseller with a plan: SYNCED with the plan's values; old reseller loses access", func(t *testing.T) {
 			c1 := w.Customers[1]
 			p := move(t, s, admin, map[string]any{"newOwnerId": r2.ID, "items": []any{item(c1.ID, "servicePlanId", r2Gold)}})
-			if !p.Committed || len(p.UserErrors) != 0 || len(p.Customers) != 1 || p.Customers[0].Owner.ID != r2.ID {
+			if !p.Committed || len(p.UserErrors) != 0 || len(p.Customers) != 1 || p.Customers[0].Owner.ID != r2.ID ||
+				len(p.Customers[0].Subscriptions.Edges) != 1 || p.Customers[0].Subscriptions.Edges[0].Node.Plan.ID != r2Gold {
 				t.Fatalf("payload %+v", p)
 			}
 			cv := viewCustomer(t, s, admin, c1.ID)
@@ -419,7 +439,7 @@ func TestMoveCustomersStatementsConstant(t *testing.T) {
 		small, large := mk("s", 10), mk("l", 1000)
 		count := func(items []any) int64 {
 			before := s.Statements.Load()
-			p := move(t, s, admin, map[string]any{"newOwnerId": res, "items": items})
+			p := moveWith(t, s, admin, moveLean, map[string]any{"newOwnerId": res, "items": items})
 			if !p.Committed || len(p.Customers) != len(items) {
 				t.Fatalf("payload committed=%v customers=%d errors=%+v", p.Committed, len(p.Customers), p.UserErrors)
 			}

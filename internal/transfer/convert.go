@@ -187,6 +187,11 @@ func (s *Service) ConvertCustomersToResellers(ctx context.Context, in ConvertCus
 	if !res.Committed && !opts.DryRun {
 		res.Converted = []*Converted{}
 	}
+	// Loaded in the transaction, now over: their edges (plan,
+	// subscriptions) are read through the client that made it.
+	for _, cv := range res.Converted {
+		cv.Reseller.Unwrap()
+	}
 	return res, nil
 }
 

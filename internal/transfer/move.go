@@ -220,6 +220,11 @@ func (s *Service) MoveCustomers(ctx context.Context, in MoveCustomersInput) (*Mo
 	if !res.Committed && !opts.DryRun {
 		res.Customers = []*ent.Customer{}
 	}
+	// Loaded in the transaction, now over: their edges (subscriptions) are
+	// read through the client that made it.
+	for _, cu := range res.Customers {
+		cu.Unwrap()
+	}
 	return res, nil
 }
 
