@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/hostpanel/panel/ent"
 	"github.com/hostpanel/panel/ent/auditevent"
 	"github.com/hostpanel/panel/ent/description"
 	"github.com/hostpanel/panel/ent/privacy"
@@ -246,5 +247,72 @@ func TestConvertCustomersToResellers(t *testing.T) {
 				t.Fatalf("10001 items: %+v", r.Errors)
 			}
 		})
+	})
+}
+
+// TestConvertStatementsConstant fails when converting customers issues
+// statements per item: 10 and 500 customers cost the same (500, not 1,000:
+// the audit event names both the customer and the new reseller IDs, and
+// 1,000 of each would take a second chunk of audit targets), and each new
+// reseller carries its own customer's login and subscriptions.
+func TestConvertStatementsConstant(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d string) {
+		s := apitest.New(t, d)
+		admin := s.AdminToken()
+		ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+		mk := func(prefix string, n int) ([]any, []string) {
+			creds, err := s.Client.Credential.MapCreateBulk(make([]int, n), func(c *ent.CredentialCreate, i int) {
+				c.SetLogin(fmt.Sprintf("%s%d", prefix, i)).SetPasswordHash("x")
+			}).Save(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cs, err := s.Client.Customer.MapCreateBulk(creds, func(c *ent.CustomerCreate, i int) {
+				c.SetLogin(creds[i].Login).SetName("n").SetEmail("e@example.com").SetCredential(creds[i])
+			}).Save(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Client.HostingSubscription.MapCreateBulk(cs, func(c *ent.HostingSubscriptionCreate, i int) {
+				c.SetName(fmt.Sprintf("%s%d.example", prefix, i)).SetCustomerID(cs[i].ID).SetLimitDiskSpaceMB(int64(i + 1))
+			}).Save(ctx); err != nil {
+				t.Fatal(err)
+			}
+			items := make([]any, n)
+			logins := make([]string, n)
+			for i, c := range cs {
+				items[i] = item(strconv.Itoa(c.ID), "resellerPlanId", "")
+				logins[i] = c.Login
+			}
+			return items, logins
+		}
+		count := func(items []any, logins []string) int64 {
+			before := s.Statements.Load()
+			p := convert(t, s, admin, map[string]any{"items": items})
+			n := s.Statements.Load() - before
+			if !p.Committed || len(p.Converted) != len(items) {
+				t.Fatalf("payload committed=%v converted=%d errors=%+v", p.Committed, len(p.Converted), p.UserErrors)
+			}
+			for i, c := range p.Converted {
+				// Subscription i has i+1 MB: the sum proves the mapping.
+				if c.Reseller.Login != logins[i] || !eqInt(c.Reseller.Limits.DiskSpaceMb, intp(i+1)) {
+					t.Fatalf("item %d: reseller %+v", i, c.Reseller)
+				}
+			}
+			return n
+		}
+		a := count(mk("s", 10))
+		b := count(mk("l", 500))
+		t.Logf("%s: %d statements for 10 customers, %d for 500", d, a, b)
+		if a != b {
+			t.Fatalf("convert statements grow with items: %d for 10, %d for 500", a, b)
+		}
+		var out struct {
+			Resellers struct{ TotalCount int }
+		}
+		s.Must(admin, `{resellers{totalCount}}`, nil, &out)
+		if out.Resellers.TotalCount != 510 {
+			t.Fatalf("%d resellers, want 510", out.Resellers.TotalCount)
+		}
 	})
 }

@@ -152,7 +152,7 @@ func (s *Service) ConvertCustomersToResellers(ctx context.Context, in ConvertCus
 		}
 		rs := make(map[int]*ent.Reseller, len(rids))
 		for _, chunk := range bulk.Chunks(rids) {
-			got, err := c.Reseller.Query().Where(reseller.IDIn(chunk...)).All(ctx)
+			got, err := c.Reseller.Query().Where(reseller.IDIn(chunk...)).WithPlan().All(ctx)
 			if err != nil {
 				return false, err
 			}
