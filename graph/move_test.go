@@ -204,6 +204,14 @@ func TestMoveCustomers(t *testing.T) {
 			if !found {
 				t.Fatalf("admin lost the old reseller's note: %+v", cv.Descriptions)
 			}
+			// The new reseller can write its own note beside the old one.
+			if err := s.Client.Description.Create().SetCustomerID(mustID(t, c1.ID)).SetSide(types.SideReseller).
+				SetResellerID(mustID(t, r2.ID)).SetText("r2 note").Exec(sys); err != nil {
+				t.Fatalf("new reseller's note: %v", err)
+			}
+			if v := viewCustomer(t, s, r2.Token, c1.ID); v.Description == nil || *v.Description != "r2 note" || len(v.Descriptions) != 1 {
+				t.Fatalf("new reseller's view %+v", v)
+			}
 			// Audited, in the new owner's scope.
 			ev, err := s.Client.AuditEvent.Query().Where(auditevent.Action("customer.move")).Only(sys)
 			if err != nil || ev.ScopeResellerID == nil || *ev.ScopeResellerID != mustID(t, r2.ID) {
