@@ -72,8 +72,8 @@ func TestConvertCustomersToResellers(t *testing.T) {
 			c1 := w.Customers[1] // R1's, with a subscription on R1's plan, a panel user and R1's note
 			s.Create(admin, "createSubscription", "subscription", map[string]any{
 				"subscriberId": c1.ID, "domain": "extra1.example",
-				"limits":       map[string]any{"diskSpaceMb": 200, "domains": 3, "mailboxes": 5, "databases": 1},
-				"permissions":  []string{"SSH_ACCESS", "MANAGE_DNS"}, "applications": []string{"joomla", "wordpress"},
+				"limits":      map[string]any{"diskSpaceMb": 200, "domains": 3, "mailboxes": 5, "databases": 1},
+				"permissions": []string{"SSH_ACCESS", "MANAGE_DNS"}, "applications": []string{"joomla", "wordpress"},
 			})
 			s.Create(admin, "createSubscription", "subscription", map[string]any{
 				"subscriberId": c1.ID, "domain": "extra2.example",
@@ -101,7 +101,11 @@ func TestConvertCustomersToResellers(t *testing.T) {
 			if r.ID == c1.ID || nodeExists(t, s, admin, c1.ID) {
 				t.Fatal("the old customer ID still resolves")
 			}
-			var typ struct{ Node struct{ Typename string `json:"__typename"` } }
+			var typ struct {
+				Node struct {
+					Typename string `json:"__typename"`
+				}
+			}
 			s.Must(admin, `query($id:ID!){node(id:$id){__typename}}`, map[string]any{"id": r.ID}, &typ)
 			if typ.Node.Typename != "Reseller" {
 				t.Fatalf("new ID is a %q", typ.Node.Typename)

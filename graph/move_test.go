@@ -125,7 +125,9 @@ func viewCustomer(t *testing.T, s *apitest.Server, token, id string) *customerVi
 func customerIDs(t *testing.T, s *apitest.Server, token string) map[string]bool {
 	t.Helper()
 	var out struct {
-		Customers struct{ Edges []struct{ Node struct{ ID string } } }
+		Customers struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	s.Must(token, `{customers(first:100){edges{node{id}}}}`, nil, &out)
 	ids := map[string]bool{}
@@ -340,7 +342,9 @@ func TestMoveCustomers(t *testing.T) {
 				t.Fatalf("PARTIAL payload %+v", p)
 			}
 			var u struct {
-				Node struct{ Usage struct{ Customers, DiskSpaceMb int } }
+				Node struct {
+					Usage struct{ Customers, DiskSpaceMb int }
+				}
 			}
 			s.Must(admin, `query($id:ID!){node(id:$id){... on Reseller{usage{customers diskSpaceMb}}}}`, map[string]any{"id": r3}, &u)
 			if u.Node.Usage.Customers != 1 || u.Node.Usage.DiskSpaceMb != 1000 {
