@@ -1311,6 +1311,22 @@ func (c *DescriptionClient) QueryCustomer(_m *Description) *CustomerQuery {
 	return query
 }
 
+// QuerySubjectReseller queries the subject_reseller edge of a Description.
+func (c *DescriptionClient) QuerySubjectReseller(_m *Description) *ResellerQuery {
+	query := (&ResellerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(description.Table, description.FieldID, id),
+			sqlgraph.To(reseller.Table, reseller.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, description.SubjectResellerTable, description.SubjectResellerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryReseller queries the reseller edge of a Description.
 func (c *DescriptionClient) QueryReseller(_m *Description) *ResellerQuery {
 	query := (&ResellerClient{config: c.config}).Query()
@@ -2080,6 +2096,22 @@ func (c *ResellerClient) QueryDescriptions(_m *Reseller) *DescriptionQuery {
 			sqlgraph.From(reseller.Table, reseller.FieldID, id),
 			sqlgraph.To(description.Table, description.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, reseller.DescriptionsTable, reseller.DescriptionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryNotes queries the notes edge of a Reseller.
+func (c *ResellerClient) QueryNotes(_m *Reseller) *DescriptionQuery {
+	query := (&DescriptionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(reseller.Table, reseller.FieldID, id),
+			sqlgraph.To(description.Table, description.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, reseller.NotesTable, reseller.NotesColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

@@ -740,9 +740,12 @@ func (_q *CustomerQuery) loadDescriptions(ctx context.Context, query *Descriptio
 	}
 	for _, n := range neighbors {
 		fk := n.CustomerID
-		node, ok := nodeids[fk]
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "customer_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "customer_id" returned %v for node %v`, fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "customer_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

@@ -25,7 +25,9 @@ type Description struct {
 	// Text holds the value of the "text" field.
 	Text string `json:"text,omitempty"`
 	// CustomerID holds the value of the "customer_id" field.
-	CustomerID int `json:"customer_id,omitempty"`
+	CustomerID *int `json:"customer_id,omitempty"`
+	// SubjectResellerID holds the value of the "subject_reseller_id" field.
+	SubjectResellerID *int `json:"subject_reseller_id,omitempty"`
 	// ResellerID holds the value of the "reseller_id" field.
 	ResellerID *int `json:"reseller_id,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
@@ -40,13 +42,15 @@ type Description struct {
 type DescriptionEdges struct {
 	// Customer holds the value of the customer edge.
 	Customer *Customer `json:"customer,omitempty"`
+	// SubjectReseller holds the value of the subject_reseller edge.
+	SubjectReseller *Reseller `json:"subject_reseller,omitempty"`
 	// Reseller holds the value of the reseller edge.
 	Reseller *Reseller `json:"reseller,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
 }
 
 // CustomerOrErr returns the Customer value or an error if the edge
@@ -60,12 +64,23 @@ func (e DescriptionEdges) CustomerOrErr() (*Customer, error) {
 	return nil, &NotLoadedError{edge: "customer"}
 }
 
+// SubjectResellerOrErr returns the SubjectReseller value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e DescriptionEdges) SubjectResellerOrErr() (*Reseller, error) {
+	if e.SubjectReseller != nil {
+		return e.SubjectReseller, nil
+	} else if e.loadedTypes[1] {
+		return nil, &NotFoundError{label: reseller.Label}
+	}
+	return nil, &NotLoadedError{edge: "subject_reseller"}
+}
+
 // ResellerOrErr returns the Reseller value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
 func (e DescriptionEdges) ResellerOrErr() (*Reseller, error) {
 	if e.Reseller != nil {
 		return e.Reseller, nil
-	} else if e.loadedTypes[1] {
+	} else if e.loadedTypes[2] {
 		return nil, &NotFoundError{label: reseller.Label}
 	}
 	return nil, &NotLoadedError{edge: "reseller"}
@@ -76,7 +91,7 @@ func (*Description) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case description.FieldID, description.FieldCustomerID, description.FieldResellerID:
+		case description.FieldID, description.FieldCustomerID, description.FieldSubjectResellerID, description.FieldResellerID:
 			values[i] = new(sql.NullInt64)
 		case description.FieldSide, description.FieldText:
 			values[i] = new(sql.NullString)
@@ -119,7 +134,15 @@ func (_m *Description) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field customer_id", values[i])
 			} else if value.Valid {
-				_m.CustomerID = int(value.Int64)
+				_m.CustomerID = new(int)
+				*_m.CustomerID = int(value.Int64)
+			}
+		case description.FieldSubjectResellerID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field subject_reseller_id", values[i])
+			} else if value.Valid {
+				_m.SubjectResellerID = new(int)
+				*_m.SubjectResellerID = int(value.Int64)
 			}
 		case description.FieldResellerID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -150,6 +173,11 @@ func (_m *Description) Value(name string) (ent.Value, error) {
 // QueryCustomer queries the "customer" edge of the Description entity.
 func (_m *Description) QueryCustomer() *CustomerQuery {
 	return NewDescriptionClient(_m.config).QueryCustomer(_m)
+}
+
+// QuerySubjectReseller queries the "subject_reseller" edge of the Description entity.
+func (_m *Description) QuerySubjectReseller() *ResellerQuery {
+	return NewDescriptionClient(_m.config).QuerySubjectReseller(_m)
 }
 
 // QueryReseller queries the "reseller" edge of the Description entity.
@@ -186,8 +214,15 @@ func (_m *Description) String() string {
 	builder.WriteString("text=")
 	builder.WriteString(_m.Text)
 	builder.WriteString(", ")
-	builder.WriteString("customer_id=")
-	builder.WriteString(fmt.Sprintf("%v", _m.CustomerID))
+	if v := _m.CustomerID; v != nil {
+		builder.WriteString("customer_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.SubjectResellerID; v != nil {
+		builder.WriteString("subject_reseller_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	if v := _m.ResellerID; v != nil {
 		builder.WriteString("reseller_id=")

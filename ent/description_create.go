@@ -43,6 +43,28 @@ func (_c *DescriptionCreate) SetCustomerID(v int) *DescriptionCreate {
 	return _c
 }
 
+// SetNillableCustomerID sets the "customer_id" field if the given value is not nil.
+func (_c *DescriptionCreate) SetNillableCustomerID(v *int) *DescriptionCreate {
+	if v != nil {
+		_c.SetCustomerID(*v)
+	}
+	return _c
+}
+
+// SetSubjectResellerID sets the "subject_reseller_id" field.
+func (_c *DescriptionCreate) SetSubjectResellerID(v int) *DescriptionCreate {
+	_c.mutation.SetSubjectResellerID(v)
+	return _c
+}
+
+// SetNillableSubjectResellerID sets the "subject_reseller_id" field if the given value is not nil.
+func (_c *DescriptionCreate) SetNillableSubjectResellerID(v *int) *DescriptionCreate {
+	if v != nil {
+		_c.SetSubjectResellerID(*v)
+	}
+	return _c
+}
+
 // SetResellerID sets the "reseller_id" field.
 func (_c *DescriptionCreate) SetResellerID(v int) *DescriptionCreate {
 	_c.mutation.SetResellerID(v)
@@ -74,6 +96,11 @@ func (_c *DescriptionCreate) SetNillableUpdatedAt(v *time.Time) *DescriptionCrea
 // SetCustomer sets the "customer" edge to the Customer entity.
 func (_c *DescriptionCreate) SetCustomer(v *Customer) *DescriptionCreate {
 	return _c.SetCustomerID(v.ID)
+}
+
+// SetSubjectReseller sets the "subject_reseller" edge to the Reseller entity.
+func (_c *DescriptionCreate) SetSubjectReseller(v *Reseller) *DescriptionCreate {
+	return _c.SetSubjectResellerID(v.ID)
 }
 
 // SetReseller sets the "reseller" edge to the Reseller entity.
@@ -146,14 +173,8 @@ func (_c *DescriptionCreate) check() error {
 			return &ValidationError{Name: "text", err: fmt.Errorf(`ent: validator failed for field "Description.text": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.CustomerID(); !ok {
-		return &ValidationError{Name: "customer_id", err: errors.New(`ent: missing required field "Description.customer_id"`)}
-	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Description.updated_at"`)}
-	}
-	if len(_c.mutation.CustomerIDs()) == 0 {
-		return &ValidationError{Name: "customer", err: errors.New(`ent: missing required edge "Description.customer"`)}
 	}
 	return nil
 }
@@ -208,7 +229,24 @@ func (_c *DescriptionCreate) createSpec() (*Description, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.CustomerID = nodes[0]
+		_node.CustomerID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SubjectResellerIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   description.SubjectResellerTable,
+			Columns: []string{description.SubjectResellerColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(reseller.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.SubjectResellerID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.ResellerIDs(); len(nodes) > 0 {
@@ -313,6 +351,30 @@ func (u *DescriptionUpsert) SetCustomerID(v int) *DescriptionUpsert {
 // UpdateCustomerID sets the "customer_id" field to the value that was provided on create.
 func (u *DescriptionUpsert) UpdateCustomerID() *DescriptionUpsert {
 	u.SetExcluded(description.FieldCustomerID)
+	return u
+}
+
+// ClearCustomerID clears the value of the "customer_id" field.
+func (u *DescriptionUpsert) ClearCustomerID() *DescriptionUpsert {
+	u.SetNull(description.FieldCustomerID)
+	return u
+}
+
+// SetSubjectResellerID sets the "subject_reseller_id" field.
+func (u *DescriptionUpsert) SetSubjectResellerID(v int) *DescriptionUpsert {
+	u.Set(description.FieldSubjectResellerID, v)
+	return u
+}
+
+// UpdateSubjectResellerID sets the "subject_reseller_id" field to the value that was provided on create.
+func (u *DescriptionUpsert) UpdateSubjectResellerID() *DescriptionUpsert {
+	u.SetExcluded(description.FieldSubjectResellerID)
+	return u
+}
+
+// ClearSubjectResellerID clears the value of the "subject_reseller_id" field.
+func (u *DescriptionUpsert) ClearSubjectResellerID() *DescriptionUpsert {
+	u.SetNull(description.FieldSubjectResellerID)
 	return u
 }
 
@@ -425,6 +487,34 @@ func (u *DescriptionUpsertOne) SetCustomerID(v int) *DescriptionUpsertOne {
 func (u *DescriptionUpsertOne) UpdateCustomerID() *DescriptionUpsertOne {
 	return u.Update(func(s *DescriptionUpsert) {
 		s.UpdateCustomerID()
+	})
+}
+
+// ClearCustomerID clears the value of the "customer_id" field.
+func (u *DescriptionUpsertOne) ClearCustomerID() *DescriptionUpsertOne {
+	return u.Update(func(s *DescriptionUpsert) {
+		s.ClearCustomerID()
+	})
+}
+
+// SetSubjectResellerID sets the "subject_reseller_id" field.
+func (u *DescriptionUpsertOne) SetSubjectResellerID(v int) *DescriptionUpsertOne {
+	return u.Update(func(s *DescriptionUpsert) {
+		s.SetSubjectResellerID(v)
+	})
+}
+
+// UpdateSubjectResellerID sets the "subject_reseller_id" field to the value that was provided on create.
+func (u *DescriptionUpsertOne) UpdateSubjectResellerID() *DescriptionUpsertOne {
+	return u.Update(func(s *DescriptionUpsert) {
+		s.UpdateSubjectResellerID()
+	})
+}
+
+// ClearSubjectResellerID clears the value of the "subject_reseller_id" field.
+func (u *DescriptionUpsertOne) ClearSubjectResellerID() *DescriptionUpsertOne {
+	return u.Update(func(s *DescriptionUpsert) {
+		s.ClearSubjectResellerID()
 	})
 }
 
@@ -706,6 +796,34 @@ func (u *DescriptionUpsertBulk) SetCustomerID(v int) *DescriptionUpsertBulk {
 func (u *DescriptionUpsertBulk) UpdateCustomerID() *DescriptionUpsertBulk {
 	return u.Update(func(s *DescriptionUpsert) {
 		s.UpdateCustomerID()
+	})
+}
+
+// ClearCustomerID clears the value of the "customer_id" field.
+func (u *DescriptionUpsertBulk) ClearCustomerID() *DescriptionUpsertBulk {
+	return u.Update(func(s *DescriptionUpsert) {
+		s.ClearCustomerID()
+	})
+}
+
+// SetSubjectResellerID sets the "subject_reseller_id" field.
+func (u *DescriptionUpsertBulk) SetSubjectResellerID(v int) *DescriptionUpsertBulk {
+	return u.Update(func(s *DescriptionUpsert) {
+		s.SetSubjectResellerID(v)
+	})
+}
+
+// UpdateSubjectResellerID sets the "subject_reseller_id" field to the value that was provided on create.
+func (u *DescriptionUpsertBulk) UpdateSubjectResellerID() *DescriptionUpsertBulk {
+	return u.Update(func(s *DescriptionUpsert) {
+		s.UpdateSubjectResellerID()
+	})
+}
+
+// ClearSubjectResellerID clears the value of the "subject_reseller_id" field.
+func (u *DescriptionUpsertBulk) ClearSubjectResellerID() *DescriptionUpsertBulk {
+	return u.Update(func(s *DescriptionUpsert) {
+		s.ClearSubjectResellerID()
 	})
 }
 

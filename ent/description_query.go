@@ -22,14 +22,15 @@ import (
 // DescriptionQuery is the builder for querying Description entities.
 type DescriptionQuery struct {
 	config
-	ctx          *QueryContext
-	order        []description.OrderOption
-	inters       []Interceptor
-	predicates   []predicate.Description
-	withCustomer *CustomerQuery
-	withReseller *ResellerQuery
-	loadTotal    []func(context.Context, []*Description) error
-	modifiers    []func(*sql.Selector)
+	ctx                 *QueryContext
+	order               []description.OrderOption
+	inters              []Interceptor
+	predicates          []predicate.Description
+	withCustomer        *CustomerQuery
+	withSubjectReseller *ResellerQuery
+	withReseller        *ResellerQuery
+	loadTotal           []func(context.Context, []*Description) error
+	modifiers           []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -81,6 +82,28 @@ func (_q *DescriptionQuery) QueryCustomer() *CustomerQuery {
 			sqlgraph.From(description.Table, description.FieldID, selector),
 			sqlgraph.To(customer.Table, customer.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, description.CustomerTable, description.CustomerColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySubjectReseller chains the current query on the "subject_reseller" edge.
+func (_q *DescriptionQuery) QuerySubjectReseller() *ResellerQuery {
+	query := (&ResellerClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(description.Table, description.FieldID, selector),
+			sqlgraph.To(reseller.Table, reseller.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, description.SubjectResellerTable, description.SubjectResellerColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -297,13 +320,14 @@ func (_q *DescriptionQuery) Clone() *DescriptionQuery {
 		return nil
 	}
 	return &DescriptionQuery{
-		config:       _q.config,
-		ctx:          _q.ctx.Clone(),
-		order:        append([]description.OrderOption{}, _q.order...),
-		inters:       append([]Interceptor{}, _q.inters...),
-		predicates:   append([]predicate.Description{}, _q.predicates...),
-		withCustomer: _q.withCustomer.Clone(),
-		withReseller: _q.withReseller.Clone(),
+		config:              _q.config,
+		ctx:                 _q.ctx.Clone(),
+		order:               append([]description.OrderOption{}, _q.order...),
+		inters:              append([]Interceptor{}, _q.inters...),
+		predicates:          append([]predicate.Description{}, _q.predicates...),
+		withCustomer:        _q.withCustomer.Clone(),
+		withSubjectReseller: _q.withSubjectReseller.Clone(),
+		withReseller:        _q.withReseller.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -319,6 +343,17 @@ func (_q *DescriptionQuery) WithCustomer(opts ...func(*CustomerQuery)) *Descript
 		opt(query)
 	}
 	_q.withCustomer = query
+	return _q
+}
+
+// WithSubjectReseller tells the query-builder to eager-load the nodes that are connected to
+// the "subject_reseller" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DescriptionQuery) WithSubjectReseller(opts ...func(*ResellerQuery)) *DescriptionQuery {
+	query := (&ResellerClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSubjectReseller = query
 	return _q
 }
 
@@ -417,8 +452,9 @@ func (_q *DescriptionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	var (
 		nodes       = []*Description{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withCustomer != nil,
+			_q.withSubjectReseller != nil,
 			_q.withReseller != nil,
 		}
 	)
@@ -449,6 +485,12 @@ func (_q *DescriptionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
+	if query := _q.withSubjectReseller; query != nil {
+		if err := _q.loadSubjectReseller(ctx, query, nodes, nil,
+			func(n *Description, e *Reseller) { n.Edges.SubjectReseller = e }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withReseller; query != nil {
 		if err := _q.loadReseller(ctx, query, nodes, nil,
 			func(n *Description, e *Reseller) { n.Edges.Reseller = e }); err != nil {
@@ -467,7 +509,10 @@ func (_q *DescriptionQuery) loadCustomer(ctx context.Context, query *CustomerQue
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Description)
 	for i := range nodes {
-		fk := nodes[i].CustomerID
+		if nodes[i].CustomerID == nil {
+			continue
+		}
+		fk := *nodes[i].CustomerID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -485,6 +530,38 @@ func (_q *DescriptionQuery) loadCustomer(ctx context.Context, query *CustomerQue
 		nodes, ok := nodeids[n.ID]
 		if !ok {
 			return fmt.Errorf(`unexpected foreign-key "customer_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *DescriptionQuery) loadSubjectReseller(ctx context.Context, query *ResellerQuery, nodes []*Description, init func(*Description), assign func(*Description, *Reseller)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Description)
+	for i := range nodes {
+		if nodes[i].SubjectResellerID == nil {
+			continue
+		}
+		fk := *nodes[i].SubjectResellerID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(reseller.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "subject_reseller_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -555,6 +632,9 @@ func (_q *DescriptionQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withCustomer != nil {
 			_spec.Node.AddColumnOnce(description.FieldCustomerID)
+		}
+		if _q.withSubjectReseller != nil {
+			_spec.Node.AddColumnOnce(description.FieldSubjectResellerID)
 		}
 		if _q.withReseller != nil {
 			_spec.Node.AddColumnOnce(description.FieldResellerID)

@@ -74,6 +74,32 @@ func (_u *DescriptionUpdate) SetNillableCustomerID(v *int) *DescriptionUpdate {
 	return _u
 }
 
+// ClearCustomerID clears the value of the "customer_id" field.
+func (_u *DescriptionUpdate) ClearCustomerID() *DescriptionUpdate {
+	_u.mutation.ClearCustomerID()
+	return _u
+}
+
+// SetSubjectResellerID sets the "subject_reseller_id" field.
+func (_u *DescriptionUpdate) SetSubjectResellerID(v int) *DescriptionUpdate {
+	_u.mutation.SetSubjectResellerID(v)
+	return _u
+}
+
+// SetNillableSubjectResellerID sets the "subject_reseller_id" field if the given value is not nil.
+func (_u *DescriptionUpdate) SetNillableSubjectResellerID(v *int) *DescriptionUpdate {
+	if v != nil {
+		_u.SetSubjectResellerID(*v)
+	}
+	return _u
+}
+
+// ClearSubjectResellerID clears the value of the "subject_reseller_id" field.
+func (_u *DescriptionUpdate) ClearSubjectResellerID() *DescriptionUpdate {
+	_u.mutation.ClearSubjectResellerID()
+	return _u
+}
+
 // SetResellerID sets the "reseller_id" field.
 func (_u *DescriptionUpdate) SetResellerID(v int) *DescriptionUpdate {
 	_u.mutation.SetResellerID(v)
@@ -105,6 +131,11 @@ func (_u *DescriptionUpdate) SetCustomer(v *Customer) *DescriptionUpdate {
 	return _u.SetCustomerID(v.ID)
 }
 
+// SetSubjectReseller sets the "subject_reseller" edge to the Reseller entity.
+func (_u *DescriptionUpdate) SetSubjectReseller(v *Reseller) *DescriptionUpdate {
+	return _u.SetSubjectResellerID(v.ID)
+}
+
 // SetReseller sets the "reseller" edge to the Reseller entity.
 func (_u *DescriptionUpdate) SetReseller(v *Reseller) *DescriptionUpdate {
 	return _u.SetResellerID(v.ID)
@@ -118,6 +149,12 @@ func (_u *DescriptionUpdate) Mutation() *DescriptionMutation {
 // ClearCustomer clears the "customer" edge to the Customer entity.
 func (_u *DescriptionUpdate) ClearCustomer() *DescriptionUpdate {
 	_u.mutation.ClearCustomer()
+	return _u
+}
+
+// ClearSubjectReseller clears the "subject_reseller" edge to the Reseller entity.
+func (_u *DescriptionUpdate) ClearSubjectReseller() *DescriptionUpdate {
+	_u.mutation.ClearSubjectReseller()
 	return _u
 }
 
@@ -181,9 +218,6 @@ func (_u *DescriptionUpdate) check() error {
 			return &ValidationError{Name: "text", err: fmt.Errorf(`ent: validator failed for field "Description.text": %w`, err)}
 		}
 	}
-	if _u.mutation.CustomerCleared() && len(_u.mutation.CustomerIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Description.customer"`)
-	}
 	return nil
 }
 
@@ -236,6 +270,35 @@ func (_u *DescriptionUpdate) sqlSave(ctx context.Context) (_node int, err error)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(customer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SubjectResellerCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   description.SubjectResellerTable,
+			Columns: []string{description.SubjectResellerColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(reseller.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SubjectResellerIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   description.SubjectResellerTable,
+			Columns: []string{description.SubjectResellerColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(reseller.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -336,6 +399,32 @@ func (_u *DescriptionUpdateOne) SetNillableCustomerID(v *int) *DescriptionUpdate
 	return _u
 }
 
+// ClearCustomerID clears the value of the "customer_id" field.
+func (_u *DescriptionUpdateOne) ClearCustomerID() *DescriptionUpdateOne {
+	_u.mutation.ClearCustomerID()
+	return _u
+}
+
+// SetSubjectResellerID sets the "subject_reseller_id" field.
+func (_u *DescriptionUpdateOne) SetSubjectResellerID(v int) *DescriptionUpdateOne {
+	_u.mutation.SetSubjectResellerID(v)
+	return _u
+}
+
+// SetNillableSubjectResellerID sets the "subject_reseller_id" field if the given value is not nil.
+func (_u *DescriptionUpdateOne) SetNillableSubjectResellerID(v *int) *DescriptionUpdateOne {
+	if v != nil {
+		_u.SetSubjectResellerID(*v)
+	}
+	return _u
+}
+
+// ClearSubjectResellerID clears the value of the "subject_reseller_id" field.
+func (_u *DescriptionUpdateOne) ClearSubjectResellerID() *DescriptionUpdateOne {
+	_u.mutation.ClearSubjectResellerID()
+	return _u
+}
+
 // SetResellerID sets the "reseller_id" field.
 func (_u *DescriptionUpdateOne) SetResellerID(v int) *DescriptionUpdateOne {
 	_u.mutation.SetResellerID(v)
@@ -367,6 +456,11 @@ func (_u *DescriptionUpdateOne) SetCustomer(v *Customer) *DescriptionUpdateOne {
 	return _u.SetCustomerID(v.ID)
 }
 
+// SetSubjectReseller sets the "subject_reseller" edge to the Reseller entity.
+func (_u *DescriptionUpdateOne) SetSubjectReseller(v *Reseller) *DescriptionUpdateOne {
+	return _u.SetSubjectResellerID(v.ID)
+}
+
 // SetReseller sets the "reseller" edge to the Reseller entity.
 func (_u *DescriptionUpdateOne) SetReseller(v *Reseller) *DescriptionUpdateOne {
 	return _u.SetResellerID(v.ID)
@@ -380,6 +474,12 @@ func (_u *DescriptionUpdateOne) Mutation() *DescriptionMutation {
 // ClearCustomer clears the "customer" edge to the Customer entity.
 func (_u *DescriptionUpdateOne) ClearCustomer() *DescriptionUpdateOne {
 	_u.mutation.ClearCustomer()
+	return _u
+}
+
+// ClearSubjectReseller clears the "subject_reseller" edge to the Reseller entity.
+func (_u *DescriptionUpdateOne) ClearSubjectReseller() *DescriptionUpdateOne {
+	_u.mutation.ClearSubjectReseller()
 	return _u
 }
 
@@ -456,9 +556,6 @@ func (_u *DescriptionUpdateOne) check() error {
 			return &ValidationError{Name: "text", err: fmt.Errorf(`ent: validator failed for field "Description.text": %w`, err)}
 		}
 	}
-	if _u.mutation.CustomerCleared() && len(_u.mutation.CustomerIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Description.customer"`)
-	}
 	return nil
 }
 
@@ -528,6 +625,35 @@ func (_u *DescriptionUpdateOne) sqlSave(ctx context.Context) (_node *Description
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(customer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SubjectResellerCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   description.SubjectResellerTable,
+			Columns: []string{description.SubjectResellerColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(reseller.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SubjectResellerIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   description.SubjectResellerTable,
+			Columns: []string{description.SubjectResellerColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(reseller.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -154,11 +154,12 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Description",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			description.FieldSide:       {Type: field.TypeEnum, Column: description.FieldSide},
-			description.FieldText:       {Type: field.TypeString, Column: description.FieldText},
-			description.FieldCustomerID: {Type: field.TypeInt, Column: description.FieldCustomerID},
-			description.FieldResellerID: {Type: field.TypeInt, Column: description.FieldResellerID},
-			description.FieldUpdatedAt:  {Type: field.TypeTime, Column: description.FieldUpdatedAt},
+			description.FieldSide:              {Type: field.TypeEnum, Column: description.FieldSide},
+			description.FieldText:              {Type: field.TypeString, Column: description.FieldText},
+			description.FieldCustomerID:        {Type: field.TypeInt, Column: description.FieldCustomerID},
+			description.FieldSubjectResellerID: {Type: field.TypeInt, Column: description.FieldSubjectResellerID},
+			description.FieldResellerID:        {Type: field.TypeInt, Column: description.FieldResellerID},
+			description.FieldUpdatedAt:         {Type: field.TypeTime, Column: description.FieldUpdatedAt},
 		},
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
@@ -524,6 +525,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Customer",
 	)
 	graph.MustAddE(
+		"subject_reseller",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   description.SubjectResellerTable,
+			Columns: []string{description.SubjectResellerColumn},
+			Bidi:    false,
+		},
+		"Description",
+		"Reseller",
+	)
+	graph.MustAddE(
 		"reseller",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -698,6 +711,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 			Inverse: false,
 			Table:   reseller.DescriptionsTable,
 			Columns: []string{reseller.DescriptionsColumn},
+			Bidi:    false,
+		},
+		"Reseller",
+		"Description",
+	)
+	graph.MustAddE(
+		"notes",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   reseller.NotesTable,
+			Columns: []string{reseller.NotesColumn},
 			Bidi:    false,
 		},
 		"Reseller",
@@ -1464,6 +1489,11 @@ func (f *DescriptionFilter) WhereCustomerID(p entql.IntP) {
 	f.Where(p.Field(description.FieldCustomerID))
 }
 
+// WhereSubjectResellerID applies the entql int predicate on the subject_reseller_id field.
+func (f *DescriptionFilter) WhereSubjectResellerID(p entql.IntP) {
+	f.Where(p.Field(description.FieldSubjectResellerID))
+}
+
 // WhereResellerID applies the entql int predicate on the reseller_id field.
 func (f *DescriptionFilter) WhereResellerID(p entql.IntP) {
 	f.Where(p.Field(description.FieldResellerID))
@@ -1482,6 +1512,20 @@ func (f *DescriptionFilter) WhereHasCustomer() {
 // WhereHasCustomerWith applies a predicate to check if query has an edge customer with a given conditions (other predicates).
 func (f *DescriptionFilter) WhereHasCustomerWith(preds ...predicate.Customer) {
 	f.Where(entql.HasEdgeWith("customer", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSubjectReseller applies a predicate to check if query has an edge subject_reseller.
+func (f *DescriptionFilter) WhereHasSubjectReseller() {
+	f.Where(entql.HasEdge("subject_reseller"))
+}
+
+// WhereHasSubjectResellerWith applies a predicate to check if query has an edge subject_reseller with a given conditions (other predicates).
+func (f *DescriptionFilter) WhereHasSubjectResellerWith(preds ...predicate.Reseller) {
+	f.Where(entql.HasEdgeWith("subject_reseller", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -2197,6 +2241,20 @@ func (f *ResellerFilter) WhereHasDescriptions() {
 // WhereHasDescriptionsWith applies a predicate to check if query has an edge descriptions with a given conditions (other predicates).
 func (f *ResellerFilter) WhereHasDescriptionsWith(preds ...predicate.Description) {
 	f.Where(entql.HasEdgeWith("descriptions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasNotes applies a predicate to check if query has an edge notes.
+func (f *ResellerFilter) WhereHasNotes() {
+	f.Where(entql.HasEdge("notes"))
+}
+
+// WhereHasNotesWith applies a predicate to check if query has an edge notes with a given conditions (other predicates).
+func (f *ResellerFilter) WhereHasNotesWith(preds ...predicate.Description) {
+	f.Where(entql.HasEdgeWith("notes", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -910,6 +910,21 @@ func (_q *DescriptionQuery) collectField(ctx context.Context, oneNode bool, opCt
 				fieldSeen[description.FieldCustomerID] = struct{}{}
 			}
 
+		case "subjectReseller":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ResellerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, resellerImplementors)...); err != nil {
+				return err
+			}
+			_q.withSubjectReseller = query
+			if _, ok := fieldSeen[description.FieldSubjectResellerID]; !ok {
+				selectedFields = append(selectedFields, description.FieldSubjectResellerID)
+				fieldSeen[description.FieldSubjectResellerID] = struct{}{}
+			}
+
 		case "reseller":
 			var (
 				alias = field.Alias
@@ -938,6 +953,11 @@ func (_q *DescriptionQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if _, ok := fieldSeen[description.FieldCustomerID]; !ok {
 				selectedFields = append(selectedFields, description.FieldCustomerID)
 				fieldSeen[description.FieldCustomerID] = struct{}{}
+			}
+		case "subjectResellerID":
+			if _, ok := fieldSeen[description.FieldSubjectResellerID]; !ok {
+				selectedFields = append(selectedFields, description.FieldSubjectResellerID)
+				fieldSeen[description.FieldSubjectResellerID] = struct{}{}
 			}
 		case "resellerID":
 			if _, ok := fieldSeen[description.FieldResellerID]; !ok {
@@ -1753,6 +1773,19 @@ func (_q *ResellerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				return err
 			}
 			_q.WithNamedDescriptions(alias, func(wq *DescriptionQuery) {
+				*wq = *query
+			})
+
+		case "notes":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DescriptionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, descriptionImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedNotes(alias, func(wq *DescriptionQuery) {
 				*wq = *query
 			})
 

@@ -145,7 +145,15 @@ func (_m *Description) Customer(ctx context.Context) (*Customer, error) {
 	if IsNotLoaded(err) {
 		result, err = _m.QueryCustomer().Only(ctx)
 	}
-	return result, err
+	return result, MaskNotFound(err)
+}
+
+func (_m *Description) SubjectReseller(ctx context.Context) (*Reseller, error) {
+	result, err := _m.Edges.SubjectResellerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySubjectReseller().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *Description) Reseller(ctx context.Context) (*Reseller, error) {
@@ -304,6 +312,18 @@ func (_m *Reseller) Descriptions(ctx context.Context) (result []*Description, er
 	}
 	if IsNotLoaded(err) {
 		result, err = _m.QueryDescriptions().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Reseller) Notes(ctx context.Context) (result []*Description, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedNotes(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.NotesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryNotes().All(ctx)
 	}
 	return result, err
 }

@@ -5698,20 +5698,22 @@ func (m *CustomerMutation) ResetEdge(name string) error {
 // DescriptionMutation represents an operation that mutates the Description nodes in the graph.
 type DescriptionMutation struct {
 	config
-	op              Op
-	typ             string
-	id              *int
-	side            *types.DescriptionSide
-	text            *string
-	updated_at      *time.Time
-	clearedFields   map[string]struct{}
-	customer        *int
-	clearedcustomer bool
-	reseller        *int
-	clearedreseller bool
-	done            bool
-	oldValue        func(context.Context) (*Description, error)
-	predicates      []predicate.Description
+	op                      Op
+	typ                     string
+	id                      *int
+	side                    *types.DescriptionSide
+	text                    *string
+	updated_at              *time.Time
+	clearedFields           map[string]struct{}
+	customer                *int
+	clearedcustomer         bool
+	subject_reseller        *int
+	clearedsubject_reseller bool
+	reseller                *int
+	clearedreseller         bool
+	done                    bool
+	oldValue                func(context.Context) (*Description, error)
+	predicates              []predicate.Description
 }
 
 var _ ent.Mutation = (*DescriptionMutation)(nil)
@@ -5901,7 +5903,7 @@ func (m *DescriptionMutation) CustomerID() (r int, exists bool) {
 // OldCustomerID returns the old "customer_id" field's value of the Description entity.
 // If the Description object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *DescriptionMutation) OldCustomerID(ctx context.Context) (v int, err error) {
+func (m *DescriptionMutation) OldCustomerID(ctx context.Context) (v *int, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
 	}
@@ -5915,9 +5917,71 @@ func (m *DescriptionMutation) OldCustomerID(ctx context.Context) (v int, err err
 	return oldValue.CustomerID, nil
 }
 
+// ClearCustomerID clears the value of the "customer_id" field.
+func (m *DescriptionMutation) ClearCustomerID() {
+	m.customer = nil
+	m.clearedFields[description.FieldCustomerID] = struct{}{}
+}
+
+// CustomerIDCleared returns if the "customer_id" field was cleared in this mutation.
+func (m *DescriptionMutation) CustomerIDCleared() bool {
+	_, ok := m.clearedFields[description.FieldCustomerID]
+	return ok
+}
+
 // ResetCustomerID resets all changes to the "customer_id" field.
 func (m *DescriptionMutation) ResetCustomerID() {
 	m.customer = nil
+	delete(m.clearedFields, description.FieldCustomerID)
+}
+
+// SetSubjectResellerID sets the "subject_reseller_id" field.
+func (m *DescriptionMutation) SetSubjectResellerID(i int) {
+	m.subject_reseller = &i
+}
+
+// SubjectResellerID returns the value of the "subject_reseller_id" field in the mutation.
+func (m *DescriptionMutation) SubjectResellerID() (r int, exists bool) {
+	v := m.subject_reseller
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubjectResellerID returns the old "subject_reseller_id" field's value of the Description entity.
+// If the Description object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DescriptionMutation) OldSubjectResellerID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubjectResellerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubjectResellerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubjectResellerID: %w", err)
+	}
+	return oldValue.SubjectResellerID, nil
+}
+
+// ClearSubjectResellerID clears the value of the "subject_reseller_id" field.
+func (m *DescriptionMutation) ClearSubjectResellerID() {
+	m.subject_reseller = nil
+	m.clearedFields[description.FieldSubjectResellerID] = struct{}{}
+}
+
+// SubjectResellerIDCleared returns if the "subject_reseller_id" field was cleared in this mutation.
+func (m *DescriptionMutation) SubjectResellerIDCleared() bool {
+	_, ok := m.clearedFields[description.FieldSubjectResellerID]
+	return ok
+}
+
+// ResetSubjectResellerID resets all changes to the "subject_reseller_id" field.
+func (m *DescriptionMutation) ResetSubjectResellerID() {
+	m.subject_reseller = nil
+	delete(m.clearedFields, description.FieldSubjectResellerID)
 }
 
 // SetResellerID sets the "reseller_id" field.
@@ -6013,7 +6077,7 @@ func (m *DescriptionMutation) ClearCustomer() {
 
 // CustomerCleared reports if the "customer" edge to the Customer entity was cleared.
 func (m *DescriptionMutation) CustomerCleared() bool {
-	return m.clearedcustomer
+	return m.CustomerIDCleared() || m.clearedcustomer
 }
 
 // CustomerIDs returns the "customer" edge IDs in the mutation.
@@ -6030,6 +6094,33 @@ func (m *DescriptionMutation) CustomerIDs() (ids []int) {
 func (m *DescriptionMutation) ResetCustomer() {
 	m.customer = nil
 	m.clearedcustomer = false
+}
+
+// ClearSubjectReseller clears the "subject_reseller" edge to the Reseller entity.
+func (m *DescriptionMutation) ClearSubjectReseller() {
+	m.clearedsubject_reseller = true
+	m.clearedFields[description.FieldSubjectResellerID] = struct{}{}
+}
+
+// SubjectResellerCleared reports if the "subject_reseller" edge to the Reseller entity was cleared.
+func (m *DescriptionMutation) SubjectResellerCleared() bool {
+	return m.SubjectResellerIDCleared() || m.clearedsubject_reseller
+}
+
+// SubjectResellerIDs returns the "subject_reseller" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SubjectResellerID instead. It exists only for internal usage by the builders.
+func (m *DescriptionMutation) SubjectResellerIDs() (ids []int) {
+	if id := m.subject_reseller; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSubjectReseller resets all changes to the "subject_reseller" edge.
+func (m *DescriptionMutation) ResetSubjectReseller() {
+	m.subject_reseller = nil
+	m.clearedsubject_reseller = false
 }
 
 // ClearReseller clears the "reseller" edge to the Reseller entity.
@@ -6093,7 +6184,7 @@ func (m *DescriptionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DescriptionMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 6)
 	if m.side != nil {
 		fields = append(fields, description.FieldSide)
 	}
@@ -6102,6 +6193,9 @@ func (m *DescriptionMutation) Fields() []string {
 	}
 	if m.customer != nil {
 		fields = append(fields, description.FieldCustomerID)
+	}
+	if m.subject_reseller != nil {
+		fields = append(fields, description.FieldSubjectResellerID)
 	}
 	if m.reseller != nil {
 		fields = append(fields, description.FieldResellerID)
@@ -6123,6 +6217,8 @@ func (m *DescriptionMutation) Field(name string) (ent.Value, bool) {
 		return m.Text()
 	case description.FieldCustomerID:
 		return m.CustomerID()
+	case description.FieldSubjectResellerID:
+		return m.SubjectResellerID()
 	case description.FieldResellerID:
 		return m.ResellerID()
 	case description.FieldUpdatedAt:
@@ -6142,6 +6238,8 @@ func (m *DescriptionMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldText(ctx)
 	case description.FieldCustomerID:
 		return m.OldCustomerID(ctx)
+	case description.FieldSubjectResellerID:
+		return m.OldSubjectResellerID(ctx)
 	case description.FieldResellerID:
 		return m.OldResellerID(ctx)
 	case description.FieldUpdatedAt:
@@ -6175,6 +6273,13 @@ func (m *DescriptionMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCustomerID(v)
+		return nil
+	case description.FieldSubjectResellerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubjectResellerID(v)
 		return nil
 	case description.FieldResellerID:
 		v, ok := value.(int)
@@ -6223,6 +6328,12 @@ func (m *DescriptionMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *DescriptionMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(description.FieldCustomerID) {
+		fields = append(fields, description.FieldCustomerID)
+	}
+	if m.FieldCleared(description.FieldSubjectResellerID) {
+		fields = append(fields, description.FieldSubjectResellerID)
+	}
 	if m.FieldCleared(description.FieldResellerID) {
 		fields = append(fields, description.FieldResellerID)
 	}
@@ -6240,6 +6351,12 @@ func (m *DescriptionMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *DescriptionMutation) ClearField(name string) error {
 	switch name {
+	case description.FieldCustomerID:
+		m.ClearCustomerID()
+		return nil
+	case description.FieldSubjectResellerID:
+		m.ClearSubjectResellerID()
+		return nil
 	case description.FieldResellerID:
 		m.ClearResellerID()
 		return nil
@@ -6260,6 +6377,9 @@ func (m *DescriptionMutation) ResetField(name string) error {
 	case description.FieldCustomerID:
 		m.ResetCustomerID()
 		return nil
+	case description.FieldSubjectResellerID:
+		m.ResetSubjectResellerID()
+		return nil
 	case description.FieldResellerID:
 		m.ResetResellerID()
 		return nil
@@ -6272,9 +6392,12 @@ func (m *DescriptionMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DescriptionMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.customer != nil {
 		edges = append(edges, description.EdgeCustomer)
+	}
+	if m.subject_reseller != nil {
+		edges = append(edges, description.EdgeSubjectReseller)
 	}
 	if m.reseller != nil {
 		edges = append(edges, description.EdgeReseller)
@@ -6290,6 +6413,10 @@ func (m *DescriptionMutation) AddedIDs(name string) []ent.Value {
 		if id := m.customer; id != nil {
 			return []ent.Value{*id}
 		}
+	case description.EdgeSubjectReseller:
+		if id := m.subject_reseller; id != nil {
+			return []ent.Value{*id}
+		}
 	case description.EdgeReseller:
 		if id := m.reseller; id != nil {
 			return []ent.Value{*id}
@@ -6300,7 +6427,7 @@ func (m *DescriptionMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DescriptionMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	return edges
 }
 
@@ -6312,9 +6439,12 @@ func (m *DescriptionMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DescriptionMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedcustomer {
 		edges = append(edges, description.EdgeCustomer)
+	}
+	if m.clearedsubject_reseller {
+		edges = append(edges, description.EdgeSubjectReseller)
 	}
 	if m.clearedreseller {
 		edges = append(edges, description.EdgeReseller)
@@ -6328,6 +6458,8 @@ func (m *DescriptionMutation) EdgeCleared(name string) bool {
 	switch name {
 	case description.EdgeCustomer:
 		return m.clearedcustomer
+	case description.EdgeSubjectReseller:
+		return m.clearedsubject_reseller
 	case description.EdgeReseller:
 		return m.clearedreseller
 	}
@@ -6340,6 +6472,9 @@ func (m *DescriptionMutation) ClearEdge(name string) error {
 	switch name {
 	case description.EdgeCustomer:
 		m.ClearCustomer()
+		return nil
+	case description.EdgeSubjectReseller:
+		m.ClearSubjectReseller()
 		return nil
 	case description.EdgeReseller:
 		m.ClearReseller()
@@ -6354,6 +6489,9 @@ func (m *DescriptionMutation) ResetEdge(name string) error {
 	switch name {
 	case description.EdgeCustomer:
 		m.ResetCustomer()
+		return nil
+	case description.EdgeSubjectReseller:
+		m.ResetSubjectReseller()
 		return nil
 	case description.EdgeReseller:
 		m.ResetReseller()
@@ -10290,6 +10428,9 @@ type ResellerMutation struct {
 	descriptions                  map[int]struct{}
 	removeddescriptions           map[int]struct{}
 	cleareddescriptions           bool
+	notes                         map[int]struct{}
+	removednotes                  map[int]struct{}
+	clearednotes                  bool
 	credential                    *int
 	clearedcredential             bool
 	done                          bool
@@ -12382,6 +12523,60 @@ func (m *ResellerMutation) ResetDescriptions() {
 	m.removeddescriptions = nil
 }
 
+// AddNoteIDs adds the "notes" edge to the Description entity by ids.
+func (m *ResellerMutation) AddNoteIDs(ids ...int) {
+	if m.notes == nil {
+		m.notes = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.notes[ids[i]] = struct{}{}
+	}
+}
+
+// ClearNotes clears the "notes" edge to the Description entity.
+func (m *ResellerMutation) ClearNotes() {
+	m.clearednotes = true
+}
+
+// NotesCleared reports if the "notes" edge to the Description entity was cleared.
+func (m *ResellerMutation) NotesCleared() bool {
+	return m.clearednotes
+}
+
+// RemoveNoteIDs removes the "notes" edge to the Description entity by IDs.
+func (m *ResellerMutation) RemoveNoteIDs(ids ...int) {
+	if m.removednotes == nil {
+		m.removednotes = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.notes, ids[i])
+		m.removednotes[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedNotes returns the removed IDs of the "notes" edge to the Description entity.
+func (m *ResellerMutation) RemovedNotesIDs() (ids []int) {
+	for id := range m.removednotes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// NotesIDs returns the "notes" edge IDs in the mutation.
+func (m *ResellerMutation) NotesIDs() (ids []int) {
+	for id := range m.notes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetNotes resets all changes to the "notes" edge.
+func (m *ResellerMutation) ResetNotes() {
+	m.notes = nil
+	m.clearednotes = false
+	m.removednotes = nil
+}
+
 // SetCredentialID sets the "credential" edge to the Credential entity by id.
 func (m *ResellerMutation) SetCredentialID(id int) {
 	m.credential = &id
@@ -13332,7 +13527,7 @@ func (m *ResellerMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ResellerMutation) AddedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.plan != nil {
 		edges = append(edges, reseller.EdgePlan)
 	}
@@ -13350,6 +13545,9 @@ func (m *ResellerMutation) AddedEdges() []string {
 	}
 	if m.descriptions != nil {
 		edges = append(edges, reseller.EdgeDescriptions)
+	}
+	if m.notes != nil {
+		edges = append(edges, reseller.EdgeNotes)
 	}
 	if m.credential != nil {
 		edges = append(edges, reseller.EdgeCredential)
@@ -13395,6 +13593,12 @@ func (m *ResellerMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case reseller.EdgeNotes:
+		ids := make([]ent.Value, 0, len(m.notes))
+		for id := range m.notes {
+			ids = append(ids, id)
+		}
+		return ids
 	case reseller.EdgeCredential:
 		if id := m.credential; id != nil {
 			return []ent.Value{*id}
@@ -13405,7 +13609,7 @@ func (m *ResellerMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ResellerMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.removedcustomers != nil {
 		edges = append(edges, reseller.EdgeCustomers)
 	}
@@ -13420,6 +13624,9 @@ func (m *ResellerMutation) RemovedEdges() []string {
 	}
 	if m.removeddescriptions != nil {
 		edges = append(edges, reseller.EdgeDescriptions)
+	}
+	if m.removednotes != nil {
+		edges = append(edges, reseller.EdgeNotes)
 	}
 	return edges
 }
@@ -13458,13 +13665,19 @@ func (m *ResellerMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case reseller.EdgeNotes:
+		ids := make([]ent.Value, 0, len(m.removednotes))
+		for id := range m.removednotes {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ResellerMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.clearedplan {
 		edges = append(edges, reseller.EdgePlan)
 	}
@@ -13482,6 +13695,9 @@ func (m *ResellerMutation) ClearedEdges() []string {
 	}
 	if m.cleareddescriptions {
 		edges = append(edges, reseller.EdgeDescriptions)
+	}
+	if m.clearednotes {
+		edges = append(edges, reseller.EdgeNotes)
 	}
 	if m.clearedcredential {
 		edges = append(edges, reseller.EdgeCredential)
@@ -13505,6 +13721,8 @@ func (m *ResellerMutation) EdgeCleared(name string) bool {
 		return m.clearedpanel_users
 	case reseller.EdgeDescriptions:
 		return m.cleareddescriptions
+	case reseller.EdgeNotes:
+		return m.clearednotes
 	case reseller.EdgeCredential:
 		return m.clearedcredential
 	}
@@ -13546,6 +13764,9 @@ func (m *ResellerMutation) ResetEdge(name string) error {
 		return nil
 	case reseller.EdgeDescriptions:
 		m.ResetDescriptions()
+		return nil
+	case reseller.EdgeNotes:
+		m.ResetNotes()
 		return nil
 	case reseller.EdgeCredential:
 		m.ResetCredential()

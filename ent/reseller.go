@@ -107,19 +107,22 @@ type ResellerEdges struct {
 	PanelUsers []*PanelUser `json:"panel_users,omitempty"`
 	// Descriptions holds the value of the descriptions edge.
 	Descriptions []*Description `json:"descriptions,omitempty"`
+	// Notes holds the value of the notes edge.
+	Notes []*Description `json:"notes,omitempty"`
 	// Credential holds the value of the credential edge.
 	Credential *Credential `json:"credential,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [8]bool
 	// totalCount holds the count of the edges above.
-	totalCount [7]map[string]int
+	totalCount [8]map[string]int
 
 	namedCustomers     map[string][]*Customer
 	namedSubscriptions map[string][]*HostingSubscription
 	namedServicePlans  map[string][]*ServicePlan
 	namedPanelUsers    map[string][]*PanelUser
 	namedDescriptions  map[string][]*Description
+	namedNotes         map[string][]*Description
 }
 
 // PlanOrErr returns the Plan value or an error if the edge
@@ -178,12 +181,21 @@ func (e ResellerEdges) DescriptionsOrErr() ([]*Description, error) {
 	return nil, &NotLoadedError{edge: "descriptions"}
 }
 
+// NotesOrErr returns the Notes value or an error if the edge
+// was not loaded in eager-loading.
+func (e ResellerEdges) NotesOrErr() ([]*Description, error) {
+	if e.loadedTypes[6] {
+		return e.Notes, nil
+	}
+	return nil, &NotLoadedError{edge: "notes"}
+}
+
 // CredentialOrErr returns the Credential value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
 func (e ResellerEdges) CredentialOrErr() (*Credential, error) {
 	if e.Credential != nil {
 		return e.Credential, nil
-	} else if e.loadedTypes[6] {
+	} else if e.loadedTypes[7] {
 		return nil, &NotFoundError{label: credential.Label}
 	}
 	return nil, &NotLoadedError{edge: "credential"}
@@ -494,6 +506,11 @@ func (_m *Reseller) QueryDescriptions() *DescriptionQuery {
 	return NewResellerClient(_m.config).QueryDescriptions(_m)
 }
 
+// QueryNotes queries the "notes" edge of the Reseller entity.
+func (_m *Reseller) QueryNotes() *DescriptionQuery {
+	return NewResellerClient(_m.config).QueryNotes(_m)
+}
+
 // QueryCredential queries the "credential" edge of the Reseller entity.
 func (_m *Reseller) QueryCredential() *CredentialQuery {
 	return NewResellerClient(_m.config).QueryCredential(_m)
@@ -789,6 +806,30 @@ func (_m *Reseller) appendNamedDescriptions(name string, edges ...*Description) 
 		_m.Edges.namedDescriptions[name] = []*Description{}
 	} else {
 		_m.Edges.namedDescriptions[name] = append(_m.Edges.namedDescriptions[name], edges...)
+	}
+}
+
+// NamedNotes returns the Notes named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Reseller) NamedNotes(name string) ([]*Description, error) {
+	if _m.Edges.namedNotes == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedNotes[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Reseller) appendNamedNotes(name string, edges ...*Description) {
+	if _m.Edges.namedNotes == nil {
+		_m.Edges.namedNotes = make(map[string][]*Description)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedNotes[name] = []*Description{}
+	} else {
+		_m.Edges.namedNotes[name] = append(_m.Edges.namedNotes[name], edges...)
 	}
 }
 

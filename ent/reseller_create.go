@@ -546,6 +546,21 @@ func (_c *ResellerCreate) AddDescriptions(v ...*Description) *ResellerCreate {
 	return _c.AddDescriptionIDs(ids...)
 }
 
+// AddNoteIDs adds the "notes" edge to the Description entity by IDs.
+func (_c *ResellerCreate) AddNoteIDs(ids ...int) *ResellerCreate {
+	_c.mutation.AddNoteIDs(ids...)
+	return _c
+}
+
+// AddNotes adds the "notes" edges to the Description entity.
+func (_c *ResellerCreate) AddNotes(v ...*Description) *ResellerCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddNoteIDs(ids...)
+}
+
 // SetCredentialID sets the "credential" edge to the Credential entity by ID.
 func (_c *ResellerCreate) SetCredentialID(id int) *ResellerCreate {
 	_c.mutation.SetCredentialID(id)
@@ -1026,6 +1041,22 @@ func (_c *ResellerCreate) createSpec() (*Reseller, *sqlgraph.CreateSpec) {
 			Inverse: false,
 			Table:   reseller.DescriptionsTable,
 			Columns: []string{reseller.DescriptionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(description.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.NotesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   reseller.NotesTable,
+			Columns: []string{reseller.NotesColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(description.FieldID, field.TypeInt),

@@ -38,6 +38,7 @@ type ResellerQuery struct {
 	withServicePlans       *ServicePlanQuery
 	withPanelUsers         *PanelUserQuery
 	withDescriptions       *DescriptionQuery
+	withNotes              *DescriptionQuery
 	withCredential         *CredentialQuery
 	loadTotal              []func(context.Context, []*Reseller) error
 	modifiers              []func(*sql.Selector)
@@ -46,6 +47,7 @@ type ResellerQuery struct {
 	withNamedServicePlans  map[string]*ServicePlanQuery
 	withNamedPanelUsers    map[string]*PanelUserQuery
 	withNamedDescriptions  map[string]*DescriptionQuery
+	withNamedNotes         map[string]*DescriptionQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -207,6 +209,28 @@ func (_q *ResellerQuery) QueryDescriptions() *DescriptionQuery {
 			sqlgraph.From(reseller.Table, reseller.FieldID, selector),
 			sqlgraph.To(description.Table, description.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, reseller.DescriptionsTable, reseller.DescriptionsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryNotes chains the current query on the "notes" edge.
+func (_q *ResellerQuery) QueryNotes() *DescriptionQuery {
+	query := (&DescriptionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(reseller.Table, reseller.FieldID, selector),
+			sqlgraph.To(description.Table, description.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, reseller.NotesTable, reseller.NotesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -434,6 +458,7 @@ func (_q *ResellerQuery) Clone() *ResellerQuery {
 		withServicePlans:  _q.withServicePlans.Clone(),
 		withPanelUsers:    _q.withPanelUsers.Clone(),
 		withDescriptions:  _q.withDescriptions.Clone(),
+		withNotes:         _q.withNotes.Clone(),
 		withCredential:    _q.withCredential.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -505,6 +530,17 @@ func (_q *ResellerQuery) WithDescriptions(opts ...func(*DescriptionQuery)) *Rese
 		opt(query)
 	}
 	_q.withDescriptions = query
+	return _q
+}
+
+// WithNotes tells the query-builder to eager-load the nodes that are connected to
+// the "notes" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ResellerQuery) WithNotes(opts ...func(*DescriptionQuery)) *ResellerQuery {
+	query := (&DescriptionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withNotes = query
 	return _q
 }
 
@@ -603,13 +639,14 @@ func (_q *ResellerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Res
 	var (
 		nodes       = []*Reseller{}
 		_spec       = _q.querySpec()
-		loadedTypes = [7]bool{
+		loadedTypes = [8]bool{
 			_q.withPlan != nil,
 			_q.withCustomers != nil,
 			_q.withSubscriptions != nil,
 			_q.withServicePlans != nil,
 			_q.withPanelUsers != nil,
 			_q.withDescriptions != nil,
+			_q.withNotes != nil,
 			_q.withCredential != nil,
 		}
 	)
@@ -675,6 +712,13 @@ func (_q *ResellerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Res
 			return nil, err
 		}
 	}
+	if query := _q.withNotes; query != nil {
+		if err := _q.loadNotes(ctx, query, nodes,
+			func(n *Reseller) { n.Edges.Notes = []*Description{} },
+			func(n *Reseller, e *Description) { n.Edges.Notes = append(n.Edges.Notes, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withCredential; query != nil {
 		if err := _q.loadCredential(ctx, query, nodes, nil,
 			func(n *Reseller, e *Credential) { n.Edges.Credential = e }); err != nil {
@@ -713,6 +757,13 @@ func (_q *ResellerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Res
 		if err := _q.loadDescriptions(ctx, query, nodes,
 			func(n *Reseller) { n.appendNamedDescriptions(name) },
 			func(n *Reseller, e *Description) { n.appendNamedDescriptions(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedNotes {
+		if err := _q.loadNotes(ctx, query, nodes,
+			func(n *Reseller) { n.appendNamedNotes(name) },
+			func(n *Reseller, e *Description) { n.appendNamedNotes(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -916,6 +967,39 @@ func (_q *ResellerQuery) loadDescriptions(ctx context.Context, query *Descriptio
 		node, ok := nodeids[*fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "reseller_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ResellerQuery) loadNotes(ctx context.Context, query *DescriptionQuery, nodes []*Reseller, init func(*Reseller), assign func(*Reseller, *Description)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Reseller)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(description.FieldSubjectResellerID)
+	}
+	query.Where(predicate.Description(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(reseller.NotesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.SubjectResellerID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "subject_reseller_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "subject_reseller_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1139,6 +1223,20 @@ func (_q *ResellerQuery) WithNamedDescriptions(name string, opts ...func(*Descri
 		_q.withNamedDescriptions = make(map[string]*DescriptionQuery)
 	}
 	_q.withNamedDescriptions[name] = query
+	return _q
+}
+
+// WithNamedNotes tells the query-builder to eager-load the nodes that are connected to the "notes"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ResellerQuery) WithNamedNotes(name string, opts ...func(*DescriptionQuery)) *ResellerQuery {
+	query := (&DescriptionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedNotes == nil {
+		_q.withNamedNotes = make(map[string]*DescriptionQuery)
+	}
+	_q.withNamedNotes[name] = query
 	return _q
 }
 

@@ -761,6 +761,21 @@ func (_u *ResellerUpdate) AddDescriptions(v ...*Description) *ResellerUpdate {
 	return _u.AddDescriptionIDs(ids...)
 }
 
+// AddNoteIDs adds the "notes" edge to the Description entity by IDs.
+func (_u *ResellerUpdate) AddNoteIDs(ids ...int) *ResellerUpdate {
+	_u.mutation.AddNoteIDs(ids...)
+	return _u
+}
+
+// AddNotes adds the "notes" edges to the Description entity.
+func (_u *ResellerUpdate) AddNotes(v ...*Description) *ResellerUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddNoteIDs(ids...)
+}
+
 // SetCredentialID sets the "credential" edge to the Credential entity by ID.
 func (_u *ResellerUpdate) SetCredentialID(id int) *ResellerUpdate {
 	_u.mutation.SetCredentialID(id)
@@ -894,6 +909,27 @@ func (_u *ResellerUpdate) RemoveDescriptions(v ...*Description) *ResellerUpdate 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveDescriptionIDs(ids...)
+}
+
+// ClearNotes clears all "notes" edges to the Description entity.
+func (_u *ResellerUpdate) ClearNotes() *ResellerUpdate {
+	_u.mutation.ClearNotes()
+	return _u
+}
+
+// RemoveNoteIDs removes the "notes" edge to Description entities by IDs.
+func (_u *ResellerUpdate) RemoveNoteIDs(ids ...int) *ResellerUpdate {
+	_u.mutation.RemoveNoteIDs(ids...)
+	return _u
+}
+
+// RemoveNotes removes "notes" edges to Description entities.
+func (_u *ResellerUpdate) RemoveNotes(v ...*Description) *ResellerUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveNoteIDs(ids...)
 }
 
 // ClearCredential clears the "credential" edge to the Credential entity.
@@ -1524,6 +1560,51 @@ func (_u *ResellerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Inverse: false,
 			Table:   reseller.DescriptionsTable,
 			Columns: []string{reseller.DescriptionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(description.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.NotesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   reseller.NotesTable,
+			Columns: []string{reseller.NotesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(description.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedNotesIDs(); len(nodes) > 0 && !_u.mutation.NotesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   reseller.NotesTable,
+			Columns: []string{reseller.NotesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(description.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NotesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   reseller.NotesTable,
+			Columns: []string{reseller.NotesColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(description.FieldID, field.TypeInt),
@@ -2308,6 +2389,21 @@ func (_u *ResellerUpdateOne) AddDescriptions(v ...*Description) *ResellerUpdateO
 	return _u.AddDescriptionIDs(ids...)
 }
 
+// AddNoteIDs adds the "notes" edge to the Description entity by IDs.
+func (_u *ResellerUpdateOne) AddNoteIDs(ids ...int) *ResellerUpdateOne {
+	_u.mutation.AddNoteIDs(ids...)
+	return _u
+}
+
+// AddNotes adds the "notes" edges to the Description entity.
+func (_u *ResellerUpdateOne) AddNotes(v ...*Description) *ResellerUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddNoteIDs(ids...)
+}
+
 // SetCredentialID sets the "credential" edge to the Credential entity by ID.
 func (_u *ResellerUpdateOne) SetCredentialID(id int) *ResellerUpdateOne {
 	_u.mutation.SetCredentialID(id)
@@ -2441,6 +2537,27 @@ func (_u *ResellerUpdateOne) RemoveDescriptions(v ...*Description) *ResellerUpda
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveDescriptionIDs(ids...)
+}
+
+// ClearNotes clears all "notes" edges to the Description entity.
+func (_u *ResellerUpdateOne) ClearNotes() *ResellerUpdateOne {
+	_u.mutation.ClearNotes()
+	return _u
+}
+
+// RemoveNoteIDs removes the "notes" edge to Description entities by IDs.
+func (_u *ResellerUpdateOne) RemoveNoteIDs(ids ...int) *ResellerUpdateOne {
+	_u.mutation.RemoveNoteIDs(ids...)
+	return _u
+}
+
+// RemoveNotes removes "notes" edges to Description entities.
+func (_u *ResellerUpdateOne) RemoveNotes(v ...*Description) *ResellerUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveNoteIDs(ids...)
 }
 
 // ClearCredential clears the "credential" edge to the Credential entity.
@@ -3101,6 +3218,51 @@ func (_u *ResellerUpdateOne) sqlSave(ctx context.Context) (_node *Reseller, err 
 			Inverse: false,
 			Table:   reseller.DescriptionsTable,
 			Columns: []string{reseller.DescriptionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(description.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.NotesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   reseller.NotesTable,
+			Columns: []string{reseller.NotesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(description.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedNotesIDs(); len(nodes) > 0 && !_u.mutation.NotesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   reseller.NotesTable,
+			Columns: []string{reseller.NotesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(description.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NotesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   reseller.NotesTable,
+			Columns: []string{reseller.NotesColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(description.FieldID, field.TypeInt),

@@ -24,6 +24,7 @@ import (
 	"github.com/hostpanel/panel/internal/plans"
 	"github.com/hostpanel/panel/internal/subscriptions"
 	"github.com/hostpanel/panel/internal/suspension"
+	"github.com/hostpanel/panel/internal/transfer"
 	"github.com/hostpanel/panel/internal/types"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -83,6 +84,17 @@ type ComplexityRoot struct {
 		Status      func(childComplexity int) int
 		Suspensions func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
+	}
+
+	ConvertCustomersToResellersPayload struct {
+		Committed  func(childComplexity int) int
+		Converted  func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	ConvertedCustomer struct {
+		CustomerID func(childComplexity int) int
+		Reseller   func(childComplexity int) int
 	}
 
 	Customer struct {
@@ -199,25 +211,33 @@ type ComplexityRoot struct {
 		Viewer     func(childComplexity int) int
 	}
 
+	MoveCustomersPayload struct {
+		Committed  func(childComplexity int) int
+		Customers  func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	Mutation struct {
-		ActivateCustomers      func(childComplexity int, input suspension.ActivateCustomersInput) int
-		AddDomain              func(childComplexity int, input subscriptions.AddDomainInput) int
-		CreateCustomer         func(childComplexity int, input accounts.CreateCustomerInput) int
-		CreatePanelUser        func(childComplexity int, input accounts.CreatePanelUserInput) int
-		CreateReseller         func(childComplexity int, input accounts.CreateResellerInput) int
-		CreateResellerPlan     func(childComplexity int, input plans.CreateResellerPlanInput) int
-		CreateServicePlan      func(childComplexity int, input plans.CreateServicePlanInput) int
-		CreateSubscription     func(childComplexity int, input subscriptions.CreateSubscriptionInput) int
-		DeletePanelUser        func(childComplexity int, input accounts.DeletePanelUserInput) int
-		Login                  func(childComplexity int, input model.LoginInput) int
-		Logout                 func(childComplexity int) int
-		SetCustomerDescription func(childComplexity int, input accounts.SetCustomerDescriptionInput) int
-		SuspendCustomers       func(childComplexity int, input suspension.SuspendCustomersInput) int
-		UpdateCustomerContact  func(childComplexity int, input accounts.UpdateCustomerContactInput) int
-		UpdateCustomerLogin    func(childComplexity int, input accounts.UpdateCustomerLoginInput) int
-		UpdatePanelUser        func(childComplexity int, input accounts.UpdatePanelUserInput) int
-		UpdateResellerContact  func(childComplexity int, input accounts.UpdateResellerContactInput) int
-		UpdateResellerLogin    func(childComplexity int, input accounts.UpdateResellerLoginInput) int
+		ActivateCustomers           func(childComplexity int, input suspension.ActivateCustomersInput) int
+		AddDomain                   func(childComplexity int, input subscriptions.AddDomainInput) int
+		ConvertCustomersToResellers func(childComplexity int, input transfer.ConvertCustomersInput) int
+		CreateCustomer              func(childComplexity int, input accounts.CreateCustomerInput) int
+		CreatePanelUser             func(childComplexity int, input accounts.CreatePanelUserInput) int
+		CreateReseller              func(childComplexity int, input accounts.CreateResellerInput) int
+		CreateResellerPlan          func(childComplexity int, input plans.CreateResellerPlanInput) int
+		CreateServicePlan           func(childComplexity int, input plans.CreateServicePlanInput) int
+		CreateSubscription          func(childComplexity int, input subscriptions.CreateSubscriptionInput) int
+		DeletePanelUser             func(childComplexity int, input accounts.DeletePanelUserInput) int
+		Login                       func(childComplexity int, input model.LoginInput) int
+		Logout                      func(childComplexity int) int
+		MoveCustomers               func(childComplexity int, input transfer.MoveCustomersInput) int
+		SetCustomerDescription      func(childComplexity int, input accounts.SetCustomerDescriptionInput) int
+		SuspendCustomers            func(childComplexity int, input suspension.SuspendCustomersInput) int
+		UpdateCustomerContact       func(childComplexity int, input accounts.UpdateCustomerContactInput) int
+		UpdateCustomerLogin         func(childComplexity int, input accounts.UpdateCustomerLoginInput) int
+		UpdatePanelUser             func(childComplexity int, input accounts.UpdatePanelUserInput) int
+		UpdateResellerContact       func(childComplexity int, input accounts.UpdateResellerContactInput) int
+		UpdateResellerLogin         func(childComplexity int, input accounts.UpdateResellerLoginInput) int
 	}
 
 	PageInfo struct {
@@ -467,6 +487,8 @@ type MutationResolver interface {
 	UpdateResellerLogin(ctx context.Context, input accounts.UpdateResellerLoginInput) (*model.ResellerPayload, error)
 	UpdatePanelUser(ctx context.Context, input accounts.UpdatePanelUserInput) (*model.PanelUserPayload, error)
 	DeletePanelUser(ctx context.Context, input accounts.DeletePanelUserInput) (*model.DeletePanelUserPayload, error)
+	ConvertCustomersToResellers(ctx context.Context, input transfer.ConvertCustomersInput) (*transfer.ConvertResult, error)
+	MoveCustomers(ctx context.Context, input transfer.MoveCustomersInput) (*transfer.MoveResult, error)
 }
 type PanelUserResolver interface {
 	Account(ctx context.Context, obj *ent.PanelUser) (ent.Noder, error)
@@ -649,6 +671,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Administrator.UpdatedAt(childComplexity), true
+
+	case "ConvertCustomersToResellersPayload.committed":
+		if e.ComplexityRoot.ConvertCustomersToResellersPayload.Committed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConvertCustomersToResellersPayload.Committed(childComplexity), true
+	case "ConvertCustomersToResellersPayload.converted":
+		if e.ComplexityRoot.ConvertCustomersToResellersPayload.Converted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConvertCustomersToResellersPayload.Converted(childComplexity), true
+	case "ConvertCustomersToResellersPayload.userErrors":
+		if e.ComplexityRoot.ConvertCustomersToResellersPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConvertCustomersToResellersPayload.UserErrors(childComplexity), true
+
+	case "ConvertedCustomer.customerId":
+		if e.ComplexityRoot.ConvertedCustomer.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConvertedCustomer.CustomerID(childComplexity), true
+	case "ConvertedCustomer.reseller":
+		if e.ComplexityRoot.ConvertedCustomer.Reseller == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConvertedCustomer.Reseller(childComplexity), true
 
 	case "Customer.address":
 		if e.ComplexityRoot.Customer.Address == nil {
@@ -1101,6 +1155,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LoginPayload.Viewer(childComplexity), true
 
+	case "MoveCustomersPayload.committed":
+		if e.ComplexityRoot.MoveCustomersPayload.Committed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveCustomersPayload.Committed(childComplexity), true
+	case "MoveCustomersPayload.customers":
+		if e.ComplexityRoot.MoveCustomersPayload.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveCustomersPayload.Customers(childComplexity), true
+	case "MoveCustomersPayload.userErrors":
+		if e.ComplexityRoot.MoveCustomersPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveCustomersPayload.UserErrors(childComplexity), true
+
 	case "Mutation.activateCustomers":
 		if e.ComplexityRoot.Mutation.ActivateCustomers == nil {
 			break
@@ -1123,6 +1196,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddDomain(childComplexity, args["input"].(subscriptions.AddDomainInput)), true
+	case "Mutation.convertCustomersToResellers":
+		if e.ComplexityRoot.Mutation.ConvertCustomersToResellers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_convertCustomersToResellers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConvertCustomersToResellers(childComplexity, args["input"].(transfer.ConvertCustomersInput)), true
 	case "Mutation.createCustomer":
 		if e.ComplexityRoot.Mutation.CreateCustomer == nil {
 			break
@@ -1217,6 +1301,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.moveCustomers":
+		if e.ComplexityRoot.Mutation.MoveCustomers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_moveCustomers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MoveCustomers(childComplexity, args["input"].(transfer.MoveCustomersInput)), true
 	case "Mutation.setCustomerDescription":
 		if e.ComplexityRoot.Mutation.SetCustomerDescription == nil {
 			break
@@ -2142,6 +2237,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ActivateCustomersInput", ec.unmarshalInputActivateCustomersInput),
 			graphql.NewInputUnmarshaler("AddDomainInput", ec.unmarshalInputAddDomainInput),
+			graphql.NewInputUnmarshaler("ConvertCustomerItem", ec.unmarshalInputConvertCustomerItem),
+			graphql.NewInputUnmarshaler("ConvertCustomersToResellersInput", ec.unmarshalInputConvertCustomersToResellersInput),
 			graphql.NewInputUnmarshaler("CreateCustomerInput", ec.unmarshalInputCreateCustomerInput),
 			graphql.NewInputUnmarshaler("CreatePanelUserInput", ec.unmarshalInputCreatePanelUserInput),
 			graphql.NewInputUnmarshaler("CreateResellerInput", ec.unmarshalInputCreateResellerInput),
@@ -2154,6 +2251,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("HostingSubscriptionOrder", ec.unmarshalInputHostingSubscriptionOrder),
 			graphql.NewInputUnmarshaler("HostingSubscriptionWhereInput", ec.unmarshalInputHostingSubscriptionWhereInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
+			graphql.NewInputUnmarshaler("MoveCustomerItem", ec.unmarshalInputMoveCustomerItem),
+			graphql.NewInputUnmarshaler("MoveCustomersInput", ec.unmarshalInputMoveCustomersInput),
 			graphql.NewInputUnmarshaler("ResellerLimitsInput", ec.unmarshalInputResellerLimitsInput),
 			graphql.NewInputUnmarshaler("ResellerOrder", ec.unmarshalInputResellerOrder),
 			graphql.NewInputUnmarshaler("ResellerWhereInput", ec.unmarshalInputResellerWhereInput),
@@ -2240,7 +2339,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "accounts.graphqls" "mutation.graphqls" "schema.graphqls"
+//go:embed "accounts.graphqls" "mutation.graphqls" "schema.graphqls" "transfer.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2255,6 +2354,7 @@ var sources = []*ast.Source{
 	{Name: "accounts.graphqls", Input: sourceData("accounts.graphqls"), BuiltIn: false},
 	{Name: "mutation.graphqls", Input: sourceData("mutation.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
+	{Name: "transfer.graphqls", Input: sourceData("transfer.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -2274,6 +2374,28 @@ func (ec *executionContext) childFields_ActivateCustomersPayload(ctx context.Con
 		return ec.fieldContext_ActivateCustomersPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ActivateCustomersPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ConvertCustomersToResellersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "converted":
+		return ec.fieldContext_ConvertCustomersToResellersPayload_converted(ctx, field)
+	case "committed":
+		return ec.fieldContext_ConvertCustomersToResellersPayload_committed(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ConvertCustomersToResellersPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConvertCustomersToResellersPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ConvertedCustomer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customerId":
+		return ec.fieldContext_ConvertedCustomer_customerId(ctx, field)
+	case "reseller":
+		return ec.fieldContext_ConvertedCustomer_reseller(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConvertedCustomer", field.Name)
 }
 
 func (ec *executionContext) childFields_Customer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2486,6 +2608,18 @@ func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field 
 		return ec.fieldContext_LoginPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LoginPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MoveCustomersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customers":
+		return ec.fieldContext_MoveCustomersPayload_customers(ctx, field)
+	case "committed":
+		return ec.fieldContext_MoveCustomersPayload_committed(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_MoveCustomersPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MoveCustomersPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3072,6 +3206,20 @@ func (ec *executionContext) field_Mutation_addDomain_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_convertCustomersToResellers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (transfer.ConvertCustomersInput, error) {
+			return ec.unmarshalNConvertCustomersToResellersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConvertCustomersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3176,6 +3324,20 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.LoginInput, error) {
 			return ec.unmarshalNLoginInput2githubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐLoginInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_moveCustomers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (transfer.MoveCustomersInput, error) {
+			return ec.unmarshalNMoveCustomersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐMoveCustomersInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4328,6 +4490,148 @@ func (ec *executionContext) _Administrator_updatedAt(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_Administrator_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Administrator", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ConvertCustomersToResellersPayload_converted(ctx context.Context, field graphql.CollectedField, obj *transfer.ConvertResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConvertCustomersToResellersPayload_converted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Converted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*transfer.Converted) graphql.Marshaler {
+			return ec.marshalNConvertedCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConvertedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConvertCustomersToResellersPayload_converted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConvertCustomersToResellersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConvertedCustomer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConvertCustomersToResellersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *transfer.ConvertResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConvertCustomersToResellersPayload_committed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Committed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConvertCustomersToResellersPayload_committed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConvertCustomersToResellersPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ConvertCustomersToResellersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *transfer.ConvertResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConvertCustomersToResellersPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConvertCustomersToResellersPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConvertCustomersToResellersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConvertedCustomer_customerId(ctx context.Context, field graphql.CollectedField, obj *transfer.Converted) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConvertedCustomer_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConvertedCustomer_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConvertedCustomer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ConvertedCustomer_reseller(ctx context.Context, field graphql.CollectedField, obj *transfer.Converted) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConvertedCustomer_reseller(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reseller, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Reseller) graphql.Marshaler {
+			return ec.marshalNReseller2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐReseller(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConvertedCustomer_reseller(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConvertedCustomer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reseller(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Customer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
@@ -6205,6 +6509,93 @@ func (ec *executionContext) fieldContext_LoginPayload_userErrors(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _MoveCustomersPayload_customers(ctx context.Context, field graphql.CollectedField, obj *transfer.MoveResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveCustomersPayload_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveCustomersPayload_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoveCustomersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoveCustomersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *transfer.MoveResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveCustomersPayload_committed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Committed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveCustomersPayload_committed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoveCustomersPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MoveCustomersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *transfer.MoveResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveCustomersPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveCustomersPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoveCustomersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7284,6 +7675,130 @@ func (ec *executionContext) fieldContext_Mutation_deletePanelUser(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deletePanelUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_convertCustomersToResellers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_convertCustomersToResellers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConvertCustomersToResellers(ctx, fc.Args["input"].(transfer.ConvertCustomersInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *transfer.ConvertResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *transfer.ConvertResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *transfer.ConvertResult) graphql.Marshaler {
+			return ec.marshalNConvertCustomersToResellersPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConvertResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_convertCustomersToResellers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConvertCustomersToResellersPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_convertCustomersToResellers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_moveCustomers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_moveCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MoveCustomers(ctx, fc.Args["input"].(transfer.MoveCustomersInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *transfer.MoveResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *transfer.MoveResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *transfer.MoveResult) graphql.Marshaler {
+			return ec.marshalNMoveCustomersPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐMoveResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_moveCustomers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoveCustomersPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_moveCustomers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12113,6 +12628,118 @@ func UnmarshalAddDomainInput(ctx context.Context, raw any) (subscriptions.AddDom
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputConvertCustomerItem(ctx context.Context, obj any) (transfer.ConvertItem, error) {
+	var it transfer.ConvertItem
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerId", "resellerPlanId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "resellerPlanId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resellerPlanId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResellerPlanID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConvertCustomerItem unmarshals raw into the ConvertCustomerItem input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConvertCustomerItem(ctx context.Context, raw any) (transfer.ConvertItem, error) {
+	var out transfer.ConvertItem
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConvertCustomerItem", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputConvertCustomersToResellersInput(ctx context.Context, obj any) (transfer.ConvertCustomersInput, error) {
+	var it transfer.ConvertCustomersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["mode"]; !present {
+		asMap["mode"] = "ATOMIC"
+	}
+	if _, present := asMap["dryRun"]; !present {
+		asMap["dryRun"] = false
+	}
+
+	fieldsInOrder := [...]string{"items", "mode", "dryRun"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "items":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("items"))
+			data, err := ec.unmarshalNConvertCustomerItem2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConvertItemᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Items = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOBulkMode2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋbulkᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "dryRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dryRun"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DryRun = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConvertCustomersToResellersInput unmarshals raw into the ConvertCustomersToResellersInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConvertCustomersToResellersInput(ctx context.Context, raw any) (transfer.ConvertCustomersInput, error) {
+	var out transfer.ConvertCustomersInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConvertCustomersToResellersInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateCustomerInput(ctx context.Context, obj any) (accounts.CreateCustomerInput, error) {
 	var it accounts.CreateCustomerInput
 	if obj == nil {
@@ -13049,6 +13676,125 @@ func (ec *executionContext) unmarshalInputLoginInput(ctx context.Context, obj an
 func UnmarshalLoginInput(ctx context.Context, raw any) (model.LoginInput, error) {
 	var out model.LoginInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LoginInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMoveCustomerItem(ctx context.Context, obj any) (transfer.MoveItem, error) {
+	var it transfer.MoveItem
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerId", "servicePlanId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "servicePlanId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("servicePlanId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServicePlanID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMoveCustomerItem unmarshals raw into the MoveCustomerItem input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMoveCustomerItem(ctx context.Context, raw any) (transfer.MoveItem, error) {
+	var out transfer.MoveItem
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoveCustomerItem", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMoveCustomersInput(ctx context.Context, obj any) (transfer.MoveCustomersInput, error) {
+	var it transfer.MoveCustomersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["mode"]; !present {
+		asMap["mode"] = "ATOMIC"
+	}
+	if _, present := asMap["dryRun"]; !present {
+		asMap["dryRun"] = false
+	}
+
+	fieldsInOrder := [...]string{"newOwnerId", "items", "mode", "dryRun"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "newOwnerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newOwnerId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewOwnerID = data
+		case "items":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("items"))
+			data, err := ec.unmarshalNMoveCustomerItem2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐMoveItemᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Items = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOBulkMode2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋbulkᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "dryRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dryRun"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DryRun = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMoveCustomersInput unmarshals raw into the MoveCustomersInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMoveCustomersInput(ctx context.Context, raw any) (transfer.MoveCustomersInput, error) {
+	var out transfer.MoveCustomersInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoveCustomersInput", raw, &out)
 	return out, err
 }
 
@@ -14187,6 +14933,87 @@ func (ec *executionContext) _Administrator(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var convertCustomersToResellersPayloadImplementors = []string{"ConvertCustomersToResellersPayload"}
+
+func (ec *executionContext) _ConvertCustomersToResellersPayload(ctx context.Context, sel ast.SelectionSet, obj *transfer.ConvertResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, convertCustomersToResellersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConvertCustomersToResellersPayload")
+		case "converted":
+			out.Values[i] = ec._ConvertCustomersToResellersPayload_converted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._ConvertCustomersToResellersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ConvertCustomersToResellersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var convertedCustomerImplementors = []string{"ConvertedCustomer"}
+
+func (ec *executionContext) _ConvertedCustomer(ctx context.Context, sel ast.SelectionSet, obj *transfer.Converted) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, convertedCustomerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConvertedCustomer")
+		case "customerId":
+			out.Values[i] = ec._ConvertedCustomer_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reseller":
+			out.Values[i] = ec._ConvertedCustomer_reseller(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var customerImplementors = []string{"Customer", "Subscriber", "Node", "Account"}
 
 func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet, obj *ent.Customer) graphql.Marshaler {
@@ -14954,6 +15781,49 @@ func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var moveCustomersPayloadImplementors = []string{"MoveCustomersPayload"}
+
+func (ec *executionContext) _MoveCustomersPayload(ctx context.Context, sel ast.SelectionSet, obj *transfer.MoveResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moveCustomersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MoveCustomersPayload")
+		case "customers":
+			out.Values[i] = ec._MoveCustomersPayload_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._MoveCustomersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._MoveCustomersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -15095,6 +15965,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deletePanelUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deletePanelUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "convertCustomersToResellers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_convertCustomersToResellers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moveCustomers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_moveCustomers(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -16866,6 +17750,62 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNConvertCustomerItem2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConvertItemᚄ(ctx context.Context, v any) ([]*transfer.ConvertItem, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*transfer.ConvertItem, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNConvertCustomerItem2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConvertItem(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNConvertCustomerItem2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConvertItem(ctx context.Context, v any) (*transfer.ConvertItem, error) {
+	res, err := ec.unmarshalInputConvertCustomerItem(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNConvertCustomersToResellersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConvertCustomersInput(ctx context.Context, v any) (transfer.ConvertCustomersInput, error) {
+	res, err := ec.unmarshalInputConvertCustomersToResellersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConvertCustomersToResellersPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConvertResult(ctx context.Context, sel ast.SelectionSet, v *transfer.ConvertResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConvertCustomersToResellersPayload!")
+		return graphql.Null
+	}
+	return ec._ConvertCustomersToResellersPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConvertedCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConvertedᚄ(ctx context.Context, sel ast.SelectionSet, v []*transfer.Converted) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConvertedCustomer2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConverted(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConvertedCustomer2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConverted(ctx context.Context, sel ast.SelectionSet, v *transfer.Converted) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConvertedCustomer!")
+		return graphql.Null
+	}
+	return ec._ConvertedCustomer(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateCustomerInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐCreateCustomerInput(ctx context.Context, v any) (accounts.CreateCustomerInput, error) {
 	res, err := ec.unmarshalInputCreateCustomerInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -17137,6 +18077,38 @@ func (ec *executionContext) marshalNLoginPayload2ᚖgithubᚗcomᚋhostpanelᚋp
 	return ec._LoginPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNMoveCustomerItem2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐMoveItemᚄ(ctx context.Context, v any) ([]*transfer.MoveItem, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*transfer.MoveItem, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMoveCustomerItem2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐMoveItem(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNMoveCustomerItem2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐMoveItem(ctx context.Context, v any) (*transfer.MoveItem, error) {
+	res, err := ec.unmarshalInputMoveCustomerItem(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMoveCustomersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐMoveCustomersInput(ctx context.Context, v any) (transfer.MoveCustomersInput, error) {
+	res, err := ec.unmarshalInputMoveCustomersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMoveCustomersPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐMoveResult(ctx context.Context, sel ast.SelectionSet, v *transfer.MoveResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MoveCustomersPayload!")
+		return graphql.Null
+	}
+	return ec._MoveCustomersPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -17259,6 +18231,14 @@ func (ec *executionContext) unmarshalNPlanSync2githubᚗcomᚋhostpanelᚋpanel�
 
 func (ec *executionContext) marshalNPlanSync2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPlanSync(ctx context.Context, sel ast.SelectionSet, v types.PlanSync) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNReseller2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐReseller(ctx context.Context, sel ast.SelectionSet, v *ent.Reseller) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Reseller!")
+		return graphql.Null
+	}
+	return ec._Reseller(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNResellerConnection2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ResellerConnection) graphql.Marshaler {

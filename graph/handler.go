@@ -27,6 +27,7 @@ import (
 	"github.com/hostpanel/panel/internal/reqid"
 	"github.com/hostpanel/panel/internal/subscriptions"
 	"github.com/hostpanel/panel/internal/suspension"
+	"github.com/hostpanel/panel/internal/transfer"
 	"github.com/hostpanel/panel/internal/viewer"
 )
 
@@ -57,6 +58,7 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 		plans:         plans.NewService(cfg.Client),
 		subscriptions: subscriptions.NewService(cfg.Client),
 		suspension:    suspension.NewService(cfg.Client),
+		transfer:      transfer.NewService(cfg.Client),
 	}
 	srv := handler.New(NewExecutableSchema(schemaConfig(r)))
 	srv.AddTransport(transport.POST{})

@@ -9,6 +9,7 @@ import (
 	"github.com/hostpanel/panel/internal/plans"
 	"github.com/hostpanel/panel/internal/subscriptions"
 	"github.com/hostpanel/panel/internal/suspension"
+	"github.com/hostpanel/panel/internal/transfer"
 )
 
 // Resolver is the root resolver: it holds the services and nothing per
@@ -20,4 +21,5 @@ type Resolver struct {
 	plans         *plans.Service
 	subscriptions *subscriptions.Service
 	suspension    *suspension.Service
+	transfer      *transfer.Service
 }

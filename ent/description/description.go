@@ -24,12 +24,16 @@ const (
 	FieldText = "text"
 	// FieldCustomerID holds the string denoting the customer_id field in the database.
 	FieldCustomerID = "customer_id"
+	// FieldSubjectResellerID holds the string denoting the subject_reseller_id field in the database.
+	FieldSubjectResellerID = "subject_reseller_id"
 	// FieldResellerID holds the string denoting the reseller_id field in the database.
 	FieldResellerID = "reseller_id"
 	// FieldUpdatedAt holds the string denoting the updated_at field in the database.
 	FieldUpdatedAt = "updated_at"
 	// EdgeCustomer holds the string denoting the customer edge name in mutations.
 	EdgeCustomer = "customer"
+	// EdgeSubjectReseller holds the string denoting the subject_reseller edge name in mutations.
+	EdgeSubjectReseller = "subject_reseller"
 	// EdgeReseller holds the string denoting the reseller edge name in mutations.
 	EdgeReseller = "reseller"
 	// Table holds the table name of the description in the database.
@@ -41,6 +45,13 @@ const (
 	CustomerInverseTable = "customers"
 	// CustomerColumn is the table column denoting the customer relation/edge.
 	CustomerColumn = "customer_id"
+	// SubjectResellerTable is the table that holds the subject_reseller relation/edge.
+	SubjectResellerTable = "descriptions"
+	// SubjectResellerInverseTable is the table name for the Reseller entity.
+	// It exists in this package in order to avoid circular dependency with the "reseller" package.
+	SubjectResellerInverseTable = "resellers"
+	// SubjectResellerColumn is the table column denoting the subject_reseller relation/edge.
+	SubjectResellerColumn = "subject_reseller_id"
 	// ResellerTable is the table that holds the reseller relation/edge.
 	ResellerTable = "descriptions"
 	// ResellerInverseTable is the table name for the Reseller entity.
@@ -56,6 +67,7 @@ var Columns = []string{
 	FieldSide,
 	FieldText,
 	FieldCustomerID,
+	FieldSubjectResellerID,
 	FieldResellerID,
 	FieldUpdatedAt,
 }
@@ -119,6 +131,11 @@ func ByCustomerID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCustomerID, opts...).ToFunc()
 }
 
+// BySubjectResellerID orders the results by the subject_reseller_id field.
+func BySubjectResellerID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSubjectResellerID, opts...).ToFunc()
+}
+
 // ByResellerID orders the results by the reseller_id field.
 func ByResellerID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldResellerID, opts...).ToFunc()
@@ -136,6 +153,13 @@ func ByCustomerField(field string, opts ...sql.OrderTermOption) OrderOption {
 	}
 }
 
+// BySubjectResellerField orders the results by subject_reseller field.
+func BySubjectResellerField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSubjectResellerStep(), sql.OrderByField(field, opts...))
+	}
+}
+
 // ByResellerField orders the results by reseller field.
 func ByResellerField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -147,6 +171,13 @@ func newCustomerStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CustomerInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, CustomerTable, CustomerColumn),
+	)
+}
+func newSubjectResellerStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SubjectResellerInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, SubjectResellerTable, SubjectResellerColumn),
 	)
 }
 func newResellerStep() *sqlgraph.Step {

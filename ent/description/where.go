@@ -66,6 +66,11 @@ func CustomerID(v int) predicate.Description {
 	return predicate.Description(sql.FieldEQ(FieldCustomerID, v))
 }
 
+// SubjectResellerID applies equality check predicate on the "subject_reseller_id" field. It's identical to SubjectResellerIDEQ.
+func SubjectResellerID(v int) predicate.Description {
+	return predicate.Description(sql.FieldEQ(FieldSubjectResellerID, v))
+}
+
 // ResellerID applies equality check predicate on the "reseller_id" field. It's identical to ResellerIDEQ.
 func ResellerID(v int) predicate.Description {
 	return predicate.Description(sql.FieldEQ(FieldResellerID, v))
@@ -191,6 +196,46 @@ func CustomerIDNotIn(vs ...int) predicate.Description {
 	return predicate.Description(sql.FieldNotIn(FieldCustomerID, vs...))
 }
 
+// CustomerIDIsNil applies the IsNil predicate on the "customer_id" field.
+func CustomerIDIsNil() predicate.Description {
+	return predicate.Description(sql.FieldIsNull(FieldCustomerID))
+}
+
+// CustomerIDNotNil applies the NotNil predicate on the "customer_id" field.
+func CustomerIDNotNil() predicate.Description {
+	return predicate.Description(sql.FieldNotNull(FieldCustomerID))
+}
+
+// SubjectResellerIDEQ applies the EQ predicate on the "subject_reseller_id" field.
+func SubjectResellerIDEQ(v int) predicate.Description {
+	return predicate.Description(sql.FieldEQ(FieldSubjectResellerID, v))
+}
+
+// SubjectResellerIDNEQ applies the NEQ predicate on the "subject_reseller_id" field.
+func SubjectResellerIDNEQ(v int) predicate.Description {
+	return predicate.Description(sql.FieldNEQ(FieldSubjectResellerID, v))
+}
+
+// SubjectResellerIDIn applies the In predicate on the "subject_reseller_id" field.
+func SubjectResellerIDIn(vs ...int) predicate.Description {
+	return predicate.Description(sql.FieldIn(FieldSubjectResellerID, vs...))
+}
+
+// SubjectResellerIDNotIn applies the NotIn predicate on the "subject_reseller_id" field.
+func SubjectResellerIDNotIn(vs ...int) predicate.Description {
+	return predicate.Description(sql.FieldNotIn(FieldSubjectResellerID, vs...))
+}
+
+// SubjectResellerIDIsNil applies the IsNil predicate on the "subject_reseller_id" field.
+func SubjectResellerIDIsNil() predicate.Description {
+	return predicate.Description(sql.FieldIsNull(FieldSubjectResellerID))
+}
+
+// SubjectResellerIDNotNil applies the NotNil predicate on the "subject_reseller_id" field.
+func SubjectResellerIDNotNil() predicate.Description {
+	return predicate.Description(sql.FieldNotNull(FieldSubjectResellerID))
+}
+
 // ResellerIDEQ applies the EQ predicate on the "reseller_id" field.
 func ResellerIDEQ(v int) predicate.Description {
 	return predicate.Description(sql.FieldEQ(FieldResellerID, v))
@@ -276,6 +321,29 @@ func HasCustomer() predicate.Description {
 func HasCustomerWith(preds ...predicate.Customer) predicate.Description {
 	return predicate.Description(func(s *sql.Selector) {
 		step := newCustomerStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasSubjectReseller applies the HasEdge predicate on the "subject_reseller" edge.
+func HasSubjectReseller() predicate.Description {
+	return predicate.Description(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, SubjectResellerTable, SubjectResellerColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSubjectResellerWith applies the HasEdge predicate on the "subject_reseller" edge with a given conditions (other predicates).
+func HasSubjectResellerWith(preds ...predicate.Reseller) predicate.Description {
+	return predicate.Description(func(s *sql.Selector) {
+		step := newSubjectResellerStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

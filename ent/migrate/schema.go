@@ -229,8 +229,9 @@ var (
 		{Name: "side", Type: field.TypeEnum, Enums: []string{"ADMIN", "RESELLER"}},
 		{Name: "text", Type: field.TypeString, Size: 2147483647},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "customer_id", Type: field.TypeInt},
+		{Name: "customer_id", Type: field.TypeInt, Nullable: true},
 		{Name: "reseller_id", Type: field.TypeInt, Nullable: true},
+		{Name: "subject_reseller_id", Type: field.TypeInt, Nullable: true},
 	}
 	// DescriptionsTable holds the schema information for the "descriptions" table.
 	DescriptionsTable = &schema.Table{
@@ -250,12 +251,23 @@ var (
 				RefColumns: []*schema.Column{ResellersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
+			{
+				Symbol:     "descriptions_resellers_notes",
+				Columns:    []*schema.Column{DescriptionsColumns[6]},
+				RefColumns: []*schema.Column{ResellersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "description_customer_id_side",
+				Name:    "description_customer_id_side_reseller_id",
 				Unique:  true,
-				Columns: []*schema.Column{DescriptionsColumns[4], DescriptionsColumns[1]},
+				Columns: []*schema.Column{DescriptionsColumns[4], DescriptionsColumns[1], DescriptionsColumns[5]},
+			},
+			{
+				Name:    "description_subject_reseller_id_side_reseller_id",
+				Unique:  true,
+				Columns: []*schema.Column{DescriptionsColumns[6], DescriptionsColumns[1], DescriptionsColumns[5]},
 			},
 		},
 	}
@@ -583,6 +595,7 @@ func init() {
 	CustomersTable.ForeignKeys[0].RefTable = ResellersTable
 	DescriptionsTable.ForeignKeys[0].RefTable = CustomersTable
 	DescriptionsTable.ForeignKeys[1].RefTable = ResellersTable
+	DescriptionsTable.ForeignKeys[2].RefTable = ResellersTable
 	DomainsTable.ForeignKeys[0].RefTable = HostingSubscriptionsTable
 	HostingSubscriptionsTable.ForeignKeys[0].RefTable = CustomersTable
 	HostingSubscriptionsTable.ForeignKeys[1].RefTable = ResellersTable

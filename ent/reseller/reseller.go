@@ -96,6 +96,8 @@ const (
 	EdgePanelUsers = "panel_users"
 	// EdgeDescriptions holds the string denoting the descriptions edge name in mutations.
 	EdgeDescriptions = "descriptions"
+	// EdgeNotes holds the string denoting the notes edge name in mutations.
+	EdgeNotes = "notes"
 	// EdgeCredential holds the string denoting the credential edge name in mutations.
 	EdgeCredential = "credential"
 	// Table holds the table name of the reseller in the database.
@@ -142,6 +144,13 @@ const (
 	DescriptionsInverseTable = "descriptions"
 	// DescriptionsColumn is the table column denoting the descriptions relation/edge.
 	DescriptionsColumn = "reseller_id"
+	// NotesTable is the table that holds the notes relation/edge.
+	NotesTable = "descriptions"
+	// NotesInverseTable is the table name for the Description entity.
+	// It exists in this package in order to avoid circular dependency with the "description" package.
+	NotesInverseTable = "descriptions"
+	// NotesColumn is the table column denoting the notes relation/edge.
+	NotesColumn = "subject_reseller_id"
 	// CredentialTable is the table that holds the credential relation/edge.
 	CredentialTable = "credentials"
 	// CredentialInverseTable is the table name for the Credential entity.
@@ -519,6 +528,20 @@ func ByDescriptions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByNotesCount orders the results by notes count.
+func ByNotesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newNotesStep(), opts...)
+	}
+}
+
+// ByNotes orders the results by notes terms.
+func ByNotes(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newNotesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByCredentialField orders the results by credential field.
 func ByCredentialField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -565,6 +588,13 @@ func newDescriptionsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(DescriptionsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, DescriptionsTable, DescriptionsColumn),
+	)
+}
+func newNotesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(NotesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, NotesTable, NotesColumn),
 	)
 }
 func newCredentialStep() *sqlgraph.Step {

@@ -2164,6 +2164,29 @@ func HasDescriptionsWith(preds ...predicate.Description) predicate.Reseller {
 	})
 }
 
+// HasNotes applies the HasEdge predicate on the "notes" edge.
+func HasNotes() predicate.Reseller {
+	return predicate.Reseller(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, NotesTable, NotesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasNotesWith applies the HasEdge predicate on the "notes" edge with a given conditions (other predicates).
+func HasNotesWith(preds ...predicate.Description) predicate.Reseller {
+	return predicate.Reseller(func(s *sql.Selector) {
+		step := newNotesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasCredential applies the HasEdge predicate on the "credential" edge.
 func HasCredential() predicate.Reseller {
 	return predicate.Reseller(func(s *sql.Selector) {

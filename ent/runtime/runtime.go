@@ -383,7 +383,7 @@ func init() {
 	// description.TextValidator is a validator for the "text" field. It is called by the builders before save.
 	description.TextValidator = descriptionDescText.Validators[0].(func(string) error)
 	// descriptionDescUpdatedAt is the schema descriptor for updated_at field.
-	descriptionDescUpdatedAt := descriptionFields[4].Descriptor()
+	descriptionDescUpdatedAt := descriptionFields[5].Descriptor()
 	// description.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	description.DefaultUpdatedAt = descriptionDescUpdatedAt.Default.(func() time.Time)
 	// description.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.

@@ -14,7 +14,10 @@ import (
 
 // Description is a note on a customer: one per side (ADMIN, RESELLER). The
 // reseller side records which reseller wrote it, so that after a move the old
-// reseller's note stays readable by the administrator only.
+// reseller's note stays readable by the administrator only. A customer
+// converted to a reseller keeps its notes: they then hang on the reseller
+// (subject_reseller_id) instead of the customer (customer_id); exactly one
+// of the two is set.
 type Description struct{ ent.Schema }
 
 // Fields of the Description.
@@ -22,7 +25,8 @@ func (Description) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("side").GoType(types.SideAdmin),
 		field.Text("text").NotEmpty(),
-		field.Int("customer_id"),
+		field.Int("customer_id").Optional().Nillable(),
+		field.Int("subject_reseller_id").Optional().Nillable(),
 		field.Int("reseller_id").Optional().Nillable(),
 		field.Time("updated_at").Default(time.Now).UpdateDefault(time.Now),
 	}
@@ -31,14 +35,21 @@ func (Description) Fields() []ent.Field {
 // Edges of the Description.
 func (Description) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("customer", Customer.Type).Ref("descriptions").Field("customer_id").Unique().Required(),
+		edge.From("customer", Customer.Type).Ref("descriptions").Field("customer_id").Unique(),
+		edge.From("subject_reseller", Reseller.Type).Ref("notes").Field("subject_reseller_id").Unique(),
 		edge.From("reseller", Reseller.Type).Ref("descriptions").Field("reseller_id").Unique(),
 	}
 }
 
-// Indexes of the Description: one per customer and side.
+// Indexes of the Description: one per subject, side and author. The author
+// is part of the key because an old reseller's note stays on a customer moved
+// to another reseller, which may write its own (the ADMIN side has no author
+// and is kept single by the code that writes it).
 func (Description) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("customer_id", "side").Unique()}
+	return []ent.Index{
+		index.Fields("customer_id", "side", "reseller_id").Unique(),
+		index.Fields("subject_reseller_id", "side", "reseller_id").Unique(),
+	}
 }
 
 // Policy of the Description.

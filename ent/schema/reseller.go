@@ -36,6 +36,9 @@ func (Reseller) Edges() []ent.Edge {
 		edge.To("service_plans", ServicePlan.Type),
 		edge.To("panel_users", PanelUser.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
 		edge.To("descriptions", Description.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
+		// notes are the descriptions about this reseller: those it kept when
+		// it was converted from a customer.
+		edge.To("notes", Description.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
 		edge.To("credential", Credential.Type).Unique().Annotations(entsql.OnDelete(entsql.Cascade)),
 	}
 }

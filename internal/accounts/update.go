@@ -541,15 +541,19 @@ func (s *Service) SetCustomerDescription(ctx context.Context, in SetCustomerDesc
 				side, author = types.SideReseller, r.ID
 			}
 		}
-		// Descriptions are read here past privacy: a reseller's side may
-		// hold a former owner's note, which the new owner replaces.
+		// Descriptions are read here past privacy: after a move the reseller
+		// side holds one note per author, the former owner's kept for the
+		// administrator (SPEC 3.6), so the note is found by its author.
 		sys := system(ctx)
-		cur, err := c.Description.Query().
-			Where(description.CustomerID(cu.ID), description.SideEQ(side)).Only(sys)
+		q := c.Description.Query().Where(description.CustomerID(cu.ID), description.SideEQ(side))
+		if side == types.SideReseller {
+			q.Where(description.ResellerID(author))
+		}
+		cur, err := q.Only(sys)
 		if err != nil && !ent.IsNotFound(err) {
 			return err
 		}
-		mine := cur != nil && (side == types.SideAdmin || cur.ResellerID != nil && *cur.ResellerID == author)
+		mine := cur != nil
 		if side == types.SideReseller && v.Is(viewer.Admin) && !mine &&
 			(cu.ResellerID == nil || *cu.ResellerID != author) {
 			return apperr.New(apperr.Invalid, "the reseller does not own this customer", "authorId")
@@ -565,11 +569,7 @@ func (s *Service) SetCustomerDescription(ctx context.Context, in SetCustomerDesc
 			// Nothing to remove; still a successful, audited request.
 			action, summary = "customer.description_removed", "removed (there was none)"
 		case cur != nil:
-			u := c.Description.UpdateOne(cur).SetText(*txt)
-			if side == types.SideReseller {
-				u.SetResellerID(author)
-			}
-			if err := u.Exec(sys); err != nil {
+			if err := c.Description.UpdateOne(cur).SetText(*txt).Exec(sys); err != nil {
 				return err
 			}
 		default:

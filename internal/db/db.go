@@ -438,8 +438,10 @@ func (driverLogger) Print(v ...any) {
 
 // Migrate creates or updates the schema. IDs are allocated per type in
 // ranges of 1<<32 (global unique IDs), which the Relay node IDs rely on.
+// Indexes no longer in the schema are dropped, so a changed unique index
+// (such as the descriptions' one) does not linger in an older database.
 func Migrate(ctx context.Context, c *ent.Client) error {
-	if err := c.Schema.Create(ctx, migrate.WithGlobalUniqueID(true), migrate.WithForeignKeys(true)); err != nil {
+	if err := c.Schema.Create(ctx, migrate.WithGlobalUniqueID(true), migrate.WithForeignKeys(true), migrate.WithDropIndex(true)); err != nil {
 		return fmt.Errorf("migrating the database schema: %s", oneLine(err.Error()))
 	}
 	return nil
