@@ -72,7 +72,12 @@ func nonEmpty(s string) *string {
 // auditTargetIDs are the targets of e: eager-loaded with the page of events
 // (one query per page), queried for an event reached through node(id).
 func auditTargetIDs(ctx context.Context, e *ent.AuditEvent) ([]int, error) {
-	ts, err := e.Targets(ctx)
+	// Not e.Targets(ctx): that looks for targets loaded under the field's
+	// alias (entgql's field collection), which targetIds is not.
+	ts, err := e.Edges.TargetsOrErr()
+	if ent.IsNotLoaded(err) {
+		ts, err = e.QueryTargets().All(ctx)
+	}
 	if err != nil {
 		return nil, err
 	}
