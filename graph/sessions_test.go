@@ -148,7 +148,10 @@ func TestChangePassword(t *testing.T) {
 		if r := s.Do("", changePasswordM, map[string]any{"c": "x", "n": "y"}); r.Code() != "UNAUTHENTICATED" {
 			t.Fatalf("anonymous: %+v", r.Errors)
 		}
-		// Audited, in R1's scope.
+		// Audited, in R1's scope, the refused attempt too.
+		if p := countEvents(t, s, w.Resellers[0].Token, "auth.password_change_refused"); p.TotalCount != 1 || p.Events[0].Success {
+			t.Fatalf("refused password change events: %+v", p)
+		}
 		for _, tok := range []string{w.AdminToken, w.Resellers[0].Token} {
 			if p := countEvents(t, s, tok, "auth.password_change"); p.TotalCount != 1 || p.Events[0].TargetIDs[0] != c.ID {
 				t.Fatalf("password change events: %+v", p)
@@ -205,6 +208,9 @@ func TestPasswordReset(t *testing.T) {
 		}
 		if i := strings.Index(token, "_"); len(token)-i-1 < 22 { // 22 base64 characters = 128 bits
 			t.Fatalf("token %q too short", token)
+		}
+		if works(t, s, token) {
+			t.Fatal("a reset token works as a bearer token")
 		}
 		session1 := s.Login(c.Login, c.Password)
 		// A weak password leaves the token usable.

@@ -109,6 +109,15 @@ func (s *Service) ChangePassword(ctx context.Context, in ChangePasswordInput) er
 		return err
 	}
 	if !ok {
+		err := audit.Record(ctx, s.client, audit.Event{
+			Action:  "auth.password_change_refused",
+			Targets: []int{principalID(v)},
+			Summary: cred.Login + " tried to change its password with a wrong current password",
+			Failed:  true,
+		})
+		if err != nil {
+			return err
+		}
 		return apperr.New(apperr.Invalid, "the current password is wrong", "currentPassword")
 	}
 	if err := validate.Password(in.NewPassword, cred.Login); err != nil {
