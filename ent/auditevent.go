@@ -33,8 +33,6 @@ type AuditEvent struct {
 	RequestID string `json:"request_id,omitempty"`
 	// Success holds the value of the "success" field.
 	Success bool `json:"success,omitempty"`
-	// ScopeResellerID holds the value of the "scope_reseller_id" field.
-	ScopeResellerID *int `json:"scope_reseller_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AuditEventQuery when eager-loading is set.
 	Edges        AuditEventEdges `json:"edges"`
@@ -45,13 +43,16 @@ type AuditEvent struct {
 type AuditEventEdges struct {
 	// Targets holds the value of the targets edge.
 	Targets []*AuditTarget `json:"targets,omitempty"`
+	// Scopes holds the value of the scopes edge.
+	Scopes []*AuditScope `json:"scopes,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [2]bool
 	// totalCount holds the count of the edges above.
-	totalCount [1]map[string]int
+	totalCount [2]map[string]int
 
 	namedTargets map[string][]*AuditTarget
+	namedScopes  map[string][]*AuditScope
 }
 
 // TargetsOrErr returns the Targets value or an error if the edge
@@ -63,6 +64,15 @@ func (e AuditEventEdges) TargetsOrErr() ([]*AuditTarget, error) {
 	return nil, &NotLoadedError{edge: "targets"}
 }
 
+// ScopesOrErr returns the Scopes value or an error if the edge
+// was not loaded in eager-loading.
+func (e AuditEventEdges) ScopesOrErr() ([]*AuditScope, error) {
+	if e.loadedTypes[1] {
+		return e.Scopes, nil
+	}
+	return nil, &NotLoadedError{edge: "scopes"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*AuditEvent) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -70,7 +80,7 @@ func (*AuditEvent) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case auditevent.FieldSuccess:
 			values[i] = new(sql.NullBool)
-		case auditevent.FieldID, auditevent.FieldScopeResellerID:
+		case auditevent.FieldID:
 			values[i] = new(sql.NullInt64)
 		case auditevent.FieldActorID, auditevent.FieldActorLogin, auditevent.FieldActorRole, auditevent.FieldAction, auditevent.FieldSummary, auditevent.FieldRequestID:
 			values[i] = new(sql.NullString)
@@ -145,13 +155,6 @@ func (_m *AuditEvent) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Success = value.Bool
 			}
-		case auditevent.FieldScopeResellerID:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for field scope_reseller_id", values[i])
-			} else if value.Valid {
-				_m.ScopeResellerID = new(int)
-				*_m.ScopeResellerID = int(value.Int64)
-			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -168,6 +171,11 @@ func (_m *AuditEvent) Value(name string) (ent.Value, error) {
 // QueryTargets queries the "targets" edge of the AuditEvent entity.
 func (_m *AuditEvent) QueryTargets() *AuditTargetQuery {
 	return NewAuditEventClient(_m.config).QueryTargets(_m)
+}
+
+// QueryScopes queries the "scopes" edge of the AuditEvent entity.
+func (_m *AuditEvent) QueryScopes() *AuditScopeQuery {
+	return NewAuditEventClient(_m.config).QueryScopes(_m)
 }
 
 // Update returns a builder for updating this AuditEvent.
@@ -216,11 +224,6 @@ func (_m *AuditEvent) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("success=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Success))
-	builder.WriteString(", ")
-	if v := _m.ScopeResellerID; v != nil {
-		builder.WriteString("scope_reseller_id=")
-		builder.WriteString(fmt.Sprintf("%v", *v))
-	}
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -246,6 +249,30 @@ func (_m *AuditEvent) appendNamedTargets(name string, edges ...*AuditTarget) {
 		_m.Edges.namedTargets[name] = []*AuditTarget{}
 	} else {
 		_m.Edges.namedTargets[name] = append(_m.Edges.namedTargets[name], edges...)
+	}
+}
+
+// NamedScopes returns the Scopes named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *AuditEvent) NamedScopes(name string) ([]*AuditScope, error) {
+	if _m.Edges.namedScopes == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedScopes[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *AuditEvent) appendNamedScopes(name string, edges ...*AuditScope) {
+	if _m.Edges.namedScopes == nil {
+		_m.Edges.namedScopes = make(map[string][]*AuditScope)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedScopes[name] = []*AuditScope{}
+	} else {
+		_m.Edges.namedScopes[name] = append(_m.Edges.namedScopes[name], edges...)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/hostpanel/panel/ent/auditevent"
+	"github.com/hostpanel/panel/ent/auditscope"
 	"github.com/hostpanel/panel/ent/audittarget"
 )
 
@@ -111,20 +112,6 @@ func (_c *AuditEventCreate) SetNillableSuccess(v *bool) *AuditEventCreate {
 	return _c
 }
 
-// SetScopeResellerID sets the "scope_reseller_id" field.
-func (_c *AuditEventCreate) SetScopeResellerID(v int) *AuditEventCreate {
-	_c.mutation.SetScopeResellerID(v)
-	return _c
-}
-
-// SetNillableScopeResellerID sets the "scope_reseller_id" field if the given value is not nil.
-func (_c *AuditEventCreate) SetNillableScopeResellerID(v *int) *AuditEventCreate {
-	if v != nil {
-		_c.SetScopeResellerID(*v)
-	}
-	return _c
-}
-
 // AddTargetIDs adds the "targets" edge to the AuditTarget entity by IDs.
 func (_c *AuditEventCreate) AddTargetIDs(ids ...int) *AuditEventCreate {
 	_c.mutation.AddTargetIDs(ids...)
@@ -138,6 +125,21 @@ func (_c *AuditEventCreate) AddTargets(v ...*AuditTarget) *AuditEventCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddTargetIDs(ids...)
+}
+
+// AddScopeIDs adds the "scopes" edge to the AuditScope entity by IDs.
+func (_c *AuditEventCreate) AddScopeIDs(ids ...int) *AuditEventCreate {
+	_c.mutation.AddScopeIDs(ids...)
+	return _c
+}
+
+// AddScopes adds the "scopes" edges to the AuditScope entity.
+func (_c *AuditEventCreate) AddScopes(v ...*AuditScope) *AuditEventCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddScopeIDs(ids...)
 }
 
 // Mutation returns the AuditEventMutation object of the builder.
@@ -292,10 +294,6 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 		_spec.SetField(auditevent.FieldSuccess, field.TypeBool, value)
 		_node.Success = value
 	}
-	if value, ok := _c.mutation.ScopeResellerID(); ok {
-		_spec.SetField(auditevent.FieldScopeResellerID, field.TypeInt, value)
-		_node.ScopeResellerID = &value
-	}
 	if nodes := _c.mutation.TargetsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -305,6 +303,22 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(audittarget.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ScopesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   auditevent.ScopesTable,
+			Columns: []string{auditevent.ScopesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditscope.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -463,30 +477,6 @@ func (u *AuditEventUpsert) SetSuccess(v bool) *AuditEventUpsert {
 // UpdateSuccess sets the "success" field to the value that was provided on create.
 func (u *AuditEventUpsert) UpdateSuccess() *AuditEventUpsert {
 	u.SetExcluded(auditevent.FieldSuccess)
-	return u
-}
-
-// SetScopeResellerID sets the "scope_reseller_id" field.
-func (u *AuditEventUpsert) SetScopeResellerID(v int) *AuditEventUpsert {
-	u.Set(auditevent.FieldScopeResellerID, v)
-	return u
-}
-
-// UpdateScopeResellerID sets the "scope_reseller_id" field to the value that was provided on create.
-func (u *AuditEventUpsert) UpdateScopeResellerID() *AuditEventUpsert {
-	u.SetExcluded(auditevent.FieldScopeResellerID)
-	return u
-}
-
-// AddScopeResellerID adds v to the "scope_reseller_id" field.
-func (u *AuditEventUpsert) AddScopeResellerID(v int) *AuditEventUpsert {
-	u.Add(auditevent.FieldScopeResellerID, v)
-	return u
-}
-
-// ClearScopeResellerID clears the value of the "scope_reseller_id" field.
-func (u *AuditEventUpsert) ClearScopeResellerID() *AuditEventUpsert {
-	u.SetNull(auditevent.FieldScopeResellerID)
 	return u
 }
 
@@ -651,34 +641,6 @@ func (u *AuditEventUpsertOne) SetSuccess(v bool) *AuditEventUpsertOne {
 func (u *AuditEventUpsertOne) UpdateSuccess() *AuditEventUpsertOne {
 	return u.Update(func(s *AuditEventUpsert) {
 		s.UpdateSuccess()
-	})
-}
-
-// SetScopeResellerID sets the "scope_reseller_id" field.
-func (u *AuditEventUpsertOne) SetScopeResellerID(v int) *AuditEventUpsertOne {
-	return u.Update(func(s *AuditEventUpsert) {
-		s.SetScopeResellerID(v)
-	})
-}
-
-// AddScopeResellerID adds v to the "scope_reseller_id" field.
-func (u *AuditEventUpsertOne) AddScopeResellerID(v int) *AuditEventUpsertOne {
-	return u.Update(func(s *AuditEventUpsert) {
-		s.AddScopeResellerID(v)
-	})
-}
-
-// UpdateScopeResellerID sets the "scope_reseller_id" field to the value that was provided on create.
-func (u *AuditEventUpsertOne) UpdateScopeResellerID() *AuditEventUpsertOne {
-	return u.Update(func(s *AuditEventUpsert) {
-		s.UpdateScopeResellerID()
-	})
-}
-
-// ClearScopeResellerID clears the value of the "scope_reseller_id" field.
-func (u *AuditEventUpsertOne) ClearScopeResellerID() *AuditEventUpsertOne {
-	return u.Update(func(s *AuditEventUpsert) {
-		s.ClearScopeResellerID()
 	})
 }
 
@@ -1009,34 +971,6 @@ func (u *AuditEventUpsertBulk) SetSuccess(v bool) *AuditEventUpsertBulk {
 func (u *AuditEventUpsertBulk) UpdateSuccess() *AuditEventUpsertBulk {
 	return u.Update(func(s *AuditEventUpsert) {
 		s.UpdateSuccess()
-	})
-}
-
-// SetScopeResellerID sets the "scope_reseller_id" field.
-func (u *AuditEventUpsertBulk) SetScopeResellerID(v int) *AuditEventUpsertBulk {
-	return u.Update(func(s *AuditEventUpsert) {
-		s.SetScopeResellerID(v)
-	})
-}
-
-// AddScopeResellerID adds v to the "scope_reseller_id" field.
-func (u *AuditEventUpsertBulk) AddScopeResellerID(v int) *AuditEventUpsertBulk {
-	return u.Update(func(s *AuditEventUpsert) {
-		s.AddScopeResellerID(v)
-	})
-}
-
-// UpdateScopeResellerID sets the "scope_reseller_id" field to the value that was provided on create.
-func (u *AuditEventUpsertBulk) UpdateScopeResellerID() *AuditEventUpsertBulk {
-	return u.Update(func(s *AuditEventUpsert) {
-		s.UpdateScopeResellerID()
-	})
-}
-
-// ClearScopeResellerID clears the value of the "scope_reseller_id" field.
-func (u *AuditEventUpsertBulk) ClearScopeResellerID() *AuditEventUpsertBulk {
-	return u.Update(func(s *AuditEventUpsert) {
-		s.ClearScopeResellerID()
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/hostpanel/panel/ent/auditevent"
+	"github.com/hostpanel/panel/ent/auditscope"
 	"github.com/hostpanel/panel/ent/audittarget"
 	"github.com/hostpanel/panel/ent/predicate"
 )
@@ -27,9 +28,11 @@ type AuditEventQuery struct {
 	inters           []Interceptor
 	predicates       []predicate.AuditEvent
 	withTargets      *AuditTargetQuery
+	withScopes       *AuditScopeQuery
 	loadTotal        []func(context.Context, []*AuditEvent) error
 	modifiers        []func(*sql.Selector)
 	withNamedTargets map[string]*AuditTargetQuery
+	withNamedScopes  map[string]*AuditScopeQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -81,6 +84,28 @@ func (_q *AuditEventQuery) QueryTargets() *AuditTargetQuery {
 			sqlgraph.From(auditevent.Table, auditevent.FieldID, selector),
 			sqlgraph.To(audittarget.Table, audittarget.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, auditevent.TargetsTable, auditevent.TargetsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryScopes chains the current query on the "scopes" edge.
+func (_q *AuditEventQuery) QueryScopes() *AuditScopeQuery {
+	query := (&AuditScopeClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(auditevent.Table, auditevent.FieldID, selector),
+			sqlgraph.To(auditscope.Table, auditscope.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, auditevent.ScopesTable, auditevent.ScopesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -281,6 +306,7 @@ func (_q *AuditEventQuery) Clone() *AuditEventQuery {
 		inters:      append([]Interceptor{}, _q.inters...),
 		predicates:  append([]predicate.AuditEvent{}, _q.predicates...),
 		withTargets: _q.withTargets.Clone(),
+		withScopes:  _q.withScopes.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -296,6 +322,17 @@ func (_q *AuditEventQuery) WithTargets(opts ...func(*AuditTargetQuery)) *AuditEv
 		opt(query)
 	}
 	_q.withTargets = query
+	return _q
+}
+
+// WithScopes tells the query-builder to eager-load the nodes that are connected to
+// the "scopes" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AuditEventQuery) WithScopes(opts ...func(*AuditScopeQuery)) *AuditEventQuery {
+	query := (&AuditScopeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withScopes = query
 	return _q
 }
 
@@ -383,8 +420,9 @@ func (_q *AuditEventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*A
 	var (
 		nodes       = []*AuditEvent{}
 		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
+		loadedTypes = [2]bool{
 			_q.withTargets != nil,
+			_q.withScopes != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -415,10 +453,24 @@ func (_q *AuditEventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*A
 			return nil, err
 		}
 	}
+	if query := _q.withScopes; query != nil {
+		if err := _q.loadScopes(ctx, query, nodes,
+			func(n *AuditEvent) { n.Edges.Scopes = []*AuditScope{} },
+			func(n *AuditEvent, e *AuditScope) { n.Edges.Scopes = append(n.Edges.Scopes, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedTargets {
 		if err := _q.loadTargets(ctx, query, nodes,
 			func(n *AuditEvent) { n.appendNamedTargets(name) },
 			func(n *AuditEvent, e *AuditTarget) { n.appendNamedTargets(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedScopes {
+		if err := _q.loadScopes(ctx, query, nodes,
+			func(n *AuditEvent) { n.appendNamedScopes(name) },
+			func(n *AuditEvent, e *AuditScope) { n.appendNamedScopes(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -445,6 +497,36 @@ func (_q *AuditEventQuery) loadTargets(ctx context.Context, query *AuditTargetQu
 	}
 	query.Where(predicate.AuditTarget(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(auditevent.TargetsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.EventID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "event_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *AuditEventQuery) loadScopes(ctx context.Context, query *AuditScopeQuery, nodes []*AuditEvent, init func(*AuditEvent), assign func(*AuditEvent, *AuditScope)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*AuditEvent)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(auditscope.FieldEventID)
+	}
+	query.Where(predicate.AuditScope(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(auditevent.ScopesColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -591,6 +673,20 @@ func (_q *AuditEventQuery) WithNamedTargets(name string, opts ...func(*AuditTarg
 		_q.withNamedTargets = make(map[string]*AuditTargetQuery)
 	}
 	_q.withNamedTargets[name] = query
+	return _q
+}
+
+// WithNamedScopes tells the query-builder to eager-load the nodes that are connected to the "scopes"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *AuditEventQuery) WithNamedScopes(name string, opts ...func(*AuditScopeQuery)) *AuditEventQuery {
+	query := (&AuditScopeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedScopes == nil {
+		_q.withNamedScopes = make(map[string]*AuditScopeQuery)
+	}
+	_q.withNamedScopes[name] = query
 	return _q
 }
 

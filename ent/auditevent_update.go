@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/hostpanel/panel/ent/auditevent"
+	"github.com/hostpanel/panel/ent/auditscope"
 	"github.com/hostpanel/panel/ent/audittarget"
 	"github.com/hostpanel/panel/ent/predicate"
 )
@@ -145,33 +146,6 @@ func (_u *AuditEventUpdate) SetNillableSuccess(v *bool) *AuditEventUpdate {
 	return _u
 }
 
-// SetScopeResellerID sets the "scope_reseller_id" field.
-func (_u *AuditEventUpdate) SetScopeResellerID(v int) *AuditEventUpdate {
-	_u.mutation.ResetScopeResellerID()
-	_u.mutation.SetScopeResellerID(v)
-	return _u
-}
-
-// SetNillableScopeResellerID sets the "scope_reseller_id" field if the given value is not nil.
-func (_u *AuditEventUpdate) SetNillableScopeResellerID(v *int) *AuditEventUpdate {
-	if v != nil {
-		_u.SetScopeResellerID(*v)
-	}
-	return _u
-}
-
-// AddScopeResellerID adds value to the "scope_reseller_id" field.
-func (_u *AuditEventUpdate) AddScopeResellerID(v int) *AuditEventUpdate {
-	_u.mutation.AddScopeResellerID(v)
-	return _u
-}
-
-// ClearScopeResellerID clears the value of the "scope_reseller_id" field.
-func (_u *AuditEventUpdate) ClearScopeResellerID() *AuditEventUpdate {
-	_u.mutation.ClearScopeResellerID()
-	return _u
-}
-
 // AddTargetIDs adds the "targets" edge to the AuditTarget entity by IDs.
 func (_u *AuditEventUpdate) AddTargetIDs(ids ...int) *AuditEventUpdate {
 	_u.mutation.AddTargetIDs(ids...)
@@ -185,6 +159,21 @@ func (_u *AuditEventUpdate) AddTargets(v ...*AuditTarget) *AuditEventUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddTargetIDs(ids...)
+}
+
+// AddScopeIDs adds the "scopes" edge to the AuditScope entity by IDs.
+func (_u *AuditEventUpdate) AddScopeIDs(ids ...int) *AuditEventUpdate {
+	_u.mutation.AddScopeIDs(ids...)
+	return _u
+}
+
+// AddScopes adds the "scopes" edges to the AuditScope entity.
+func (_u *AuditEventUpdate) AddScopes(v ...*AuditScope) *AuditEventUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddScopeIDs(ids...)
 }
 
 // Mutation returns the AuditEventMutation object of the builder.
@@ -211,6 +200,27 @@ func (_u *AuditEventUpdate) RemoveTargets(v ...*AuditTarget) *AuditEventUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveTargetIDs(ids...)
+}
+
+// ClearScopes clears all "scopes" edges to the AuditScope entity.
+func (_u *AuditEventUpdate) ClearScopes() *AuditEventUpdate {
+	_u.mutation.ClearScopes()
+	return _u
+}
+
+// RemoveScopeIDs removes the "scopes" edge to AuditScope entities by IDs.
+func (_u *AuditEventUpdate) RemoveScopeIDs(ids ...int) *AuditEventUpdate {
+	_u.mutation.RemoveScopeIDs(ids...)
+	return _u
+}
+
+// RemoveScopes removes "scopes" edges to AuditScope entities.
+func (_u *AuditEventUpdate) RemoveScopes(v ...*AuditScope) *AuditEventUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveScopeIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -318,15 +328,6 @@ func (_u *AuditEventUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if value, ok := _u.mutation.Success(); ok {
 		_spec.SetField(auditevent.FieldSuccess, field.TypeBool, value)
 	}
-	if value, ok := _u.mutation.ScopeResellerID(); ok {
-		_spec.SetField(auditevent.FieldScopeResellerID, field.TypeInt, value)
-	}
-	if value, ok := _u.mutation.AddedScopeResellerID(); ok {
-		_spec.AddField(auditevent.FieldScopeResellerID, field.TypeInt, value)
-	}
-	if _u.mutation.ScopeResellerIDCleared() {
-		_spec.ClearField(auditevent.FieldScopeResellerID, field.TypeInt)
-	}
 	if _u.mutation.TargetsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -365,6 +366,51 @@ func (_u *AuditEventUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(audittarget.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ScopesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   auditevent.ScopesTable,
+			Columns: []string{auditevent.ScopesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditscope.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedScopesIDs(); len(nodes) > 0 && !_u.mutation.ScopesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   auditevent.ScopesTable,
+			Columns: []string{auditevent.ScopesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditscope.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ScopesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   auditevent.ScopesTable,
+			Columns: []string{auditevent.ScopesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditscope.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -510,33 +556,6 @@ func (_u *AuditEventUpdateOne) SetNillableSuccess(v *bool) *AuditEventUpdateOne 
 	return _u
 }
 
-// SetScopeResellerID sets the "scope_reseller_id" field.
-func (_u *AuditEventUpdateOne) SetScopeResellerID(v int) *AuditEventUpdateOne {
-	_u.mutation.ResetScopeResellerID()
-	_u.mutation.SetScopeResellerID(v)
-	return _u
-}
-
-// SetNillableScopeResellerID sets the "scope_reseller_id" field if the given value is not nil.
-func (_u *AuditEventUpdateOne) SetNillableScopeResellerID(v *int) *AuditEventUpdateOne {
-	if v != nil {
-		_u.SetScopeResellerID(*v)
-	}
-	return _u
-}
-
-// AddScopeResellerID adds value to the "scope_reseller_id" field.
-func (_u *AuditEventUpdateOne) AddScopeResellerID(v int) *AuditEventUpdateOne {
-	_u.mutation.AddScopeResellerID(v)
-	return _u
-}
-
-// ClearScopeResellerID clears the value of the "scope_reseller_id" field.
-func (_u *AuditEventUpdateOne) ClearScopeResellerID() *AuditEventUpdateOne {
-	_u.mutation.ClearScopeResellerID()
-	return _u
-}
-
 // AddTargetIDs adds the "targets" edge to the AuditTarget entity by IDs.
 func (_u *AuditEventUpdateOne) AddTargetIDs(ids ...int) *AuditEventUpdateOne {
 	_u.mutation.AddTargetIDs(ids...)
@@ -550,6 +569,21 @@ func (_u *AuditEventUpdateOne) AddTargets(v ...*AuditTarget) *AuditEventUpdateOn
 		ids[i] = v[i].ID
 	}
 	return _u.AddTargetIDs(ids...)
+}
+
+// AddScopeIDs adds the "scopes" edge to the AuditScope entity by IDs.
+func (_u *AuditEventUpdateOne) AddScopeIDs(ids ...int) *AuditEventUpdateOne {
+	_u.mutation.AddScopeIDs(ids...)
+	return _u
+}
+
+// AddScopes adds the "scopes" edges to the AuditScope entity.
+func (_u *AuditEventUpdateOne) AddScopes(v ...*AuditScope) *AuditEventUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddScopeIDs(ids...)
 }
 
 // Mutation returns the AuditEventMutation object of the builder.
@@ -576,6 +610,27 @@ func (_u *AuditEventUpdateOne) RemoveTargets(v ...*AuditTarget) *AuditEventUpdat
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveTargetIDs(ids...)
+}
+
+// ClearScopes clears all "scopes" edges to the AuditScope entity.
+func (_u *AuditEventUpdateOne) ClearScopes() *AuditEventUpdateOne {
+	_u.mutation.ClearScopes()
+	return _u
+}
+
+// RemoveScopeIDs removes the "scopes" edge to AuditScope entities by IDs.
+func (_u *AuditEventUpdateOne) RemoveScopeIDs(ids ...int) *AuditEventUpdateOne {
+	_u.mutation.RemoveScopeIDs(ids...)
+	return _u
+}
+
+// RemoveScopes removes "scopes" edges to AuditScope entities.
+func (_u *AuditEventUpdateOne) RemoveScopes(v ...*AuditScope) *AuditEventUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveScopeIDs(ids...)
 }
 
 // Where appends a list predicates to the AuditEventUpdate builder.
@@ -713,15 +768,6 @@ func (_u *AuditEventUpdateOne) sqlSave(ctx context.Context) (_node *AuditEvent, 
 	if value, ok := _u.mutation.Success(); ok {
 		_spec.SetField(auditevent.FieldSuccess, field.TypeBool, value)
 	}
-	if value, ok := _u.mutation.ScopeResellerID(); ok {
-		_spec.SetField(auditevent.FieldScopeResellerID, field.TypeInt, value)
-	}
-	if value, ok := _u.mutation.AddedScopeResellerID(); ok {
-		_spec.AddField(auditevent.FieldScopeResellerID, field.TypeInt, value)
-	}
-	if _u.mutation.ScopeResellerIDCleared() {
-		_spec.ClearField(auditevent.FieldScopeResellerID, field.TypeInt)
-	}
 	if _u.mutation.TargetsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -760,6 +806,51 @@ func (_u *AuditEventUpdateOne) sqlSave(ctx context.Context) (_node *AuditEvent, 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(audittarget.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ScopesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   auditevent.ScopesTable,
+			Columns: []string{auditevent.ScopesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditscope.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedScopesIDs(); len(nodes) > 0 && !_u.mutation.ScopesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   auditevent.ScopesTable,
+			Columns: []string{auditevent.ScopesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditscope.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ScopesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   auditevent.ScopesTable,
+			Columns: []string{auditevent.ScopesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditscope.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -17,6 +17,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/hostpanel/panel/ent/administrator"
 	"github.com/hostpanel/panel/ent/auditevent"
+	"github.com/hostpanel/panel/ent/auditscope"
 	"github.com/hostpanel/panel/ent/audittarget"
 	"github.com/hostpanel/panel/ent/credential"
 	"github.com/hostpanel/panel/ent/customer"
@@ -41,6 +42,8 @@ type Client struct {
 	Administrator *AdministratorClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// AuditScope is the client for interacting with the AuditScope builders.
+	AuditScope *AuditScopeClient
 	// AuditTarget is the client for interacting with the AuditTarget builders.
 	AuditTarget *AuditTargetClient
 	// Credential is the client for interacting with the Credential builders.
@@ -78,6 +81,7 @@ func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.Administrator = NewAdministratorClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
+	c.AuditScope = NewAuditScopeClient(c.config)
 	c.AuditTarget = NewAuditTargetClient(c.config)
 	c.Credential = NewCredentialClient(c.config)
 	c.Customer = NewCustomerClient(c.config)
@@ -183,6 +187,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		config:              cfg,
 		Administrator:       NewAdministratorClient(cfg),
 		AuditEvent:          NewAuditEventClient(cfg),
+		AuditScope:          NewAuditScopeClient(cfg),
 		AuditTarget:         NewAuditTargetClient(cfg),
 		Credential:          NewCredentialClient(cfg),
 		Customer:            NewCustomerClient(cfg),
@@ -215,6 +220,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		config:              cfg,
 		Administrator:       NewAdministratorClient(cfg),
 		AuditEvent:          NewAuditEventClient(cfg),
+		AuditScope:          NewAuditScopeClient(cfg),
 		AuditTarget:         NewAuditTargetClient(cfg),
 		Credential:          NewCredentialClient(cfg),
 		Customer:            NewCustomerClient(cfg),
@@ -255,9 +261,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Administrator, c.AuditEvent, c.AuditTarget, c.Credential, c.Customer,
-		c.Description, c.Domain, c.HostingSubscription, c.PanelUser, c.Reseller,
-		c.ResellerPlan, c.ServicePlan, c.Session,
+		c.Administrator, c.AuditEvent, c.AuditScope, c.AuditTarget, c.Credential,
+		c.Customer, c.Description, c.Domain, c.HostingSubscription, c.PanelUser,
+		c.Reseller, c.ResellerPlan, c.ServicePlan, c.Session,
 	} {
 		n.Use(hooks...)
 	}
@@ -267,9 +273,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Administrator, c.AuditEvent, c.AuditTarget, c.Credential, c.Customer,
-		c.Description, c.Domain, c.HostingSubscription, c.PanelUser, c.Reseller,
-		c.ResellerPlan, c.ServicePlan, c.Session,
+		c.Administrator, c.AuditEvent, c.AuditScope, c.AuditTarget, c.Credential,
+		c.Customer, c.Description, c.Domain, c.HostingSubscription, c.PanelUser,
+		c.Reseller, c.ResellerPlan, c.ServicePlan, c.Session,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -282,6 +288,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Administrator.mutate(ctx, m)
 	case *AuditEventMutation:
 		return c.AuditEvent.mutate(ctx, m)
+	case *AuditScopeMutation:
+		return c.AuditScope.mutate(ctx, m)
 	case *AuditTargetMutation:
 		return c.AuditTarget.mutate(ctx, m)
 	case *CredentialMutation:
@@ -583,6 +591,22 @@ func (c *AuditEventClient) QueryTargets(_m *AuditEvent) *AuditTargetQuery {
 	return query
 }
 
+// QueryScopes queries the scopes edge of a AuditEvent.
+func (c *AuditEventClient) QueryScopes(_m *AuditEvent) *AuditScopeQuery {
+	query := (&AuditScopeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(auditevent.Table, auditevent.FieldID, id),
+			sqlgraph.To(auditscope.Table, auditscope.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, auditevent.ScopesTable, auditevent.ScopesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *AuditEventClient) Hooks() []Hook {
 	hooks := c.hooks.AuditEvent
@@ -606,6 +630,156 @@ func (c *AuditEventClient) mutate(ctx context.Context, m *AuditEventMutation) (V
 		return (&AuditEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AuditEvent mutation op: %q", m.Op())
+	}
+}
+
+// AuditScopeClient is a client for the AuditScope schema.
+type AuditScopeClient struct {
+	config
+}
+
+// NewAuditScopeClient returns a client for the AuditScope from the given config.
+func NewAuditScopeClient(c config) *AuditScopeClient {
+	return &AuditScopeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `auditscope.Hooks(f(g(h())))`.
+func (c *AuditScopeClient) Use(hooks ...Hook) {
+	c.hooks.AuditScope = append(c.hooks.AuditScope, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `auditscope.Intercept(f(g(h())))`.
+func (c *AuditScopeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AuditScope = append(c.inters.AuditScope, interceptors...)
+}
+
+// Create returns a builder for creating a AuditScope entity.
+func (c *AuditScopeClient) Create() *AuditScopeCreate {
+	mutation := newAuditScopeMutation(c.config, OpCreate)
+	return &AuditScopeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AuditScope entities.
+func (c *AuditScopeClient) CreateBulk(builders ...*AuditScopeCreate) *AuditScopeCreateBulk {
+	return &AuditScopeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AuditScopeClient) MapCreateBulk(slice any, setFunc func(*AuditScopeCreate, int)) *AuditScopeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AuditScopeCreateBulk{err: fmt.Errorf("calling to AuditScopeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AuditScopeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AuditScopeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AuditScope.
+func (c *AuditScopeClient) Update() *AuditScopeUpdate {
+	mutation := newAuditScopeMutation(c.config, OpUpdate)
+	return &AuditScopeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AuditScopeClient) UpdateOne(_m *AuditScope) *AuditScopeUpdateOne {
+	mutation := newAuditScopeMutation(c.config, OpUpdateOne, withAuditScope(_m))
+	return &AuditScopeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AuditScopeClient) UpdateOneID(id int) *AuditScopeUpdateOne {
+	mutation := newAuditScopeMutation(c.config, OpUpdateOne, withAuditScopeID(id))
+	return &AuditScopeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AuditScope.
+func (c *AuditScopeClient) Delete() *AuditScopeDelete {
+	mutation := newAuditScopeMutation(c.config, OpDelete)
+	return &AuditScopeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AuditScopeClient) DeleteOne(_m *AuditScope) *AuditScopeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AuditScopeClient) DeleteOneID(id int) *AuditScopeDeleteOne {
+	builder := c.Delete().Where(auditscope.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AuditScopeDeleteOne{builder}
+}
+
+// Query returns a query builder for AuditScope.
+func (c *AuditScopeClient) Query() *AuditScopeQuery {
+	return &AuditScopeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAuditScope},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AuditScope entity by its id.
+func (c *AuditScopeClient) Get(ctx context.Context, id int) (*AuditScope, error) {
+	return c.Query().Where(auditscope.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AuditScopeClient) GetX(ctx context.Context, id int) *AuditScope {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEvent queries the event edge of a AuditScope.
+func (c *AuditScopeClient) QueryEvent(_m *AuditScope) *AuditEventQuery {
+	query := (&AuditEventClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(auditscope.Table, auditscope.FieldID, id),
+			sqlgraph.To(auditevent.Table, auditevent.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, auditscope.EventTable, auditscope.EventColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AuditScopeClient) Hooks() []Hook {
+	hooks := c.hooks.AuditScope
+	return append(hooks[:len(hooks):len(hooks)], auditscope.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AuditScopeClient) Interceptors() []Interceptor {
+	return c.inters.AuditScope
+}
+
+func (c *AuditScopeClient) mutate(ctx context.Context, m *AuditScopeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AuditScopeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AuditScopeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AuditScopeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AuditScopeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AuditScope mutation op: %q", m.Op())
 	}
 }
 
@@ -2630,14 +2804,14 @@ func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, 
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Administrator, AuditEvent, AuditTarget, Credential, Customer, Description,
-		Domain, HostingSubscription, PanelUser, Reseller, ResellerPlan, ServicePlan,
-		Session []ent.Hook
+		Administrator, AuditEvent, AuditScope, AuditTarget, Credential, Customer,
+		Description, Domain, HostingSubscription, PanelUser, Reseller, ResellerPlan,
+		ServicePlan, Session []ent.Hook
 	}
 	inters struct {
-		Administrator, AuditEvent, AuditTarget, Credential, Customer, Description,
-		Domain, HostingSubscription, PanelUser, Reseller, ResellerPlan, ServicePlan,
-		Session []ent.Interceptor
+		Administrator, AuditEvent, AuditScope, AuditTarget, Credential, Customer,
+		Description, Domain, HostingSubscription, PanelUser, Reseller, ResellerPlan,
+		ServicePlan, Session []ent.Interceptor
 	}
 )
 

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/hostpanel/panel/ent/administrator"
 	"github.com/hostpanel/panel/ent/auditevent"
+	"github.com/hostpanel/panel/ent/auditscope"
 	"github.com/hostpanel/panel/ent/audittarget"
 	"github.com/hostpanel/panel/ent/credential"
 	"github.com/hostpanel/panel/ent/customer"
@@ -87,6 +88,7 @@ func checkColumn(t, c string) error {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			administrator.Table:       administrator.ValidColumn,
 			auditevent.Table:          auditevent.ValidColumn,
+			auditscope.Table:          auditscope.ValidColumn,
 			audittarget.Table:         audittarget.ValidColumn,
 			credential.Table:          credential.ValidColumn,
 			customer.Table:            customer.ValidColumn,

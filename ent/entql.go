@@ -5,6 +5,7 @@ package ent
 import (
 	"github.com/hostpanel/panel/ent/administrator"
 	"github.com/hostpanel/panel/ent/auditevent"
+	"github.com/hostpanel/panel/ent/auditscope"
 	"github.com/hostpanel/panel/ent/audittarget"
 	"github.com/hostpanel/panel/ent/credential"
 	"github.com/hostpanel/panel/ent/customer"
@@ -26,7 +27,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 13)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 14)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   administrator.Table,
@@ -65,18 +66,32 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "AuditEvent",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			auditevent.FieldAt:              {Type: field.TypeTime, Column: auditevent.FieldAt},
-			auditevent.FieldActorID:         {Type: field.TypeString, Column: auditevent.FieldActorID},
-			auditevent.FieldActorLogin:      {Type: field.TypeString, Column: auditevent.FieldActorLogin},
-			auditevent.FieldActorRole:       {Type: field.TypeString, Column: auditevent.FieldActorRole},
-			auditevent.FieldAction:          {Type: field.TypeString, Column: auditevent.FieldAction},
-			auditevent.FieldSummary:         {Type: field.TypeString, Column: auditevent.FieldSummary},
-			auditevent.FieldRequestID:       {Type: field.TypeString, Column: auditevent.FieldRequestID},
-			auditevent.FieldSuccess:         {Type: field.TypeBool, Column: auditevent.FieldSuccess},
-			auditevent.FieldScopeResellerID: {Type: field.TypeInt, Column: auditevent.FieldScopeResellerID},
+			auditevent.FieldAt:         {Type: field.TypeTime, Column: auditevent.FieldAt},
+			auditevent.FieldActorID:    {Type: field.TypeString, Column: auditevent.FieldActorID},
+			auditevent.FieldActorLogin: {Type: field.TypeString, Column: auditevent.FieldActorLogin},
+			auditevent.FieldActorRole:  {Type: field.TypeString, Column: auditevent.FieldActorRole},
+			auditevent.FieldAction:     {Type: field.TypeString, Column: auditevent.FieldAction},
+			auditevent.FieldSummary:    {Type: field.TypeString, Column: auditevent.FieldSummary},
+			auditevent.FieldRequestID:  {Type: field.TypeString, Column: auditevent.FieldRequestID},
+			auditevent.FieldSuccess:    {Type: field.TypeBool, Column: auditevent.FieldSuccess},
 		},
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   auditscope.Table,
+			Columns: auditscope.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: auditscope.FieldID,
+			},
+		},
+		Type: "AuditScope",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			auditscope.FieldResellerID: {Type: field.TypeInt, Column: auditscope.FieldResellerID},
+			auditscope.FieldEventID:    {Type: field.TypeInt, Column: auditscope.FieldEventID},
+		},
+	}
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   audittarget.Table,
 			Columns: audittarget.Columns,
@@ -91,7 +106,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			audittarget.FieldEventID:  {Type: field.TypeInt, Column: audittarget.FieldEventID},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   credential.Table,
 			Columns: credential.Columns,
@@ -107,7 +122,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			credential.FieldPasswordChangedAt: {Type: field.TypeTime, Column: credential.FieldPasswordChangedAt},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   customer.Table,
 			Columns: customer.Columns,
@@ -143,7 +158,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			customer.FieldResellerID:              {Type: field.TypeInt, Column: customer.FieldResellerID},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   description.Table,
 			Columns: description.Columns,
@@ -162,7 +177,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			description.FieldUpdatedAt:         {Type: field.TypeTime, Column: description.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   domain.Table,
 			Columns: domain.Columns,
@@ -179,7 +194,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			domain.FieldCreatedAt:      {Type: field.TypeTime, Column: domain.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   hostingsubscription.Table,
 			Columns: hostingsubscription.Columns,
@@ -216,7 +231,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			hostingsubscription.FieldExpiresAt:               {Type: field.TypeTime, Column: hostingsubscription.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   paneluser.Table,
 			Columns: paneluser.Columns,
@@ -237,7 +252,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			paneluser.FieldResellerID: {Type: field.TypeInt, Column: paneluser.FieldResellerID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reseller.Table,
 			Columns: reseller.Columns,
@@ -283,7 +298,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reseller.FieldResellerPlanID:          {Type: field.TypeInt, Column: reseller.FieldResellerPlanID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   resellerplan.Table,
 			Columns: resellerplan.Columns,
@@ -309,7 +324,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resellerplan.FieldName:                   {Type: field.TypeString, Column: resellerplan.FieldName},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   serviceplan.Table,
 			Columns: serviceplan.Columns,
@@ -335,7 +350,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			serviceplan.FieldResellerID:             {Type: field.TypeInt, Column: serviceplan.FieldResellerID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -379,6 +394,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"AuditEvent",
 		"AuditTarget",
+	)
+	graph.MustAddE(
+		"scopes",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   auditevent.ScopesTable,
+			Columns: []string{auditevent.ScopesColumn},
+			Bidi:    false,
+		},
+		"AuditEvent",
+		"AuditScope",
+	)
+	graph.MustAddE(
+		"event",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   auditscope.EventTable,
+			Columns: []string{auditscope.EventColumn},
+			Bidi:    false,
+		},
+		"AuditScope",
+		"AuditEvent",
 	)
 	graph.MustAddE(
 		"event",
@@ -1001,11 +1040,6 @@ func (f *AuditEventFilter) WhereSuccess(p entql.BoolP) {
 	f.Where(p.Field(auditevent.FieldSuccess))
 }
 
-// WhereScopeResellerID applies the entql int predicate on the scope_reseller_id field.
-func (f *AuditEventFilter) WhereScopeResellerID(p entql.IntP) {
-	f.Where(p.Field(auditevent.FieldScopeResellerID))
-}
-
 // WhereHasTargets applies a predicate to check if query has an edge targets.
 func (f *AuditEventFilter) WhereHasTargets() {
 	f.Where(entql.HasEdge("targets"))
@@ -1014,6 +1048,84 @@ func (f *AuditEventFilter) WhereHasTargets() {
 // WhereHasTargetsWith applies a predicate to check if query has an edge targets with a given conditions (other predicates).
 func (f *AuditEventFilter) WhereHasTargetsWith(preds ...predicate.AuditTarget) {
 	f.Where(entql.HasEdgeWith("targets", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasScopes applies a predicate to check if query has an edge scopes.
+func (f *AuditEventFilter) WhereHasScopes() {
+	f.Where(entql.HasEdge("scopes"))
+}
+
+// WhereHasScopesWith applies a predicate to check if query has an edge scopes with a given conditions (other predicates).
+func (f *AuditEventFilter) WhereHasScopesWith(preds ...predicate.AuditScope) {
+	f.Where(entql.HasEdgeWith("scopes", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *AuditScopeQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AuditScopeQuery builder.
+func (_q *AuditScopeQuery) Filter() *AuditScopeFilter {
+	return &AuditScopeFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AuditScopeMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AuditScopeMutation builder.
+func (m *AuditScopeMutation) Filter() *AuditScopeFilter {
+	return &AuditScopeFilter{config: m.config, predicateAdder: m}
+}
+
+// AuditScopeFilter provides a generic filtering capability at runtime for AuditScopeQuery.
+type AuditScopeFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AuditScopeFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *AuditScopeFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(auditscope.FieldID))
+}
+
+// WhereResellerID applies the entql int predicate on the reseller_id field.
+func (f *AuditScopeFilter) WhereResellerID(p entql.IntP) {
+	f.Where(p.Field(auditscope.FieldResellerID))
+}
+
+// WhereEventID applies the entql int predicate on the event_id field.
+func (f *AuditScopeFilter) WhereEventID(p entql.IntP) {
+	f.Where(p.Field(auditscope.FieldEventID))
+}
+
+// WhereHasEvent applies a predicate to check if query has an edge event.
+func (f *AuditScopeFilter) WhereHasEvent() {
+	f.Where(entql.HasEdge("event"))
+}
+
+// WhereHasEventWith applies a predicate to check if query has an edge event with a given conditions (other predicates).
+func (f *AuditScopeFilter) WhereHasEventWith(preds ...predicate.AuditEvent) {
+	f.Where(entql.HasEdgeWith("event", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -1049,7 +1161,7 @@ type AuditTargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AuditTargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1113,7 +1225,7 @@ type CredentialFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CredentialFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1238,7 +1350,7 @@ type CustomerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CustomerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1463,7 +1575,7 @@ type DescriptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DescriptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1575,7 +1687,7 @@ type DomainFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DomainFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1649,7 +1761,7 @@ type HostingSubscriptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *HostingSubscriptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1865,7 +1977,7 @@ type PanelUserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PanelUserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1987,7 +2099,7 @@ type ResellerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResellerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2304,7 +2416,7 @@ type ResellerPlanFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResellerPlanFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2423,7 +2535,7 @@ type ServicePlanFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ServicePlanFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2556,7 +2668,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

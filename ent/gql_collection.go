@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/hostpanel/panel/ent/administrator"
 	"github.com/hostpanel/panel/ent/auditevent"
+	"github.com/hostpanel/panel/ent/auditscope"
 	"github.com/hostpanel/panel/ent/audittarget"
 	"github.com/hostpanel/panel/ent/credential"
 	"github.com/hostpanel/panel/ent/customer"
@@ -221,6 +222,19 @@ func (_q *AuditEventQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			_q.WithNamedTargets(alias, func(wq *AuditTargetQuery) {
 				*wq = *query
 			})
+
+		case "scopes":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AuditScopeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, auditscopeImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedScopes(alias, func(wq *AuditScopeQuery) {
+				*wq = *query
+			})
 		case "at":
 			if _, ok := fieldSeen[auditevent.FieldAt]; !ok {
 				selectedFields = append(selectedFields, auditevent.FieldAt)
@@ -260,11 +274,6 @@ func (_q *AuditEventQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[auditevent.FieldSuccess]; !ok {
 				selectedFields = append(selectedFields, auditevent.FieldSuccess)
 				fieldSeen[auditevent.FieldSuccess] = struct{}{}
-			}
-		case "scopeResellerID":
-			if _, ok := fieldSeen[auditevent.FieldScopeResellerID]; !ok {
-				selectedFields = append(selectedFields, auditevent.FieldScopeResellerID)
-				fieldSeen[auditevent.FieldScopeResellerID] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -322,6 +331,90 @@ func newAuditEventPaginateArgs(rv map[string]any) *auditeventPaginateArgs {
 				args.opts = append(args.opts, WithAuditEventOrder(v))
 			}
 		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AuditScopeQuery) CollectFields(ctx context.Context, satisfies ...string) (*AuditScopeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AuditScopeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(auditscope.Columns))
+		selectedFields = []string{auditscope.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "event":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AuditEventClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, auditeventImplementors)...); err != nil {
+				return err
+			}
+			_q.withEvent = query
+			if _, ok := fieldSeen[auditscope.FieldEventID]; !ok {
+				selectedFields = append(selectedFields, auditscope.FieldEventID)
+				fieldSeen[auditscope.FieldEventID] = struct{}{}
+			}
+		case "resellerID":
+			if _, ok := fieldSeen[auditscope.FieldResellerID]; !ok {
+				selectedFields = append(selectedFields, auditscope.FieldResellerID)
+				fieldSeen[auditscope.FieldResellerID] = struct{}{}
+			}
+		case "eventID":
+			if _, ok := fieldSeen[auditscope.FieldEventID]; !ok {
+				selectedFields = append(selectedFields, auditscope.FieldEventID)
+				fieldSeen[auditscope.FieldEventID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_ = selectedFields // whole rows: see ent/entc.go
+	}
+	return nil
+}
+
+type auditscopePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AuditScopePaginateOption
+}
+
+func newAuditScopePaginateArgs(rv map[string]any) *auditscopePaginateArgs {
+	args := &auditscopePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
 	}
 	return args
 }

@@ -28,6 +28,26 @@ func (_m *AuditEvent) Targets(ctx context.Context) (result []*AuditTarget, err e
 	return result, err
 }
 
+func (_m *AuditEvent) Scopes(ctx context.Context) (result []*AuditScope, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedScopes(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ScopesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryScopes().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *AuditScope) Event(ctx context.Context) (*AuditEvent, error) {
+	result, err := _m.Edges.EventOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEvent().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *AuditTarget) Event(ctx context.Context) (*AuditEvent, error) {
 	result, err := _m.Edges.EventOrErr()
 	if IsNotLoaded(err) {

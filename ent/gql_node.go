@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/go-multierror"
 	"github.com/hostpanel/panel/ent/administrator"
 	"github.com/hostpanel/panel/ent/auditevent"
+	"github.com/hostpanel/panel/ent/auditscope"
 	"github.com/hostpanel/panel/ent/audittarget"
 	"github.com/hostpanel/panel/ent/credential"
 	"github.com/hostpanel/panel/ent/customer"
@@ -44,6 +45,11 @@ var auditeventImplementors = []string{"AuditEvent", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*AuditEvent) IsNode() {}
+
+var auditscopeImplementors = []string{"AuditScope", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*AuditScope) IsNode() {}
 
 var audittargetImplementors = []string{"AuditTarget", "Node"}
 
@@ -172,6 +178,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(auditevent.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, auditeventImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case auditscope.Table:
+		query := c.AuditScope.Query().
+			Where(auditscope.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, auditscopeImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -368,6 +383,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.AuditEvent.Query().
 			Where(auditevent.IDIn(ids...))
 		query, err := query.CollectFields(ctx, auditeventImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case auditscope.Table:
+		query := c.AuditScope.Query().
+			Where(auditscope.IDIn(ids...))
+		query, err := query.CollectFields(ctx, auditscopeImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/hostpanel/panel/ent/administrator"
 	"github.com/hostpanel/panel/ent/auditevent"
+	"github.com/hostpanel/panel/ent/auditscope"
 	"github.com/hostpanel/panel/ent/audittarget"
 	"github.com/hostpanel/panel/ent/credential"
 	"github.com/hostpanel/panel/ent/customer"
@@ -751,6 +752,255 @@ func (_m *AuditEvent) ToEdge(order *AuditEventOrder) *AuditEventEdge {
 		order = DefaultAuditEventOrder
 	}
 	return &AuditEventEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// AuditScopeEdge is the edge representation of AuditScope.
+type AuditScopeEdge struct {
+	Node   *AuditScope `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// AuditScopeConnection is the connection containing edges to AuditScope.
+type AuditScopeConnection struct {
+	Edges      []*AuditScopeEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *AuditScopeConnection) build(nodes []*AuditScope, pager *auditscopePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *AuditScope
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *AuditScope {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *AuditScope {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AuditScopeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AuditScopeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AuditScopePaginateOption enables pagination customization.
+type AuditScopePaginateOption func(*auditscopePager) error
+
+// WithAuditScopeOrder configures pagination ordering.
+func WithAuditScopeOrder(order *AuditScopeOrder) AuditScopePaginateOption {
+	if order == nil {
+		order = DefaultAuditScopeOrder
+	}
+	o := *order
+	return func(pager *auditscopePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultAuditScopeOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithAuditScopeFilter configures pagination filter.
+func WithAuditScopeFilter(filter func(*AuditScopeQuery) (*AuditScopeQuery, error)) AuditScopePaginateOption {
+	return func(pager *auditscopePager) error {
+		if filter == nil {
+			return errors.New("AuditScopeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type auditscopePager struct {
+	reverse bool
+	order   *AuditScopeOrder
+	filter  func(*AuditScopeQuery) (*AuditScopeQuery, error)
+}
+
+func newAuditScopePager(opts []AuditScopePaginateOption, reverse bool) (*auditscopePager, error) {
+	pager := &auditscopePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultAuditScopeOrder
+	}
+	return pager, nil
+}
+
+func (p *auditscopePager) applyFilter(query *AuditScopeQuery) (*AuditScopeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *auditscopePager) toCursor(_m *AuditScope) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *auditscopePager) applyCursors(query *AuditScopeQuery, after, before *Cursor) (*AuditScopeQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAuditScopeOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *auditscopePager) applyOrder(query *AuditScopeQuery) *AuditScopeQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultAuditScopeOrder.Field {
+		query = query.Order(DefaultAuditScopeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *auditscopePager) orderExpr(query *AuditScopeQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultAuditScopeOrder.Field {
+			b.Comma().Ident(DefaultAuditScopeOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to AuditScope.
+func (_m *AuditScopeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AuditScopePaginateOption,
+) (*AuditScopeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAuditScopePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AuditScopeConnection{Edges: []*AuditScopeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// AuditScopeOrderField defines the ordering field of AuditScope.
+type AuditScopeOrderField struct {
+	// Value extracts the ordering value from the given AuditScope.
+	Value    func(*AuditScope) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) auditscope.OrderOption
+	toCursor func(*AuditScope) Cursor
+}
+
+// AuditScopeOrder defines the ordering of AuditScope.
+type AuditScopeOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *AuditScopeOrderField `json:"field"`
+}
+
+// DefaultAuditScopeOrder is the default ordering of AuditScope.
+var DefaultAuditScopeOrder = &AuditScopeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AuditScopeOrderField{
+		Value: func(_m *AuditScope) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: auditscope.FieldID,
+		toTerm: auditscope.ByID,
+		toCursor: func(_m *AuditScope) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts AuditScope into AuditScopeEdge.
+func (_m *AuditScope) ToEdge(order *AuditScopeOrder) *AuditScopeEdge {
+	if order == nil {
+		order = DefaultAuditScopeOrder
+	}
+	return &AuditScopeEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

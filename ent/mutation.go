@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/hostpanel/panel/ent/administrator"
 	"github.com/hostpanel/panel/ent/auditevent"
+	"github.com/hostpanel/panel/ent/auditscope"
 	"github.com/hostpanel/panel/ent/audittarget"
 	"github.com/hostpanel/panel/ent/credential"
 	"github.com/hostpanel/panel/ent/customer"
@@ -39,6 +40,7 @@ const (
 	// Node types.
 	TypeAdministrator       = "Administrator"
 	TypeAuditEvent          = "AuditEvent"
+	TypeAuditScope          = "AuditScope"
 	TypeAuditTarget         = "AuditTarget"
 	TypeCredential          = "Credential"
 	TypeCustomer            = "Customer"
@@ -1324,26 +1326,27 @@ func (m *AdministratorMutation) ResetEdge(name string) error {
 // AuditEventMutation represents an operation that mutates the AuditEvent nodes in the graph.
 type AuditEventMutation struct {
 	config
-	op                   Op
-	typ                  string
-	id                   *int
-	at                   *time.Time
-	actor_id             *string
-	actor_login          *string
-	actor_role           *string
-	action               *string
-	summary              *string
-	request_id           *string
-	success              *bool
-	scope_reseller_id    *int
-	addscope_reseller_id *int
-	clearedFields        map[string]struct{}
-	targets              map[int]struct{}
-	removedtargets       map[int]struct{}
-	clearedtargets       bool
-	done                 bool
-	oldValue             func(context.Context) (*AuditEvent, error)
-	predicates           []predicate.AuditEvent
+	op             Op
+	typ            string
+	id             *int
+	at             *time.Time
+	actor_id       *string
+	actor_login    *string
+	actor_role     *string
+	action         *string
+	summary        *string
+	request_id     *string
+	success        *bool
+	clearedFields  map[string]struct{}
+	targets        map[int]struct{}
+	removedtargets map[int]struct{}
+	clearedtargets bool
+	scopes         map[int]struct{}
+	removedscopes  map[int]struct{}
+	clearedscopes  bool
+	done           bool
+	oldValue       func(context.Context) (*AuditEvent, error)
+	predicates     []predicate.AuditEvent
 }
 
 var _ ent.Mutation = (*AuditEventMutation)(nil)
@@ -1771,76 +1774,6 @@ func (m *AuditEventMutation) ResetSuccess() {
 	m.success = nil
 }
 
-// SetScopeResellerID sets the "scope_reseller_id" field.
-func (m *AuditEventMutation) SetScopeResellerID(i int) {
-	m.scope_reseller_id = &i
-	m.addscope_reseller_id = nil
-}
-
-// ScopeResellerID returns the value of the "scope_reseller_id" field in the mutation.
-func (m *AuditEventMutation) ScopeResellerID() (r int, exists bool) {
-	v := m.scope_reseller_id
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldScopeResellerID returns the old "scope_reseller_id" field's value of the AuditEvent entity.
-// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AuditEventMutation) OldScopeResellerID(ctx context.Context) (v *int, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldScopeResellerID is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldScopeResellerID requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldScopeResellerID: %w", err)
-	}
-	return oldValue.ScopeResellerID, nil
-}
-
-// AddScopeResellerID adds i to the "scope_reseller_id" field.
-func (m *AuditEventMutation) AddScopeResellerID(i int) {
-	if m.addscope_reseller_id != nil {
-		*m.addscope_reseller_id += i
-	} else {
-		m.addscope_reseller_id = &i
-	}
-}
-
-// AddedScopeResellerID returns the value that was added to the "scope_reseller_id" field in this mutation.
-func (m *AuditEventMutation) AddedScopeResellerID() (r int, exists bool) {
-	v := m.addscope_reseller_id
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// ClearScopeResellerID clears the value of the "scope_reseller_id" field.
-func (m *AuditEventMutation) ClearScopeResellerID() {
-	m.scope_reseller_id = nil
-	m.addscope_reseller_id = nil
-	m.clearedFields[auditevent.FieldScopeResellerID] = struct{}{}
-}
-
-// ScopeResellerIDCleared returns if the "scope_reseller_id" field was cleared in this mutation.
-func (m *AuditEventMutation) ScopeResellerIDCleared() bool {
-	_, ok := m.clearedFields[auditevent.FieldScopeResellerID]
-	return ok
-}
-
-// ResetScopeResellerID resets all changes to the "scope_reseller_id" field.
-func (m *AuditEventMutation) ResetScopeResellerID() {
-	m.scope_reseller_id = nil
-	m.addscope_reseller_id = nil
-	delete(m.clearedFields, auditevent.FieldScopeResellerID)
-}
-
 // AddTargetIDs adds the "targets" edge to the AuditTarget entity by ids.
 func (m *AuditEventMutation) AddTargetIDs(ids ...int) {
 	if m.targets == nil {
@@ -1895,6 +1828,60 @@ func (m *AuditEventMutation) ResetTargets() {
 	m.removedtargets = nil
 }
 
+// AddScopeIDs adds the "scopes" edge to the AuditScope entity by ids.
+func (m *AuditEventMutation) AddScopeIDs(ids ...int) {
+	if m.scopes == nil {
+		m.scopes = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.scopes[ids[i]] = struct{}{}
+	}
+}
+
+// ClearScopes clears the "scopes" edge to the AuditScope entity.
+func (m *AuditEventMutation) ClearScopes() {
+	m.clearedscopes = true
+}
+
+// ScopesCleared reports if the "scopes" edge to the AuditScope entity was cleared.
+func (m *AuditEventMutation) ScopesCleared() bool {
+	return m.clearedscopes
+}
+
+// RemoveScopeIDs removes the "scopes" edge to the AuditScope entity by IDs.
+func (m *AuditEventMutation) RemoveScopeIDs(ids ...int) {
+	if m.removedscopes == nil {
+		m.removedscopes = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.scopes, ids[i])
+		m.removedscopes[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedScopes returns the removed IDs of the "scopes" edge to the AuditScope entity.
+func (m *AuditEventMutation) RemovedScopesIDs() (ids []int) {
+	for id := range m.removedscopes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ScopesIDs returns the "scopes" edge IDs in the mutation.
+func (m *AuditEventMutation) ScopesIDs() (ids []int) {
+	for id := range m.scopes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetScopes resets all changes to the "scopes" edge.
+func (m *AuditEventMutation) ResetScopes() {
+	m.scopes = nil
+	m.clearedscopes = false
+	m.removedscopes = nil
+}
+
 // Where appends a list predicates to the AuditEventMutation builder.
 func (m *AuditEventMutation) Where(ps ...predicate.AuditEvent) {
 	m.predicates = append(m.predicates, ps...)
@@ -1929,7 +1916,7 @@ func (m *AuditEventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AuditEventMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 8)
 	if m.at != nil {
 		fields = append(fields, auditevent.FieldAt)
 	}
@@ -1953,9 +1940,6 @@ func (m *AuditEventMutation) Fields() []string {
 	}
 	if m.success != nil {
 		fields = append(fields, auditevent.FieldSuccess)
-	}
-	if m.scope_reseller_id != nil {
-		fields = append(fields, auditevent.FieldScopeResellerID)
 	}
 	return fields
 }
@@ -1981,8 +1965,6 @@ func (m *AuditEventMutation) Field(name string) (ent.Value, bool) {
 		return m.RequestID()
 	case auditevent.FieldSuccess:
 		return m.Success()
-	case auditevent.FieldScopeResellerID:
-		return m.ScopeResellerID()
 	}
 	return nil, false
 }
@@ -2008,8 +1990,6 @@ func (m *AuditEventMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldRequestID(ctx)
 	case auditevent.FieldSuccess:
 		return m.OldSuccess(ctx)
-	case auditevent.FieldScopeResellerID:
-		return m.OldScopeResellerID(ctx)
 	}
 	return nil, fmt.Errorf("unknown AuditEvent field %s", name)
 }
@@ -2075,13 +2055,6 @@ func (m *AuditEventMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSuccess(v)
 		return nil
-	case auditevent.FieldScopeResellerID:
-		v, ok := value.(int)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetScopeResellerID(v)
-		return nil
 	}
 	return fmt.Errorf("unknown AuditEvent field %s", name)
 }
@@ -2089,21 +2062,13 @@ func (m *AuditEventMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *AuditEventMutation) AddedFields() []string {
-	var fields []string
-	if m.addscope_reseller_id != nil {
-		fields = append(fields, auditevent.FieldScopeResellerID)
-	}
-	return fields
+	return nil
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *AuditEventMutation) AddedField(name string) (ent.Value, bool) {
-	switch name {
-	case auditevent.FieldScopeResellerID:
-		return m.AddedScopeResellerID()
-	}
 	return nil, false
 }
 
@@ -2112,13 +2077,6 @@ func (m *AuditEventMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *AuditEventMutation) AddField(name string, value ent.Value) error {
 	switch name {
-	case auditevent.FieldScopeResellerID:
-		v, ok := value.(int)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.AddScopeResellerID(v)
-		return nil
 	}
 	return fmt.Errorf("unknown AuditEvent numeric field %s", name)
 }
@@ -2135,9 +2093,6 @@ func (m *AuditEventMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(auditevent.FieldRequestID) {
 		fields = append(fields, auditevent.FieldRequestID)
-	}
-	if m.FieldCleared(auditevent.FieldScopeResellerID) {
-		fields = append(fields, auditevent.FieldScopeResellerID)
 	}
 	return fields
 }
@@ -2161,9 +2116,6 @@ func (m *AuditEventMutation) ClearField(name string) error {
 		return nil
 	case auditevent.FieldRequestID:
 		m.ClearRequestID()
-		return nil
-	case auditevent.FieldScopeResellerID:
-		m.ClearScopeResellerID()
 		return nil
 	}
 	return fmt.Errorf("unknown AuditEvent nullable field %s", name)
@@ -2197,18 +2149,18 @@ func (m *AuditEventMutation) ResetField(name string) error {
 	case auditevent.FieldSuccess:
 		m.ResetSuccess()
 		return nil
-	case auditevent.FieldScopeResellerID:
-		m.ResetScopeResellerID()
-		return nil
 	}
 	return fmt.Errorf("unknown AuditEvent field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AuditEventMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.targets != nil {
 		edges = append(edges, auditevent.EdgeTargets)
+	}
+	if m.scopes != nil {
+		edges = append(edges, auditevent.EdgeScopes)
 	}
 	return edges
 }
@@ -2223,15 +2175,24 @@ func (m *AuditEventMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case auditevent.EdgeScopes:
+		ids := make([]ent.Value, 0, len(m.scopes))
+		for id := range m.scopes {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AuditEventMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.removedtargets != nil {
 		edges = append(edges, auditevent.EdgeTargets)
+	}
+	if m.removedscopes != nil {
+		edges = append(edges, auditevent.EdgeScopes)
 	}
 	return edges
 }
@@ -2246,15 +2207,24 @@ func (m *AuditEventMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case auditevent.EdgeScopes:
+		ids := make([]ent.Value, 0, len(m.removedscopes))
+		for id := range m.removedscopes {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AuditEventMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.clearedtargets {
 		edges = append(edges, auditevent.EdgeTargets)
+	}
+	if m.clearedscopes {
+		edges = append(edges, auditevent.EdgeScopes)
 	}
 	return edges
 }
@@ -2265,6 +2235,8 @@ func (m *AuditEventMutation) EdgeCleared(name string) bool {
 	switch name {
 	case auditevent.EdgeTargets:
 		return m.clearedtargets
+	case auditevent.EdgeScopes:
+		return m.clearedscopes
 	}
 	return false
 }
@@ -2284,8 +2256,481 @@ func (m *AuditEventMutation) ResetEdge(name string) error {
 	case auditevent.EdgeTargets:
 		m.ResetTargets()
 		return nil
+	case auditevent.EdgeScopes:
+		m.ResetScopes()
+		return nil
 	}
 	return fmt.Errorf("unknown AuditEvent edge %s", name)
+}
+
+// AuditScopeMutation represents an operation that mutates the AuditScope nodes in the graph.
+type AuditScopeMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	reseller_id    *int
+	addreseller_id *int
+	clearedFields  map[string]struct{}
+	event          *int
+	clearedevent   bool
+	done           bool
+	oldValue       func(context.Context) (*AuditScope, error)
+	predicates     []predicate.AuditScope
+}
+
+var _ ent.Mutation = (*AuditScopeMutation)(nil)
+
+// auditscopeOption allows management of the mutation configuration using functional options.
+type auditscopeOption func(*AuditScopeMutation)
+
+// newAuditScopeMutation creates new mutation for the AuditScope entity.
+func newAuditScopeMutation(c config, op Op, opts ...auditscopeOption) *AuditScopeMutation {
+	m := &AuditScopeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAuditScope,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAuditScopeID sets the ID field of the mutation.
+func withAuditScopeID(id int) auditscopeOption {
+	return func(m *AuditScopeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AuditScope
+		)
+		m.oldValue = func(ctx context.Context) (*AuditScope, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AuditScope.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAuditScope sets the old AuditScope of the mutation.
+func withAuditScope(node *AuditScope) auditscopeOption {
+	return func(m *AuditScopeMutation) {
+		m.oldValue = func(context.Context) (*AuditScope, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AuditScopeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AuditScopeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AuditScopeMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AuditScopeMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AuditScope.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetResellerID sets the "reseller_id" field.
+func (m *AuditScopeMutation) SetResellerID(i int) {
+	m.reseller_id = &i
+	m.addreseller_id = nil
+}
+
+// ResellerID returns the value of the "reseller_id" field in the mutation.
+func (m *AuditScopeMutation) ResellerID() (r int, exists bool) {
+	v := m.reseller_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResellerID returns the old "reseller_id" field's value of the AuditScope entity.
+// If the AuditScope object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditScopeMutation) OldResellerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResellerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResellerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResellerID: %w", err)
+	}
+	return oldValue.ResellerID, nil
+}
+
+// AddResellerID adds i to the "reseller_id" field.
+func (m *AuditScopeMutation) AddResellerID(i int) {
+	if m.addreseller_id != nil {
+		*m.addreseller_id += i
+	} else {
+		m.addreseller_id = &i
+	}
+}
+
+// AddedResellerID returns the value that was added to the "reseller_id" field in this mutation.
+func (m *AuditScopeMutation) AddedResellerID() (r int, exists bool) {
+	v := m.addreseller_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetResellerID resets all changes to the "reseller_id" field.
+func (m *AuditScopeMutation) ResetResellerID() {
+	m.reseller_id = nil
+	m.addreseller_id = nil
+}
+
+// SetEventID sets the "event_id" field.
+func (m *AuditScopeMutation) SetEventID(i int) {
+	m.event = &i
+}
+
+// EventID returns the value of the "event_id" field in the mutation.
+func (m *AuditScopeMutation) EventID() (r int, exists bool) {
+	v := m.event
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEventID returns the old "event_id" field's value of the AuditScope entity.
+// If the AuditScope object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditScopeMutation) OldEventID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEventID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEventID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEventID: %w", err)
+	}
+	return oldValue.EventID, nil
+}
+
+// ResetEventID resets all changes to the "event_id" field.
+func (m *AuditScopeMutation) ResetEventID() {
+	m.event = nil
+}
+
+// ClearEvent clears the "event" edge to the AuditEvent entity.
+func (m *AuditScopeMutation) ClearEvent() {
+	m.clearedevent = true
+	m.clearedFields[auditscope.FieldEventID] = struct{}{}
+}
+
+// EventCleared reports if the "event" edge to the AuditEvent entity was cleared.
+func (m *AuditScopeMutation) EventCleared() bool {
+	return m.clearedevent
+}
+
+// EventIDs returns the "event" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EventID instead. It exists only for internal usage by the builders.
+func (m *AuditScopeMutation) EventIDs() (ids []int) {
+	if id := m.event; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEvent resets all changes to the "event" edge.
+func (m *AuditScopeMutation) ResetEvent() {
+	m.event = nil
+	m.clearedevent = false
+}
+
+// Where appends a list predicates to the AuditScopeMutation builder.
+func (m *AuditScopeMutation) Where(ps ...predicate.AuditScope) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AuditScopeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AuditScopeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AuditScope, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AuditScopeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AuditScopeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AuditScope).
+func (m *AuditScopeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AuditScopeMutation) Fields() []string {
+	fields := make([]string, 0, 2)
+	if m.reseller_id != nil {
+		fields = append(fields, auditscope.FieldResellerID)
+	}
+	if m.event != nil {
+		fields = append(fields, auditscope.FieldEventID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AuditScopeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case auditscope.FieldResellerID:
+		return m.ResellerID()
+	case auditscope.FieldEventID:
+		return m.EventID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AuditScopeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case auditscope.FieldResellerID:
+		return m.OldResellerID(ctx)
+	case auditscope.FieldEventID:
+		return m.OldEventID(ctx)
+	}
+	return nil, fmt.Errorf("unknown AuditScope field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AuditScopeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case auditscope.FieldResellerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResellerID(v)
+		return nil
+	case auditscope.FieldEventID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEventID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AuditScope field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AuditScopeMutation) AddedFields() []string {
+	var fields []string
+	if m.addreseller_id != nil {
+		fields = append(fields, auditscope.FieldResellerID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AuditScopeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case auditscope.FieldResellerID:
+		return m.AddedResellerID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AuditScopeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case auditscope.FieldResellerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddResellerID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AuditScope numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AuditScopeMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AuditScopeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AuditScopeMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AuditScope nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AuditScopeMutation) ResetField(name string) error {
+	switch name {
+	case auditscope.FieldResellerID:
+		m.ResetResellerID()
+		return nil
+	case auditscope.FieldEventID:
+		m.ResetEventID()
+		return nil
+	}
+	return fmt.Errorf("unknown AuditScope field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AuditScopeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.event != nil {
+		edges = append(edges, auditscope.EdgeEvent)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AuditScopeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case auditscope.EdgeEvent:
+		if id := m.event; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AuditScopeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AuditScopeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AuditScopeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedevent {
+		edges = append(edges, auditscope.EdgeEvent)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AuditScopeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case auditscope.EdgeEvent:
+		return m.clearedevent
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AuditScopeMutation) ClearEdge(name string) error {
+	switch name {
+	case auditscope.EdgeEvent:
+		m.ClearEvent()
+		return nil
+	}
+	return fmt.Errorf("unknown AuditScope unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AuditScopeMutation) ResetEdge(name string) error {
+	switch name {
+	case auditscope.EdgeEvent:
+		m.ResetEvent()
+		return nil
+	}
+	return fmt.Errorf("unknown AuditScope edge %s", name)
 }
 
 // AuditTargetMutation represents an operation that mutates the AuditTarget nodes in the graph.

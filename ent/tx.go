@@ -18,6 +18,8 @@ type Tx struct {
 	Administrator *AdministratorClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// AuditScope is the client for interacting with the AuditScope builders.
+	AuditScope *AuditScopeClient
 	// AuditTarget is the client for interacting with the AuditTarget builders.
 	AuditTarget *AuditTargetClient
 	// Credential is the client for interacting with the Credential builders.
@@ -173,6 +175,7 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.Administrator = NewAdministratorClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
+	tx.AuditScope = NewAuditScopeClient(tx.config)
 	tx.AuditTarget = NewAuditTargetClient(tx.config)
 	tx.Credential = NewCredentialClient(tx.config)
 	tx.Customer = NewCustomerClient(tx.config)

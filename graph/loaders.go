@@ -25,6 +25,8 @@ type Loaders struct {
 	Reseller *dataloader.Loader[int, *ent.Reseller]
 	Customer *dataloader.Loader[int, *ent.Customer]
 	Usage    *dataloader.Loader[int, limits.Usage]
+	// AuditActor loads the actors of audit events (graph/audit.go).
+	AuditActor *dataloader.Loader[actorKey, ent.Noder]
 
 	adminOnce sync.Once
 	admin     *ent.Administrator
@@ -56,6 +58,7 @@ func newLoaders(client *ent.Client) *Loaders {
 			}
 			return out
 		}, dataloader.WithWait[int, limits.Usage](loaderWait)),
+		AuditActor: newActorLoader(client),
 	}
 }
 

@@ -404,6 +404,9 @@ func (r *Resolver) ResellerPlan() ResellerPlanResolver { return &resellerPlanRes
 // ServicePlan returns ServicePlanResolver implementation.
 func (r *Resolver) ServicePlan() ServicePlanResolver { return &servicePlanResolver{r} }
 
+// Viewer returns ViewerResolver implementation.
+func (r *Resolver) Viewer() ViewerResolver { return &viewerResolver{r} }
+
 type (
 	administratorResolver       struct{ *Resolver }
 	customerResolver            struct{ *Resolver }
@@ -414,4 +417,5 @@ type (
 	resellerResolver            struct{ *Resolver }
 	resellerPlanResolver        struct{ *Resolver }
 	servicePlanResolver         struct{ *Resolver }
+	viewerResolver              struct{ *Resolver }
 )

@@ -59,7 +59,7 @@ func (r *Resolver) node(ctx context.Context, id int) (ent.Noder, error) {
 	}
 	switch n.(type) {
 	case *ent.Administrator, *ent.Reseller, *ent.Customer, *ent.ServicePlan, *ent.ResellerPlan,
-		*ent.HostingSubscription, *ent.Domain, *ent.PanelUser:
+		*ent.HostingSubscription, *ent.Domain, *ent.PanelUser, *ent.AuditEvent:
 		return n, nil
 	}
 	return nil, nil

@@ -31,10 +31,10 @@ const (
 	FieldRequestID = "request_id"
 	// FieldSuccess holds the string denoting the success field in the database.
 	FieldSuccess = "success"
-	// FieldScopeResellerID holds the string denoting the scope_reseller_id field in the database.
-	FieldScopeResellerID = "scope_reseller_id"
 	// EdgeTargets holds the string denoting the targets edge name in mutations.
 	EdgeTargets = "targets"
+	// EdgeScopes holds the string denoting the scopes edge name in mutations.
+	EdgeScopes = "scopes"
 	// Table holds the table name of the auditevent in the database.
 	Table = "audit_events"
 	// TargetsTable is the table that holds the targets relation/edge.
@@ -44,6 +44,13 @@ const (
 	TargetsInverseTable = "audit_targets"
 	// TargetsColumn is the table column denoting the targets relation/edge.
 	TargetsColumn = "event_id"
+	// ScopesTable is the table that holds the scopes relation/edge.
+	ScopesTable = "audit_scopes"
+	// ScopesInverseTable is the table name for the AuditScope entity.
+	// It exists in this package in order to avoid circular dependency with the "auditscope" package.
+	ScopesInverseTable = "audit_scopes"
+	// ScopesColumn is the table column denoting the scopes relation/edge.
+	ScopesColumn = "event_id"
 )
 
 // Columns holds all SQL columns for auditevent fields.
@@ -57,7 +64,6 @@ var Columns = []string{
 	FieldSummary,
 	FieldRequestID,
 	FieldSuccess,
-	FieldScopeResellerID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -142,11 +148,6 @@ func BySuccess(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSuccess, opts...).ToFunc()
 }
 
-// ByScopeResellerID orders the results by the scope_reseller_id field.
-func ByScopeResellerID(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldScopeResellerID, opts...).ToFunc()
-}
-
 // ByTargetsCount orders the results by targets count.
 func ByTargetsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -160,10 +161,31 @@ func ByTargets(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newTargetsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByScopesCount orders the results by scopes count.
+func ByScopesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newScopesStep(), opts...)
+	}
+}
+
+// ByScopes orders the results by scopes terms.
+func ByScopes(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newScopesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newTargetsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(TargetsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, TargetsTable, TargetsColumn),
+	)
+}
+func newScopesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ScopesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ScopesTable, ScopesColumn),
 	)
 }

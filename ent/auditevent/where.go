@@ -95,11 +95,6 @@ func Success(v bool) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldEQ(FieldSuccess, v))
 }
 
-// ScopeResellerID applies equality check predicate on the "scope_reseller_id" field. It's identical to ScopeResellerIDEQ.
-func ScopeResellerID(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldEQ(FieldScopeResellerID, v))
-}
-
 // AtEQ applies the EQ predicate on the "at" field.
 func AtEQ(v time.Time) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldEQ(FieldAt, v))
@@ -570,56 +565,6 @@ func SuccessNEQ(v bool) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldNEQ(FieldSuccess, v))
 }
 
-// ScopeResellerIDEQ applies the EQ predicate on the "scope_reseller_id" field.
-func ScopeResellerIDEQ(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldEQ(FieldScopeResellerID, v))
-}
-
-// ScopeResellerIDNEQ applies the NEQ predicate on the "scope_reseller_id" field.
-func ScopeResellerIDNEQ(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldNEQ(FieldScopeResellerID, v))
-}
-
-// ScopeResellerIDIn applies the In predicate on the "scope_reseller_id" field.
-func ScopeResellerIDIn(vs ...int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldIn(FieldScopeResellerID, vs...))
-}
-
-// ScopeResellerIDNotIn applies the NotIn predicate on the "scope_reseller_id" field.
-func ScopeResellerIDNotIn(vs ...int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldNotIn(FieldScopeResellerID, vs...))
-}
-
-// ScopeResellerIDGT applies the GT predicate on the "scope_reseller_id" field.
-func ScopeResellerIDGT(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldGT(FieldScopeResellerID, v))
-}
-
-// ScopeResellerIDGTE applies the GTE predicate on the "scope_reseller_id" field.
-func ScopeResellerIDGTE(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldGTE(FieldScopeResellerID, v))
-}
-
-// ScopeResellerIDLT applies the LT predicate on the "scope_reseller_id" field.
-func ScopeResellerIDLT(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldLT(FieldScopeResellerID, v))
-}
-
-// ScopeResellerIDLTE applies the LTE predicate on the "scope_reseller_id" field.
-func ScopeResellerIDLTE(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldLTE(FieldScopeResellerID, v))
-}
-
-// ScopeResellerIDIsNil applies the IsNil predicate on the "scope_reseller_id" field.
-func ScopeResellerIDIsNil() predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldIsNull(FieldScopeResellerID))
-}
-
-// ScopeResellerIDNotNil applies the NotNil predicate on the "scope_reseller_id" field.
-func ScopeResellerIDNotNil() predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldNotNull(FieldScopeResellerID))
-}
-
 // HasTargets applies the HasEdge predicate on the "targets" edge.
 func HasTargets() predicate.AuditEvent {
 	return predicate.AuditEvent(func(s *sql.Selector) {
@@ -635,6 +580,29 @@ func HasTargets() predicate.AuditEvent {
 func HasTargetsWith(preds ...predicate.AuditTarget) predicate.AuditEvent {
 	return predicate.AuditEvent(func(s *sql.Selector) {
 		step := newTargetsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasScopes applies the HasEdge predicate on the "scopes" edge.
+func HasScopes() predicate.AuditEvent {
+	return predicate.AuditEvent(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, ScopesTable, ScopesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasScopesWith applies the HasEdge predicate on the "scopes" edge with a given conditions (other predicates).
+func HasScopesWith(preds ...predicate.AuditScope) predicate.AuditEvent {
+	return predicate.AuditEvent(func(s *sql.Selector) {
+		step := newScopesStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

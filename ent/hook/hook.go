@@ -33,6 +33,18 @@ func (f AuditEventFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AuditEventMutation", m)
 }
 
+// The AuditScopeFunc type is an adapter to allow the use of ordinary
+// function as AuditScope mutator.
+type AuditScopeFunc func(context.Context, *ent.AuditScopeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AuditScopeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AuditScopeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AuditScopeMutation", m)
+}
+
 // The AuditTargetFunc type is an adapter to allow the use of ordinary
 // function as AuditTarget mutator.
 type AuditTargetFunc func(context.Context, *ent.AuditTargetMutation) (ent.Value, error)

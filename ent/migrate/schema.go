@@ -55,7 +55,6 @@ var (
 		{Name: "summary", Type: field.TypeString, Size: 2147483647},
 		{Name: "request_id", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "success", Type: field.TypeBool, Default: true},
-		{Name: "scope_reseller_id", Type: field.TypeInt, Nullable: true},
 	}
 	// AuditEventsTable holds the schema information for the "audit_events" table.
 	AuditEventsTable = &schema.Table{
@@ -69,11 +68,6 @@ var (
 				Columns: []*schema.Column{AuditEventsColumns[1]},
 			},
 			{
-				Name:    "auditevent_scope_reseller_id_at",
-				Unique:  false,
-				Columns: []*schema.Column{AuditEventsColumns[9], AuditEventsColumns[1]},
-			},
-			{
 				Name:    "auditevent_action_at",
 				Unique:  false,
 				Columns: []*schema.Column{AuditEventsColumns[5], AuditEventsColumns[1]},
@@ -82,6 +76,33 @@ var (
 				Name:    "auditevent_actor_id_at",
 				Unique:  false,
 				Columns: []*schema.Column{AuditEventsColumns[2], AuditEventsColumns[1]},
+			},
+		},
+	}
+	// AuditScopesColumns holds the columns for the "audit_scopes" table.
+	AuditScopesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "reseller_id", Type: field.TypeInt},
+		{Name: "event_id", Type: field.TypeInt},
+	}
+	// AuditScopesTable holds the schema information for the "audit_scopes" table.
+	AuditScopesTable = &schema.Table{
+		Name:       "audit_scopes",
+		Columns:    AuditScopesColumns,
+		PrimaryKey: []*schema.Column{AuditScopesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "audit_scopes_audit_events_scopes",
+				Columns:    []*schema.Column{AuditScopesColumns[2]},
+				RefColumns: []*schema.Column{AuditEventsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "auditscope_reseller_id_event_id",
+				Unique:  true,
+				Columns: []*schema.Column{AuditScopesColumns[1], AuditScopesColumns[2]},
 			},
 		},
 	}
@@ -572,6 +593,7 @@ var (
 	Tables = []*schema.Table{
 		AdministratorsTable,
 		AuditEventsTable,
+		AuditScopesTable,
 		AuditTargetsTable,
 		CredentialsTable,
 		CustomersTable,
@@ -587,6 +609,7 @@ var (
 )
 
 func init() {
+	AuditScopesTable.ForeignKeys[0].RefTable = AuditEventsTable
 	AuditTargetsTable.ForeignKeys[0].RefTable = AuditEventsTable
 	CredentialsTable.ForeignKeys[0].RefTable = AdministratorsTable
 	CredentialsTable.ForeignKeys[1].RefTable = CustomersTable

@@ -12,6 +12,9 @@ type Administrator func(*sql.Selector)
 // AuditEvent is the predicate function for auditevent builders.
 type AuditEvent func(*sql.Selector)
 
+// AuditScope is the predicate function for auditscope builders.
+type AuditScope func(*sql.Selector)
+
 // AuditTarget is the predicate function for audittarget builders.
 type AuditTarget func(*sql.Selector)
 

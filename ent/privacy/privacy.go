@@ -159,6 +159,30 @@ func (f AuditEventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AuditEventMutation", m)
 }
 
+// The AuditScopeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AuditScopeQueryRuleFunc func(context.Context, *ent.AuditScopeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AuditScopeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AuditScopeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AuditScopeQuery", q)
+}
+
+// The AuditScopeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AuditScopeMutationRuleFunc func(context.Context, *ent.AuditScopeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AuditScopeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AuditScopeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AuditScopeMutation", m)
+}
+
 // The AuditTargetQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AuditTargetQueryRuleFunc func(context.Context, *ent.AuditTargetQuery) error
@@ -462,6 +486,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.AuditEventQuery:
 		return q.Filter(), nil
+	case *ent.AuditScopeQuery:
+		return q.Filter(), nil
 	case *ent.AuditTargetQuery:
 		return q.Filter(), nil
 	case *ent.CredentialQuery:
@@ -494,6 +520,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.AdministratorMutation:
 		return m.Filter(), nil
 	case *ent.AuditEventMutation:
+		return m.Filter(), nil
+	case *ent.AuditScopeMutation:
 		return m.Filter(), nil
 	case *ent.AuditTargetMutation:
 		return m.Filter(), nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hostpanel/panel/ent/administrator"
 	"github.com/hostpanel/panel/ent/auditevent"
+	"github.com/hostpanel/panel/ent/auditscope"
 	"github.com/hostpanel/panel/ent/audittarget"
 	"github.com/hostpanel/panel/ent/credential"
 	"github.com/hostpanel/panel/ent/customer"
@@ -185,6 +186,15 @@ func init() {
 	auditeventDescSuccess := auditeventFields[7].Descriptor()
 	// auditevent.DefaultSuccess holds the default value on creation for the success field.
 	auditevent.DefaultSuccess = auditeventDescSuccess.Default.(bool)
+	auditscope.Policy = privacy.NewPolicies(schema.AuditScope{})
+	auditscope.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := auditscope.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	audittarget.Policy = privacy.NewPolicies(schema.AuditTarget{})
 	audittarget.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -28,9 +28,6 @@ func (AuditEvent) Fields() []ent.Field {
 		field.Text("summary"),
 		field.String("request_id").MaxLen(64).Optional(),
 		field.Bool("success").Default(true),
-		// scope_reseller_id is the reseller whose scope the event is about (0:
-		// the administrator's own scope); resellers read their own.
-		field.Int("scope_reseller_id").Optional().Nillable(),
 	}
 }
 
@@ -38,6 +35,9 @@ func (AuditEvent) Fields() []ent.Field {
 func (AuditEvent) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("targets", AuditTarget.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
+		// scopes are the resellers whose scope the event is about (none: the
+		// administrator's own); each of them reads it.
+		edge.To("scopes", AuditScope.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
 	}
 }
 
@@ -45,7 +45,6 @@ func (AuditEvent) Edges() []ent.Edge {
 func (AuditEvent) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("at"),
-		index.Fields("scope_reseller_id", "at"),
 		index.Fields("action", "at"),
 		index.Fields("actor_id", "at"),
 	}

@@ -33,5 +33,5 @@ func (AuditTarget) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("target_id", "event_id")}
 }
 
-// Policy of the AuditTarget.
-func (AuditTarget) Policy() ent.Policy { return rule.SystemOnlyPolicy() }
+// Policy of the AuditTarget: readable with its event, written by system code.
+func (AuditTarget) Policy() ent.Policy { return rule.AuditTargetPolicy() }

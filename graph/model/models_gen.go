@@ -14,6 +14,29 @@ import (
 	"github.com/hostpanel/panel/internal/types"
 )
 
+// Every field given must hold; since is inclusive, until exclusive.
+type AuditEventWhereInput struct {
+	ActorID  *int `json:"actorId,omitempty"`
+	TargetID *int `json:"targetId,omitempty"`
+	// the exact action name
+	Action *string    `json:"action,omitempty"`
+	Since  *time.Time `json:"since,omitempty"`
+	Until  *time.Time `json:"until,omitempty"`
+}
+
+// ok is true when the password was changed; every other session and token of the principal has ended.
+type ChangePasswordPayload struct {
+	Ok         bool                `json:"ok"`
+	UserErrors []*apperr.UserError `json:"userErrors"`
+}
+
+type CreateAPITokenPayload struct {
+	// the bearer token: shown only here, stored only hashed
+	Token      *string             `json:"token,omitempty"`
+	APIToken   *ent.Session        `json:"apiToken,omitempty"`
+	UserErrors []*apperr.UserError `json:"userErrors"`
+}
+
 type CustomerPayload struct {
 	Customer   *ent.Customer       `json:"customer,omitempty"`
 	UserErrors []*apperr.UserError `json:"userErrors"`
@@ -72,6 +95,12 @@ type PanelUserPayload struct {
 	UserErrors []*apperr.UserError `json:"userErrors"`
 }
 
+// The answer is the same whether or not login and email matched an account.
+type RequestPasswordResetPayload struct {
+	Ok         bool                `json:"ok"`
+	UserErrors []*apperr.UserError `json:"userErrors"`
+}
+
 // null = unlimited
 type ResellerLimits struct {
 	Customers         *int `json:"customers,omitempty"`
@@ -108,6 +137,12 @@ type ResellerWhereInput struct {
 	Search *string       `json:"search,omitempty"`
 }
 
+// ok is true when the password was set; every session and token of the principal has ended.
+type ResetPasswordPayload struct {
+	Ok         bool                `json:"ok"`
+	UserErrors []*apperr.UserError `json:"userErrors"`
+}
+
 // null = unlimited
 type ResourceLimits struct {
 	DiskSpaceMb       *int `json:"diskSpaceMb,omitempty"`
@@ -117,6 +152,11 @@ type ResourceLimits struct {
 	Mailboxes         *int `json:"mailboxes,omitempty"`
 	Databases         *int `json:"databases,omitempty"`
 	FtpAccounts       *int `json:"ftpAccounts,omitempty"`
+}
+
+type RevokeAPITokenPayload struct {
+	RevokedAPITokenID *int                `json:"revokedApiTokenId,omitempty"`
+	UserErrors        []*apperr.UserError `json:"userErrors"`
 }
 
 type ServicePlanPayload struct {

@@ -5,6 +5,7 @@ package audit
 
 import (
 	"context"
+	"slices"
 	"strconv"
 
 	"github.com/hostpanel/panel/ent"
@@ -26,7 +27,9 @@ type Event struct {
 	ScopeResellerID *int
 	// ScopeResellerIDs are further resellers the event is about (an
 	// administrator's bulk action over several resellers' customers, a move
-	// between resellers); each of them can read it.
+	// between resellers); each of them can read it. The reseller of the
+	// viewer (a reseller, its panel users, its customers and theirs) is
+	// always added: what they do is about its scope.
 	ScopeResellerIDs []int
 	// Failed marks a refused action (a refused login).
 	Failed bool
@@ -39,15 +42,11 @@ type Event struct {
 func Record(ctx context.Context, c *ent.Client, e Event) error {
 	v := viewer.FromContext(ctx)
 	sys := privacy.DecisionContext(ctx, privacy.Allow)
-	if e.ScopeResellerID == nil && len(e.ScopeResellerIDs) > 0 {
-		e.ScopeResellerID = &e.ScopeResellerIDs[0]
-	}
 	b := c.AuditEvent.Create().
 		SetAction(e.Action).
 		SetSummary(e.Summary).
 		SetSuccess(!e.Failed).
-		SetRequestID(reqid.FromContext(ctx)).
-		SetNillableScopeResellerID(e.ScopeResellerID)
+		SetRequestID(reqid.FromContext(ctx))
 	switch {
 	case v != nil:
 		b.SetActorID(strconv.Itoa(v.AccountID())).SetActorLogin(v.Login).SetActorRole(string(v.Role))
@@ -61,12 +60,7 @@ func Record(ctx context.Context, c *ent.Client, e Event) error {
 	if err != nil {
 		return err
 	}
-	if len(e.Targets) == 0 {
-		return nil
-	}
-	const chunk = 1000 // one INSERT per 1,000 targets, like the bulk chunks
-	for i := 0; i < len(e.Targets); i += chunk {
-		part := e.Targets[i:min(i+chunk, len(e.Targets))]
+	for part := range slices.Chunk(e.Targets, chunk) {
 		err := c.AuditTarget.MapCreateBulk(part, func(tc *ent.AuditTargetCreate, j int) {
 			tc.SetEventID(ev.ID).SetTargetID(strconv.Itoa(part[j]))
 		}).Exec(sys)
@@ -74,5 +68,31 @@ func Record(ctx context.Context, c *ent.Client, e Event) error {
 			return err
 		}
 	}
+	for part := range slices.Chunk(scopes(v, e), chunk) {
+		err := c.AuditScope.MapCreateBulk(part, func(sc *ent.AuditScopeCreate, j int) {
+			sc.SetEventID(ev.ID).SetResellerID(part[j])
+		}).Exec(sys)
+		if err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// chunk bounds the rows of one INSERT, like the bulk chunks.
+const chunk = 1000
+
+// scopes lists the resellers e is about, each once: the ones named and the
+// viewer's reseller.
+func scopes(v *viewer.Viewer, e Event) []int {
+	ids := slices.Clone(e.ScopeResellerIDs)
+	if e.ScopeResellerID != nil {
+		ids = append(ids, *e.ScopeResellerID)
+	}
+	if v != nil {
+		ids = append(ids, v.ResellerID, v.OwnerResellerID)
+	}
+	ids = slices.DeleteFunc(ids, func(id int) bool { return id <= 0 })
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }

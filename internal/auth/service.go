@@ -30,6 +30,8 @@ type Service struct {
 	hasher Hasher
 	log    *slog.Logger
 	now    func() time.Time
+	// notifier delivers password-reset tokens (see SetNotifier).
+	notifier Notifier
 }
 
 // NewService returns a Service over client.
@@ -149,6 +151,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewe
 	}
 	v.SessionID = sess.ID
 	v.ReadOnly = sess.ReadOnly
+	if err := s.touch(ctx, sess); err != nil {
+		s.log.ErrorContext(ctx, "recording API token use failed", "err", err)
+	}
 	return v, nil
 }
 

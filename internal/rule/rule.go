@@ -353,17 +353,34 @@ func DescriptionPolicy() ent.Policy {
 	return policy(scope, scope, roles(viewer.Admin, viewer.Reseller))
 }
 
+// auditScope: the admin reads every audit event; a reseller the events about
+// its scope (one audit_scopes row per reseller an event is about); nobody
+// else any.
+func auditScope(v *viewer.Viewer) (entql.P, error) {
+	switch {
+	case v.Is(viewer.Admin):
+		return all()
+	case v.Is(viewer.Reseller):
+		return entql.HasEdgeWith("scopes", eq("reseller_id", v.ResellerID)), nil
+	}
+	return deny()
+}
+
 // AuditEventPolicy: the admin reads all; a reseller the events about its
 // scope. Events are written by system code only.
 func AuditEventPolicy() ent.Policy {
+	return policy(auditScope, func(*viewer.Viewer) (entql.P, error) { return deny() }, roles())
+}
+
+// AuditTargetPolicy: the targets of the events the viewer reads (so a page of
+// events loads its targets eagerly in one query); written by system code.
+func AuditTargetPolicy() ent.Policy {
 	read := func(v *viewer.Viewer) (entql.P, error) {
-		switch {
-		case v.Is(viewer.Admin):
-			return all()
-		case v.Is(viewer.Reseller):
-			return eq("scope_reseller_id", v.ResellerID), nil
+		p, err := auditScope(v)
+		if err != nil || p == nil {
+			return p, err
 		}
-		return deny()
+		return entql.HasEdgeWith("event", p), nil
 	}
 	return policy(read, func(*viewer.Viewer) (entql.P, error) { return deny() }, roles())
 }
