@@ -158,31 +158,32 @@ func suspendResellerChunk(ctx context.Context, c *ent.Client, ids []int, now tim
 		SetStatus(types.StatusSuspended).Exec(ctx); err != nil {
 		return 0, 0, err
 	}
-	if err := c.Customer.Update().
-		Where(customer.ResellerIDIn(ids...), customer.SuspendedParentAtIsNil()).
-		SetSuspendedParentAt(now).Exec(ctx); err != nil {
-		return 0, 0, err
-	}
-	cn, err := c.Customer.Update().
-		Where(customer.ResellerIDIn(ids...), customer.StatusEQ(types.StatusActive)).
-		SetStatus(types.StatusSuspended).Save(ctx)
-	if err != nil {
-		return 0, 0, err
-	}
 	if err := revokeResellers(ctx, c, ids); err != nil {
 		return 0, 0, err
 	}
-	sn, err := addParent(ctx, c, hostingsubscription.Or(
-		hostingsubscription.ResellerIDIn(ids...),
-		hostingsubscription.HasCustomerWith(customer.ResellerIDIn(ids...)),
-	), now)
-	return cn, sn, err
+	sn, err := addParent(ctx, c, hostingsubscription.ResellerIDIn(ids...), now)
+	if err != nil {
+		return 0, 0, err
+	}
+	customers, err := c.Customer.Query().Where(customer.ResellerIDIn(ids...)).IDs(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	cn := 0
+	for _, chunk := range bulk.Chunks(customers) {
+		n, m, err := suspendCustomersParent(ctx, c, chunk, now)
+		if err != nil {
+			return 0, 0, err
+		}
+		cn, sn = cn+n, sn+m
+	}
+	return cn, sn, nil
 }
 
 // activateResellerChunk lifts ADMIN from the resellers of ids; for those left
-// with no source it lifts PARENT from their customers and from every
-// subscription whose owner is now active. It returns how many customers and
-// subscriptions became active.
+// with no source it lifts PARENT from their own subscriptions and from their
+// customers (and so from the subscriptions of each customer that is active
+// again). It returns how many customers and subscriptions became active.
 func activateResellerChunk(ctx context.Context, c *ent.Client, ids []int) (int, int, error) {
 	if err := c.Reseller.Update().Where(reseller.IDIn(ids...)).
 		ClearSuspendedAdminAt().ClearSuspendedAdminReason().
@@ -199,20 +200,66 @@ func activateResellerChunk(ctx context.Context, c *ent.Client, ids []int) (int, 
 	if err != nil || len(active) == 0 {
 		return 0, 0, err
 	}
-	if err := c.Customer.Update().Where(customer.ResellerIDIn(active...)).
+	sn, err := liftParent(ctx, c, hostingsubscription.ResellerIDIn(active...))
+	if err != nil {
+		return 0, 0, err
+	}
+	customers, err := c.Customer.Query().Where(customer.ResellerIDIn(active...)).IDs(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	cn := 0
+	for _, chunk := range bulk.Chunks(customers) {
+		n, m, err := activateCustomersParent(ctx, c, chunk)
+		if err != nil {
+			return 0, 0, err
+		}
+		cn, sn = cn+n, sn+m
+	}
+	return cn, sn, nil
+}
+
+// suspendCustomersParent adds PARENT to the customers of ids (their owner
+// was suspended) and to their subscriptions, and revokes their sessions; it
+// returns how many customers and subscriptions became suspended.
+func suspendCustomersParent(ctx context.Context, c *ent.Client, ids []int, now time.Time) (int, int, error) {
+	if err := c.Customer.Update().
+		Where(customer.IDIn(ids...), customer.SuspendedParentAtIsNil()).
+		SetSuspendedParentAt(now).Exec(ctx); err != nil {
+		return 0, 0, err
+	}
+	cn, err := c.Customer.Update().
+		Where(customer.IDIn(ids...), customer.StatusEQ(types.StatusActive)).
+		SetStatus(types.StatusSuspended).Save(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := revokeCustomers(ctx, c, ids); err != nil {
+		return 0, 0, err
+	}
+	sn, err := addParent(ctx, c, hostingsubscription.CustomerIDIn(ids...), now)
+	return cn, sn, err
+}
+
+// activateCustomersParent lifts PARENT from the customers of ids (their
+// owner was activated); each left with no source is active again, and so is
+// each of its subscriptions without a source of its own. It returns how many
+// customers and subscriptions became active.
+func activateCustomersParent(ctx context.Context, c *ent.Client, ids []int) (int, int, error) {
+	if err := c.Customer.Update().Where(customer.IDIn(ids...)).
 		ClearSuspendedParentAt().ClearSuspendedParentReason().Exec(ctx); err != nil {
 		return 0, 0, err
 	}
 	cn, err := c.Customer.Update().
-		Where(customer.ResellerIDIn(active...), customer.StatusEQ(types.StatusSuspended), customer.SuspendedAdminAtIsNil(),
+		Where(customer.IDIn(ids...), customer.StatusEQ(types.StatusSuspended), customer.SuspendedAdminAtIsNil(),
 			customer.SuspendedResellerAtIsNil(), customer.SuspendedParentAtIsNil()).
 		SetStatus(types.StatusActive).Save(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
-	sn, err := liftParent(ctx, c, hostingsubscription.Or(
-		hostingsubscription.ResellerIDIn(active...),
-		hostingsubscription.HasCustomerWith(customer.ResellerIDIn(active...), customer.StatusEQ(types.StatusActive)),
-	))
+	// The subscriptions of the customers that are active now: the IN list
+	// drives the update, the customer's status is checked per row found.
+	sn, err := liftParent(ctx, c, hostingsubscription.And(hostingsubscription.CustomerIDIn(ids...),
+		hostingsubscription.HasCustomerWith(customer.StatusEQ(types.StatusActive))))
 	return cn, sn, err
 }
