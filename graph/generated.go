@@ -133,6 +133,11 @@ type ComplexityRoot struct {
 		Total     func(childComplexity int) int
 	}
 
+	DeletePanelUserPayload struct {
+		DeletedPanelUserID func(childComplexity int) int
+		UserErrors         func(childComplexity int) int
+	}
+
 	DeletionSummary struct {
 		Customers     func(childComplexity int) int
 		DomainNames   func(childComplexity int) int
@@ -195,21 +200,28 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ActivateCustomers     func(childComplexity int, input suspension.ActivateCustomersInput) int
-		ActivateResellers     func(childComplexity int, input suspension.ActivateResellersInput) int
-		ActivateSubscriptions func(childComplexity int, input suspension.ActivateSubscriptionsInput) int
-		AddDomain             func(childComplexity int, input subscriptions.AddDomainInput) int
-		CreateCustomer        func(childComplexity int, input accounts.CreateCustomerInput) int
-		CreatePanelUser       func(childComplexity int, input accounts.CreatePanelUserInput) int
-		CreateReseller        func(childComplexity int, input accounts.CreateResellerInput) int
-		CreateResellerPlan    func(childComplexity int, input plans.CreateResellerPlanInput) int
-		CreateServicePlan     func(childComplexity int, input plans.CreateServicePlanInput) int
-		CreateSubscription    func(childComplexity int, input subscriptions.CreateSubscriptionInput) int
-		Login                 func(childComplexity int, input model.LoginInput) int
-		Logout                func(childComplexity int) int
-		SuspendCustomers      func(childComplexity int, input suspension.SuspendCustomersInput) int
-		SuspendResellers      func(childComplexity int, input suspension.SuspendResellersInput) int
-		SuspendSubscriptions  func(childComplexity int, input suspension.SuspendSubscriptionsInput) int
+		ActivateCustomers      func(childComplexity int, input suspension.ActivateCustomersInput) int
+		ActivateResellers      func(childComplexity int, input suspension.ActivateResellersInput) int
+		ActivateSubscriptions  func(childComplexity int, input suspension.ActivateSubscriptionsInput) int
+		AddDomain              func(childComplexity int, input subscriptions.AddDomainInput) int
+		CreateCustomer         func(childComplexity int, input accounts.CreateCustomerInput) int
+		CreatePanelUser        func(childComplexity int, input accounts.CreatePanelUserInput) int
+		CreateReseller         func(childComplexity int, input accounts.CreateResellerInput) int
+		CreateResellerPlan     func(childComplexity int, input plans.CreateResellerPlanInput) int
+		CreateServicePlan      func(childComplexity int, input plans.CreateServicePlanInput) int
+		CreateSubscription     func(childComplexity int, input subscriptions.CreateSubscriptionInput) int
+		DeletePanelUser        func(childComplexity int, input accounts.DeletePanelUserInput) int
+		Login                  func(childComplexity int, input model.LoginInput) int
+		Logout                 func(childComplexity int) int
+		SetCustomerDescription func(childComplexity int, input accounts.SetCustomerDescriptionInput) int
+		SuspendCustomers       func(childComplexity int, input suspension.SuspendCustomersInput) int
+		SuspendResellers       func(childComplexity int, input suspension.SuspendResellersInput) int
+		SuspendSubscriptions   func(childComplexity int, input suspension.SuspendSubscriptionsInput) int
+		UpdateCustomerContact  func(childComplexity int, input accounts.UpdateCustomerContactInput) int
+		UpdateCustomerLogin    func(childComplexity int, input accounts.UpdateCustomerLoginInput) int
+		UpdatePanelUser        func(childComplexity int, input accounts.UpdatePanelUserInput) int
+		UpdateResellerContact  func(childComplexity int, input accounts.UpdateResellerContactInput) int
+		UpdateResellerLogin    func(childComplexity int, input accounts.UpdateResellerLoginInput) int
 	}
 
 	PageInfo struct {
@@ -466,6 +478,13 @@ type MutationResolver interface {
 	CreateSubscription(ctx context.Context, input subscriptions.CreateSubscriptionInput) (*model.SubscriptionPayload, error)
 	AddDomain(ctx context.Context, input subscriptions.AddDomainInput) (*model.DomainPayload, error)
 	CreatePanelUser(ctx context.Context, input accounts.CreatePanelUserInput) (*model.PanelUserPayload, error)
+	UpdateCustomerContact(ctx context.Context, input accounts.UpdateCustomerContactInput) (*model.CustomerPayload, error)
+	UpdateCustomerLogin(ctx context.Context, input accounts.UpdateCustomerLoginInput) (*model.CustomerPayload, error)
+	SetCustomerDescription(ctx context.Context, input accounts.SetCustomerDescriptionInput) (*model.CustomerPayload, error)
+	UpdateResellerContact(ctx context.Context, input accounts.UpdateResellerContactInput) (*model.ResellerPayload, error)
+	UpdateResellerLogin(ctx context.Context, input accounts.UpdateResellerLoginInput) (*model.ResellerPayload, error)
+	UpdatePanelUser(ctx context.Context, input accounts.UpdatePanelUserInput) (*model.PanelUserPayload, error)
+	DeletePanelUser(ctx context.Context, input accounts.DeletePanelUserInput) (*model.DeletePanelUserPayload, error)
 	SuspendResellers(ctx context.Context, input suspension.SuspendResellersInput) (*suspension.ResellersResult, error)
 	ActivateResellers(ctx context.Context, input suspension.ActivateResellersInput) (*suspension.ResellersResult, error)
 	SuspendSubscriptions(ctx context.Context, input suspension.SuspendSubscriptionsInput) (*suspension.SubscriptionsResult, error)
@@ -861,6 +880,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CustomerStats.Total(childComplexity), true
 
+	case "DeletePanelUserPayload.deletedPanelUserId":
+		if e.ComplexityRoot.DeletePanelUserPayload.DeletedPanelUserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeletePanelUserPayload.DeletedPanelUserID(childComplexity), true
+	case "DeletePanelUserPayload.userErrors":
+		if e.ComplexityRoot.DeletePanelUserPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeletePanelUserPayload.UserErrors(childComplexity), true
+
 	case "DeletionSummary.customers":
 		if e.ComplexityRoot.DeletionSummary.Customers == nil {
 			break
@@ -1201,6 +1233,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateSubscription(childComplexity, args["input"].(subscriptions.CreateSubscriptionInput)), true
+	case "Mutation.deletePanelUser":
+		if e.ComplexityRoot.Mutation.DeletePanelUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deletePanelUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeletePanelUser(childComplexity, args["input"].(accounts.DeletePanelUserInput)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -1218,6 +1261,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.setCustomerDescription":
+		if e.ComplexityRoot.Mutation.SetCustomerDescription == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setCustomerDescription_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetCustomerDescription(childComplexity, args["input"].(accounts.SetCustomerDescriptionInput)), true
 	case "Mutation.suspendCustomers":
 		if e.ComplexityRoot.Mutation.SuspendCustomers == nil {
 			break
@@ -1251,6 +1305,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SuspendSubscriptions(childComplexity, args["input"].(suspension.SuspendSubscriptionsInput)), true
+	case "Mutation.updateCustomerContact":
+		if e.ComplexityRoot.Mutation.UpdateCustomerContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCustomerContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCustomerContact(childComplexity, args["input"].(accounts.UpdateCustomerContactInput)), true
+	case "Mutation.updateCustomerLogin":
+		if e.ComplexityRoot.Mutation.UpdateCustomerLogin == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCustomerLogin_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCustomerLogin(childComplexity, args["input"].(accounts.UpdateCustomerLoginInput)), true
+	case "Mutation.updatePanelUser":
+		if e.ComplexityRoot.Mutation.UpdatePanelUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updatePanelUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdatePanelUser(childComplexity, args["input"].(accounts.UpdatePanelUserInput)), true
+	case "Mutation.updateResellerContact":
+		if e.ComplexityRoot.Mutation.UpdateResellerContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateResellerContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateResellerContact(childComplexity, args["input"].(accounts.UpdateResellerContactInput)), true
+	case "Mutation.updateResellerLogin":
+		if e.ComplexityRoot.Mutation.UpdateResellerLogin == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateResellerLogin_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateResellerLogin(childComplexity, args["input"].(accounts.UpdateResellerLoginInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2159,6 +2268,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateSubscriptionInput", ec.unmarshalInputCreateSubscriptionInput),
 			graphql.NewInputUnmarshaler("CustomerOrder", ec.unmarshalInputCustomerOrder),
 			graphql.NewInputUnmarshaler("CustomerWhereInput", ec.unmarshalInputCustomerWhereInput),
+			graphql.NewInputUnmarshaler("DeletePanelUserInput", ec.unmarshalInputDeletePanelUserInput),
 			graphql.NewInputUnmarshaler("HostingSubscriptionOrder", ec.unmarshalInputHostingSubscriptionOrder),
 			graphql.NewInputUnmarshaler("HostingSubscriptionWhereInput", ec.unmarshalInputHostingSubscriptionWhereInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
@@ -2166,9 +2276,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ResellerOrder", ec.unmarshalInputResellerOrder),
 			graphql.NewInputUnmarshaler("ResellerWhereInput", ec.unmarshalInputResellerWhereInput),
 			graphql.NewInputUnmarshaler("ResourceLimitsInput", ec.unmarshalInputResourceLimitsInput),
+			graphql.NewInputUnmarshaler("SetCustomerDescriptionInput", ec.unmarshalInputSetCustomerDescriptionInput),
 			graphql.NewInputUnmarshaler("SuspendCustomersInput", ec.unmarshalInputSuspendCustomersInput),
 			graphql.NewInputUnmarshaler("SuspendResellersInput", ec.unmarshalInputSuspendResellersInput),
 			graphql.NewInputUnmarshaler("SuspendSubscriptionsInput", ec.unmarshalInputSuspendSubscriptionsInput),
+			graphql.NewInputUnmarshaler("UpdateCustomerContactInput", ec.unmarshalInputUpdateCustomerContactInput),
+			graphql.NewInputUnmarshaler("UpdateCustomerLoginInput", ec.unmarshalInputUpdateCustomerLoginInput),
+			graphql.NewInputUnmarshaler("UpdatePanelUserInput", ec.unmarshalInputUpdatePanelUserInput),
+			graphql.NewInputUnmarshaler("UpdateResellerContactInput", ec.unmarshalInputUpdateResellerContactInput),
+			graphql.NewInputUnmarshaler("UpdateResellerLoginInput", ec.unmarshalInputUpdateResellerLoginInput),
 		)
 	}
 	first := true
@@ -2244,7 +2360,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "mutation.graphqls" "schema.graphqls" "suspension.graphqls"
+//go:embed "accounts.graphqls" "mutation.graphqls" "schema.graphqls" "suspension.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2256,6 +2372,7 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "accounts.graphqls", Input: sourceData("accounts.graphqls"), BuiltIn: false},
 	{Name: "mutation.graphqls", Input: sourceData("mutation.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "suspension.graphqls", Input: sourceData("suspension.graphqls"), BuiltIn: false},
@@ -2374,6 +2491,16 @@ func (ec *executionContext) childFields_CustomerStats(ctx context.Context, field
 		return ec.fieldContext_CustomerStats_suspended(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustomerStats", field.Name)
+}
+
+func (ec *executionContext) childFields_DeletePanelUserPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedPanelUserId":
+		return ec.fieldContext_DeletePanelUserPayload_deletedPanelUserId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DeletePanelUserPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeletePanelUserPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Description(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3206,12 +3333,40 @@ func (ec *executionContext) field_Mutation_createSubscription_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deletePanelUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (accounts.DeletePanelUserInput, error) {
+			return ec.unmarshalNDeletePanelUserInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐDeletePanelUserInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.LoginInput, error) {
 			return ec.unmarshalNLoginInput2githubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐLoginInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setCustomerDescription_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (accounts.SetCustomerDescriptionInput, error) {
+			return ec.unmarshalNSetCustomerDescriptionInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐSetCustomerDescriptionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3254,6 +3409,76 @@ func (ec *executionContext) field_Mutation_suspendSubscriptions_args(ctx context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (suspension.SuspendSubscriptionsInput, error) {
 			return ec.unmarshalNSuspendSubscriptionsInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐSuspendSubscriptionsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateCustomerContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (accounts.UpdateCustomerContactInput, error) {
+			return ec.unmarshalNUpdateCustomerContactInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐUpdateCustomerContactInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateCustomerLogin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (accounts.UpdateCustomerLoginInput, error) {
+			return ec.unmarshalNUpdateCustomerLoginInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐUpdateCustomerLoginInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updatePanelUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (accounts.UpdatePanelUserInput, error) {
+			return ec.unmarshalNUpdatePanelUserInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐUpdatePanelUserInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateResellerContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (accounts.UpdateResellerContactInput, error) {
+			return ec.unmarshalNUpdateResellerContactInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐUpdateResellerContactInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateResellerLogin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (accounts.UpdateResellerLoginInput, error) {
+			return ec.unmarshalNUpdateResellerLoginInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐUpdateResellerLoginInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5162,6 +5387,61 @@ func (ec *executionContext) fieldContext_CustomerStats_suspended(_ context.Conte
 	return graphql.NewScalarFieldContext("CustomerStats", field, false, false, "Int")
 }
 
+func (ec *executionContext) _DeletePanelUserPayload_deletedPanelUserId(ctx context.Context, field graphql.CollectedField, obj *model.DeletePanelUserPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeletePanelUserPayload_deletedPanelUserId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedPanelUserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeletePanelUserPayload_deletedPanelUserId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeletePanelUserPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeletePanelUserPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeletePanelUserPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeletePanelUserPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeletePanelUserPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeletePanelUserPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeletionSummary_customers(ctx context.Context, field graphql.CollectedField, obj *model.DeletionSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6775,6 +7055,440 @@ func (ec *executionContext) fieldContext_Mutation_createPanelUser(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createPanelUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateCustomerContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateCustomerContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateCustomerContact(ctx, fc.Args["input"].(accounts.UpdateCustomerContactInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "RESELLER", "CUSTOMER"})
+				if err != nil {
+					var zeroVal *model.CustomerPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.CustomerPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerPayload) graphql.Marshaler {
+			return ec.marshalNCustomerPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐCustomerPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateCustomerContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateCustomerContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateCustomerLogin(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateCustomerLogin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateCustomerLogin(ctx, fc.Args["input"].(accounts.UpdateCustomerLoginInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "RESELLER"})
+				if err != nil {
+					var zeroVal *model.CustomerPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.CustomerPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerPayload) graphql.Marshaler {
+			return ec.marshalNCustomerPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐCustomerPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateCustomerLogin(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateCustomerLogin_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setCustomerDescription(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setCustomerDescription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetCustomerDescription(ctx, fc.Args["input"].(accounts.SetCustomerDescriptionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "RESELLER"})
+				if err != nil {
+					var zeroVal *model.CustomerPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.CustomerPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerPayload) graphql.Marshaler {
+			return ec.marshalNCustomerPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐCustomerPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setCustomerDescription(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setCustomerDescription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateResellerContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateResellerContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateResellerContact(ctx, fc.Args["input"].(accounts.UpdateResellerContactInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.ResellerPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ResellerPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResellerPayload) graphql.Marshaler {
+			return ec.marshalNResellerPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐResellerPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateResellerContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResellerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateResellerContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateResellerLogin(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateResellerLogin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateResellerLogin(ctx, fc.Args["input"].(accounts.UpdateResellerLoginInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.ResellerPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ResellerPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResellerPayload) graphql.Marshaler {
+			return ec.marshalNResellerPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐResellerPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateResellerLogin(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResellerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateResellerLogin_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updatePanelUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updatePanelUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdatePanelUser(ctx, fc.Args["input"].(accounts.UpdatePanelUserInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "RESELLER", "CUSTOMER"})
+				if err != nil {
+					var zeroVal *model.PanelUserPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.PanelUserPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PanelUserPayload) graphql.Marshaler {
+			return ec.marshalNPanelUserPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐPanelUserPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updatePanelUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PanelUserPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updatePanelUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deletePanelUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deletePanelUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeletePanelUser(ctx, fc.Args["input"].(accounts.DeletePanelUserInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "RESELLER", "CUSTOMER"})
+				if err != nil {
+					var zeroVal *model.DeletePanelUserPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.DeletePanelUserPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeletePanelUserPayload) graphql.Marshaler {
+			return ec.marshalNDeletePanelUserPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐDeletePanelUserPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deletePanelUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletePanelUserPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deletePanelUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12944,6 +13658,48 @@ func UnmarshalCustomerWhereInput(ctx context.Context, raw any) (model.CustomerWh
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeletePanelUserInput(ctx context.Context, obj any) (accounts.DeletePanelUserInput, error) {
+	var it accounts.DeletePanelUserInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"panelUserId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "panelUserId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("panelUserId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PanelUserID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeletePanelUserInput unmarshals raw into the DeletePanelUserInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeletePanelUserInput(ctx context.Context, raw any) (accounts.DeletePanelUserInput, error) {
+	var out accounts.DeletePanelUserInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeletePanelUserInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputHostingSubscriptionOrder(ctx context.Context, obj any) (ent.HostingSubscriptionOrder, error) {
 	var it ent.HostingSubscriptionOrder
 	if obj == nil {
@@ -13365,6 +14121,62 @@ func UnmarshalResourceLimitsInput(ctx context.Context, raw any) (plans.ResourceL
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSetCustomerDescriptionInput(ctx context.Context, obj any) (accounts.SetCustomerDescriptionInput, error) {
+	var it accounts.SetCustomerDescriptionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerId", "text", "authorId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "authorId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetCustomerDescriptionInput unmarshals raw into the SetCustomerDescriptionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetCustomerDescriptionInput(ctx context.Context, raw any) (accounts.SetCustomerDescriptionInput, error) {
+	var out accounts.SetCustomerDescriptionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetCustomerDescriptionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSuspendCustomersInput(ctx context.Context, obj any) (suspension.SuspendCustomersInput, error) {
 	var it suspension.SuspendCustomersInput
 	if obj == nil {
@@ -13572,6 +14384,447 @@ func (ec *executionContext) unmarshalInputSuspendSubscriptionsInput(ctx context.
 func UnmarshalSuspendSubscriptionsInput(ctx context.Context, raw any) (suspension.SuspendSubscriptionsInput, error) {
 	var out suspension.SuspendSubscriptionsInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SuspendSubscriptionsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateCustomerContactInput(ctx context.Context, obj any) (accounts.UpdateCustomerContactInput, error) {
+	var it accounts.UpdateCustomerContactInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerId", "name", "email", "company", "phone", "fax", "address", "city", "state", "postalCode", "country", "locale", "externalId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = graphql.OmittableOf(data)
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = graphql.OmittableOf(data)
+		case "company":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("company"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Company = graphql.OmittableOf(data)
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = graphql.OmittableOf(data)
+		case "fax":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fax"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fax = graphql.OmittableOf(data)
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = graphql.OmittableOf(data)
+		case "city":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("city"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.City = graphql.OmittableOf(data)
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = graphql.OmittableOf(data)
+		case "postalCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postalCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostalCode = graphql.OmittableOf(data)
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = graphql.OmittableOf(data)
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = graphql.OmittableOf(data)
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateCustomerContactInput unmarshals raw into the UpdateCustomerContactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateCustomerContactInput(ctx context.Context, raw any) (accounts.UpdateCustomerContactInput, error) {
+	var out accounts.UpdateCustomerContactInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateCustomerContactInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateCustomerLoginInput(ctx context.Context, obj any) (accounts.UpdateCustomerLoginInput, error) {
+	var it accounts.UpdateCustomerLoginInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerId", "login", "password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "login":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("login"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Login = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateCustomerLoginInput unmarshals raw into the UpdateCustomerLoginInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateCustomerLoginInput(ctx context.Context, raw any) (accounts.UpdateCustomerLoginInput, error) {
+	var out accounts.UpdateCustomerLoginInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateCustomerLoginInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdatePanelUserInput(ctx context.Context, obj any) (accounts.UpdatePanelUserInput, error) {
+	var it accounts.UpdatePanelUserInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"panelUserId", "name", "email", "role", "login", "password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "panelUserId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("panelUserId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PanelUserID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = graphql.OmittableOf(data)
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = graphql.OmittableOf(data)
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOPanelUserRole2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPanelUserRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "login":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("login"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Login = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdatePanelUserInput unmarshals raw into the UpdatePanelUserInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdatePanelUserInput(ctx context.Context, raw any) (accounts.UpdatePanelUserInput, error) {
+	var out accounts.UpdatePanelUserInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdatePanelUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateResellerContactInput(ctx context.Context, obj any) (accounts.UpdateResellerContactInput, error) {
+	var it accounts.UpdateResellerContactInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"resellerId", "name", "email", "company", "phone", "fax", "address", "city", "state", "postalCode", "country", "locale", "externalId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "resellerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resellerId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResellerID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = graphql.OmittableOf(data)
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = graphql.OmittableOf(data)
+		case "company":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("company"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Company = graphql.OmittableOf(data)
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = graphql.OmittableOf(data)
+		case "fax":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fax"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fax = graphql.OmittableOf(data)
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = graphql.OmittableOf(data)
+		case "city":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("city"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.City = graphql.OmittableOf(data)
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = graphql.OmittableOf(data)
+		case "postalCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postalCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostalCode = graphql.OmittableOf(data)
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = graphql.OmittableOf(data)
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = graphql.OmittableOf(data)
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateResellerContactInput unmarshals raw into the UpdateResellerContactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateResellerContactInput(ctx context.Context, raw any) (accounts.UpdateResellerContactInput, error) {
+	var out accounts.UpdateResellerContactInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateResellerContactInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateResellerLoginInput(ctx context.Context, obj any) (accounts.UpdateResellerLoginInput, error) {
+	var it accounts.UpdateResellerLoginInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"resellerId", "login", "password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "resellerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resellerId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResellerID = data
+		case "login":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("login"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Login = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateResellerLoginInput unmarshals raw into the UpdateResellerLoginInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateResellerLoginInput(ctx context.Context, raw any) (accounts.UpdateResellerLoginInput, error) {
+	var out accounts.UpdateResellerLoginInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateResellerLoginInput", raw, &out)
 	return out, err
 }
 
@@ -14184,6 +15437,44 @@ func (ec *executionContext) _CustomerStats(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var deletePanelUserPayloadImplementors = []string{"DeletePanelUserPayload"}
+
+func (ec *executionContext) _DeletePanelUserPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeletePanelUserPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deletePanelUserPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeletePanelUserPayload")
+		case "deletedPanelUserId":
+			out.Values[i] = ec._DeletePanelUserPayload_deletedPanelUserId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeletePanelUserPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deletionSummaryImplementors = []string{"DeletionSummary"}
 
 func (ec *executionContext) _DeletionSummary(ctx context.Context, sel ast.SelectionSet, obj *model.DeletionSummary) graphql.Marshaler {
@@ -14694,6 +15985,55 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "createPanelUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createPanelUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateCustomerContact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateCustomerContact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateCustomerLogin":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateCustomerLogin(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setCustomerDescription":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setCustomerDescription(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateResellerContact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateResellerContact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateResellerLogin":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateResellerLogin(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatePanelUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updatePanelUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deletePanelUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deletePanelUser(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -16701,6 +18041,19 @@ func (ec *executionContext) marshalNCustomerStats2ᚖgithubᚗcomᚋhostpanelᚋ
 	return ec._CustomerStats(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNDeletePanelUserInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐDeletePanelUserInput(ctx context.Context, v any) (accounts.DeletePanelUserInput, error) {
+	res, err := ec.unmarshalInputDeletePanelUserInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeletePanelUserPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐDeletePanelUserPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeletePanelUserPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeletePanelUserPayload!")
+		return graphql.Null
+	}
+	return ec._DeletePanelUserPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDescription2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDescriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Description) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -17189,6 +18542,11 @@ func (ec *executionContext) marshalNServicePlanPayload2ᚖgithubᚗcomᚋhostpan
 	return ec._ServicePlanPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSetCustomerDescriptionInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐSetCustomerDescriptionInput(ctx context.Context, v any) (accounts.SetCustomerDescriptionInput, error) {
+	res, err := ec.unmarshalInputSetCustomerDescriptionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus(ctx context.Context, v any) (types.Status, error) {
 	var res types.Status
 	err := res.UnmarshalGQL(v)
@@ -17335,6 +18693,31 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNUpdateCustomerContactInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐUpdateCustomerContactInput(ctx context.Context, v any) (accounts.UpdateCustomerContactInput, error) {
+	res, err := ec.unmarshalInputUpdateCustomerContactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateCustomerLoginInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐUpdateCustomerLoginInput(ctx context.Context, v any) (accounts.UpdateCustomerLoginInput, error) {
+	res, err := ec.unmarshalInputUpdateCustomerLoginInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdatePanelUserInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐUpdatePanelUserInput(ctx context.Context, v any) (accounts.UpdatePanelUserInput, error) {
+	res, err := ec.unmarshalInputUpdatePanelUserInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateResellerContactInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐUpdateResellerContactInput(ctx context.Context, v any) (accounts.UpdateResellerContactInput, error) {
+	res, err := ec.unmarshalInputUpdateResellerContactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateResellerLoginInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐUpdateResellerLoginInput(ctx context.Context, v any) (accounts.UpdateResellerLoginInput, error) {
+	res, err := ec.unmarshalInputUpdateResellerLoginInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
@@ -17718,6 +19101,22 @@ func (ec *executionContext) marshalOPanelUser2ᚖgithubᚗcomᚋhostpanelᚋpane
 		return graphql.Null
 	}
 	return ec._PanelUser(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPanelUserRole2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPanelUserRole(ctx context.Context, v any) (*types.PanelUserRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(types.PanelUserRole)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPanelUserRole2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPanelUserRole(ctx context.Context, sel ast.SelectionSet, v *types.PanelUserRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOPermission2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermissionᚄ(ctx context.Context, v any) ([]types.Permission, error) {

@@ -33,6 +33,11 @@ type CustomerWhereInput struct {
 	OwnerID *int `json:"ownerID,omitempty"`
 }
 
+type DeletePanelUserPayload struct {
+	DeletedPanelUserID *int                `json:"deletedPanelUserId,omitempty"`
+	UserErrors         []*apperr.UserError `json:"userErrors"`
+}
+
 type DeletionSummary struct {
 	Customers     int      `json:"customers"`
 	Subscriptions int      `json:"subscriptions"`
