@@ -399,9 +399,13 @@ func TestSuspendActivateSubscriptions(t *testing.T) {
 			wantStates(t, s, admin, map[string]string{sub0: "SUSPENDED[EXPIRED]"}, names)
 			ids := func(status string) map[string]bool {
 				var out struct {
-					Subscriptions struct{ Edges []struct{ Node struct{ ID string } } }
-					Node          struct {
-						Subscriptions struct{ Edges []struct{ Node struct{ ID string } } }
+					Subscriptions struct {
+						Edges []struct{ Node struct{ ID string } }
+					}
+					Node struct {
+						Subscriptions struct {
+							Edges []struct{ Node struct{ ID string } }
+						}
 					}
 				}
 				s.Must(admin, `query($st:Status!,$c:ID!){subscriptions(where:{status:$st}){edges{node{id}}}
