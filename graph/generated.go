@@ -267,6 +267,8 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		ActivateCustomers           func(childComplexity int, input suspension.ActivateCustomersInput) int
+		ActivateResellers           func(childComplexity int, input suspension.ActivateResellersInput) int
+		ActivateSubscriptions       func(childComplexity int, input suspension.ActivateSubscriptionsInput) int
 		AddDomain                   func(childComplexity int, input subscriptions.AddDomainInput) int
 		ChangePassword              func(childComplexity int, input auth.ChangePasswordInput) int
 		ConvertCustomersToResellers func(childComplexity int, input transfer.ConvertCustomersInput) int
@@ -286,6 +288,8 @@ type ComplexityRoot struct {
 		RevokeAPIToken              func(childComplexity int, input auth.RevokeApiTokenInput) int
 		SetCustomerDescription      func(childComplexity int, input accounts.SetCustomerDescriptionInput) int
 		SuspendCustomers            func(childComplexity int, input suspension.SuspendCustomersInput) int
+		SuspendResellers            func(childComplexity int, input suspension.SuspendResellersInput) int
+		SuspendSubscriptions        func(childComplexity int, input suspension.SuspendSubscriptionsInput) int
 		UpdateCustomerContact       func(childComplexity int, input accounts.UpdateCustomerContactInput) int
 		UpdateCustomerLogin         func(childComplexity int, input accounts.UpdateCustomerLoginInput) int
 		UpdatePanelUser             func(childComplexity int, input accounts.UpdatePanelUserInput) int
@@ -429,6 +433,14 @@ type ComplexityRoot struct {
 		TrafficMbPerMonth func(childComplexity int) int
 	}
 
+	ResellersPayload struct {
+		Committed             func(childComplexity int) int
+		CustomersAffected     func(childComplexity int) int
+		Resellers             func(childComplexity int) int
+		SubscriptionsAffected func(childComplexity int) int
+		UserErrors            func(childComplexity int) int
+	}
+
 	ResetPasswordPayload struct {
 		Ok         func(childComplexity int) int
 		UserErrors func(childComplexity int) int
@@ -480,6 +492,12 @@ type ComplexityRoot struct {
 	SubscriptionPayload struct {
 		Subscription func(childComplexity int) int
 		UserErrors   func(childComplexity int) int
+	}
+
+	SubscriptionsPayload struct {
+		Committed     func(childComplexity int) int
+		Subscriptions func(childComplexity int) int
+		UserErrors    func(childComplexity int) int
 	}
 
 	SuspendCustomersPayload struct {
@@ -571,6 +589,10 @@ type MutationResolver interface {
 	ResetPassword(ctx context.Context, input auth.ResetPasswordInput) (*model.ResetPasswordPayload, error)
 	CreateAPIToken(ctx context.Context, input auth.CreateApiTokenInput) (*model.CreateAPITokenPayload, error)
 	RevokeAPIToken(ctx context.Context, input auth.RevokeApiTokenInput) (*model.RevokeAPITokenPayload, error)
+	SuspendResellers(ctx context.Context, input suspension.SuspendResellersInput) (*suspension.ResellersResult, error)
+	ActivateResellers(ctx context.Context, input suspension.ActivateResellersInput) (*suspension.ResellersResult, error)
+	SuspendSubscriptions(ctx context.Context, input suspension.SuspendSubscriptionsInput) (*suspension.SubscriptionsResult, error)
+	ActivateSubscriptions(ctx context.Context, input suspension.ActivateSubscriptionsInput) (*suspension.SubscriptionsResult, error)
 	ConvertCustomersToResellers(ctx context.Context, input transfer.ConvertCustomersInput) (*transfer.ConvertResult, error)
 	MoveCustomers(ctx context.Context, input transfer.MoveCustomersInput) (*transfer.MoveResult, error)
 }
@@ -1441,6 +1463,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ActivateCustomers(childComplexity, args["input"].(suspension.ActivateCustomersInput)), true
+	case "Mutation.activateResellers":
+		if e.ComplexityRoot.Mutation.ActivateResellers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_activateResellers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ActivateResellers(childComplexity, args["input"].(suspension.ActivateResellersInput)), true
+	case "Mutation.activateSubscriptions":
+		if e.ComplexityRoot.Mutation.ActivateSubscriptions == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_activateSubscriptions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ActivateSubscriptions(childComplexity, args["input"].(suspension.ActivateSubscriptionsInput)), true
 	case "Mutation.addDomain":
 		if e.ComplexityRoot.Mutation.AddDomain == nil {
 			break
@@ -1645,6 +1689,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SuspendCustomers(childComplexity, args["input"].(suspension.SuspendCustomersInput)), true
+	case "Mutation.suspendResellers":
+		if e.ComplexityRoot.Mutation.SuspendResellers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_suspendResellers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SuspendResellers(childComplexity, args["input"].(suspension.SuspendResellersInput)), true
+	case "Mutation.suspendSubscriptions":
+		if e.ComplexityRoot.Mutation.SuspendSubscriptions == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_suspendSubscriptions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SuspendSubscriptions(childComplexity, args["input"].(suspension.SuspendSubscriptionsInput)), true
 	case "Mutation.updateCustomerContact":
 		if e.ComplexityRoot.Mutation.UpdateCustomerContact == nil {
 			break
@@ -2318,6 +2384,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ResellerUsage.TrafficMbPerMonth(childComplexity), true
 
+	case "ResellersPayload.committed":
+		if e.ComplexityRoot.ResellersPayload.Committed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellersPayload.Committed(childComplexity), true
+	case "ResellersPayload.customersAffected":
+		if e.ComplexityRoot.ResellersPayload.CustomersAffected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellersPayload.CustomersAffected(childComplexity), true
+	case "ResellersPayload.resellers":
+		if e.ComplexityRoot.ResellersPayload.Resellers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellersPayload.Resellers(childComplexity), true
+	case "ResellersPayload.subscriptionsAffected":
+		if e.ComplexityRoot.ResellersPayload.SubscriptionsAffected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellersPayload.SubscriptionsAffected(childComplexity), true
+	case "ResellersPayload.userErrors":
+		if e.ComplexityRoot.ResellersPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellersPayload.UserErrors(childComplexity), true
+
 	case "ResetPasswordPayload.ok":
 		if e.ComplexityRoot.ResetPasswordPayload.Ok == nil {
 			break
@@ -2505,6 +2602,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SubscriptionPayload.UserErrors(childComplexity), true
 
+	case "SubscriptionsPayload.committed":
+		if e.ComplexityRoot.SubscriptionsPayload.Committed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubscriptionsPayload.Committed(childComplexity), true
+	case "SubscriptionsPayload.subscriptions":
+		if e.ComplexityRoot.SubscriptionsPayload.Subscriptions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubscriptionsPayload.Subscriptions(childComplexity), true
+	case "SubscriptionsPayload.userErrors":
+		if e.ComplexityRoot.SubscriptionsPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubscriptionsPayload.UserErrors(childComplexity), true
+
 	case "SuspendCustomersPayload.committed":
 		if e.ComplexityRoot.SuspendCustomersPayload.Committed == nil {
 			break
@@ -2603,6 +2719,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ActivateCustomersInput", ec.unmarshalInputActivateCustomersInput),
+			graphql.NewInputUnmarshaler("ActivateResellersInput", ec.unmarshalInputActivateResellersInput),
+			graphql.NewInputUnmarshaler("ActivateSubscriptionsInput", ec.unmarshalInputActivateSubscriptionsInput),
 			graphql.NewInputUnmarshaler("AddDomainInput", ec.unmarshalInputAddDomainInput),
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
 			graphql.NewInputUnmarshaler("ChangePasswordInput", ec.unmarshalInputChangePasswordInput),
@@ -2632,6 +2750,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RevokeApiTokenInput", ec.unmarshalInputRevokeApiTokenInput),
 			graphql.NewInputUnmarshaler("SetCustomerDescriptionInput", ec.unmarshalInputSetCustomerDescriptionInput),
 			graphql.NewInputUnmarshaler("SuspendCustomersInput", ec.unmarshalInputSuspendCustomersInput),
+			graphql.NewInputUnmarshaler("SuspendResellersInput", ec.unmarshalInputSuspendResellersInput),
+			graphql.NewInputUnmarshaler("SuspendSubscriptionsInput", ec.unmarshalInputSuspendSubscriptionsInput),
 			graphql.NewInputUnmarshaler("UpdateCustomerContactInput", ec.unmarshalInputUpdateCustomerContactInput),
 			graphql.NewInputUnmarshaler("UpdateCustomerLoginInput", ec.unmarshalInputUpdateCustomerLoginInput),
 			graphql.NewInputUnmarshaler("UpdatePanelUserInput", ec.unmarshalInputUpdatePanelUserInput),
@@ -2712,7 +2832,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "accounts.graphqls" "audit.graphqls" "mutation.graphqls" "schema.graphqls" "sessions.graphqls" "transfer.graphqls"
+//go:embed "accounts.graphqls" "audit.graphqls" "mutation.graphqls" "schema.graphqls" "sessions.graphqls" "suspension.graphqls" "transfer.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2729,6 +2849,7 @@ var sources = []*ast.Source{
 	{Name: "mutation.graphqls", Input: sourceData("mutation.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "sessions.graphqls", Input: sourceData("sessions.graphqls"), BuiltIn: false},
+	{Name: "suspension.graphqls", Input: sourceData("suspension.graphqls"), BuiltIn: false},
 	{Name: "transfer.graphqls", Input: sourceData("transfer.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3333,6 +3454,22 @@ func (ec *executionContext) childFields_ResellerUsage(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ResellerUsage", field.Name)
 }
 
+func (ec *executionContext) childFields_ResellersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "resellers":
+		return ec.fieldContext_ResellersPayload_resellers(ctx, field)
+	case "customersAffected":
+		return ec.fieldContext_ResellersPayload_customersAffected(ctx, field)
+	case "subscriptionsAffected":
+		return ec.fieldContext_ResellersPayload_subscriptionsAffected(ctx, field)
+	case "committed":
+		return ec.fieldContext_ResellersPayload_committed(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ResellersPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResellersPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_ResetPasswordPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "ok":
@@ -3437,6 +3574,18 @@ func (ec *executionContext) childFields_SubscriptionPayload(ctx context.Context,
 		return ec.fieldContext_SubscriptionPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SubscriptionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SubscriptionsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subscriptions":
+		return ec.fieldContext_SubscriptionsPayload_subscriptions(ctx, field)
+	case "committed":
+		return ec.fieldContext_SubscriptionsPayload_committed(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SubscriptionsPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubscriptionsPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SuspendCustomersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3689,6 +3838,34 @@ func (ec *executionContext) field_Mutation_activateCustomers_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_activateResellers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (suspension.ActivateResellersInput, error) {
+			return ec.unmarshalNActivateResellersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐActivateResellersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_activateSubscriptions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (suspension.ActivateSubscriptionsInput, error) {
+			return ec.unmarshalNActivateSubscriptionsInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐActivateSubscriptionsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addDomain_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3933,6 +4110,34 @@ func (ec *executionContext) field_Mutation_suspendCustomers_args(ctx context.Con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (suspension.SuspendCustomersInput, error) {
 			return ec.unmarshalNSuspendCustomersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐSuspendCustomersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_suspendResellers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (suspension.SuspendResellersInput, error) {
+			return ec.unmarshalNSuspendResellersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐSuspendResellersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_suspendSubscriptions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (suspension.SuspendSubscriptionsInput, error) {
+			return ec.unmarshalNSuspendSubscriptionsInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐSuspendSubscriptionsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9263,6 +9468,254 @@ func (ec *executionContext) fieldContext_Mutation_revokeApiToken(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_suspendResellers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_suspendResellers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SuspendResellers(ctx, fc.Args["input"].(suspension.SuspendResellersInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *suspension.ResellersResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *suspension.ResellersResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *suspension.ResellersResult) graphql.Marshaler {
+			return ec.marshalNResellersPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐResellersResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_suspendResellers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResellersPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_suspendResellers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_activateResellers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_activateResellers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ActivateResellers(ctx, fc.Args["input"].(suspension.ActivateResellersInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *suspension.ResellersResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *suspension.ResellersResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *suspension.ResellersResult) graphql.Marshaler {
+			return ec.marshalNResellersPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐResellersResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_activateResellers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResellersPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_activateResellers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_suspendSubscriptions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_suspendSubscriptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SuspendSubscriptions(ctx, fc.Args["input"].(suspension.SuspendSubscriptionsInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "RESELLER"})
+				if err != nil {
+					var zeroVal *suspension.SubscriptionsResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *suspension.SubscriptionsResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *suspension.SubscriptionsResult) graphql.Marshaler {
+			return ec.marshalNSubscriptionsPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐSubscriptionsResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_suspendSubscriptions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubscriptionsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_suspendSubscriptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_activateSubscriptions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_activateSubscriptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ActivateSubscriptions(ctx, fc.Args["input"].(suspension.ActivateSubscriptionsInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "RESELLER"})
+				if err != nil {
+					var zeroVal *suspension.SubscriptionsResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *suspension.SubscriptionsResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *suspension.SubscriptionsResult) graphql.Marshaler {
+			return ec.marshalNSubscriptionsPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐSubscriptionsResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_activateSubscriptions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubscriptionsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_activateSubscriptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_convertCustomersToResellers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12139,6 +12592,139 @@ func (ec *executionContext) fieldContext_ResellerUsage_databases(_ context.Conte
 	return graphql.NewScalarFieldContext("ResellerUsage", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ResellersPayload_resellers(ctx context.Context, field graphql.CollectedField, obj *suspension.ResellersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellersPayload_resellers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resellers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Reseller) graphql.Marshaler {
+			return ec.marshalNReseller2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellersPayload_resellers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResellersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reseller(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResellersPayload_customersAffected(ctx context.Context, field graphql.CollectedField, obj *suspension.ResellersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellersPayload_customersAffected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomersAffected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellersPayload_customersAffected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResellersPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ResellersPayload_subscriptionsAffected(ctx context.Context, field graphql.CollectedField, obj *suspension.ResellersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellersPayload_subscriptionsAffected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubscriptionsAffected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellersPayload_subscriptionsAffected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResellersPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ResellersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *suspension.ResellersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellersPayload_committed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Committed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellersPayload_committed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResellersPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ResellersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *suspension.ResellersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellersPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellersPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResellersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ResetPasswordPayload_ok(ctx context.Context, field graphql.CollectedField, obj *model.ResetPasswordPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12907,6 +13493,93 @@ func (ec *executionContext) _SubscriptionPayload_userErrors(ctx context.Context,
 func (ec *executionContext) fieldContext_SubscriptionPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "SubscriptionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubscriptionsPayload_subscriptions(ctx context.Context, field graphql.CollectedField, obj *suspension.SubscriptionsResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubscriptionsPayload_subscriptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subscriptions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.HostingSubscription) graphql.Marshaler {
+			return ec.marshalNHostingSubscription2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubscriptionsPayload_subscriptions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubscriptionsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HostingSubscription(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubscriptionsPayload_committed(ctx context.Context, field graphql.CollectedField, obj *suspension.SubscriptionsResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubscriptionsPayload_committed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Committed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubscriptionsPayload_committed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubscriptionsPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SubscriptionsPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *suspension.SubscriptionsResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubscriptionsPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubscriptionsPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubscriptionsPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -14417,6 +15090,132 @@ func (ec *executionContext) unmarshalInputActivateCustomersInput(ctx context.Con
 func UnmarshalActivateCustomersInput(ctx context.Context, raw any) (suspension.ActivateCustomersInput, error) {
 	var out suspension.ActivateCustomersInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActivateCustomersInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputActivateResellersInput(ctx context.Context, obj any) (suspension.ActivateResellersInput, error) {
+	var it suspension.ActivateResellersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["mode"]; !present {
+		asMap["mode"] = "ATOMIC"
+	}
+	if _, present := asMap["dryRun"]; !present {
+		asMap["dryRun"] = false
+	}
+
+	fieldsInOrder := [...]string{"ids", "mode", "dryRun"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDs = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOBulkMode2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋbulkᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "dryRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dryRun"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DryRun = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActivateResellersInput unmarshals raw into the ActivateResellersInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActivateResellersInput(ctx context.Context, raw any) (suspension.ActivateResellersInput, error) {
+	var out suspension.ActivateResellersInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActivateResellersInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputActivateSubscriptionsInput(ctx context.Context, obj any) (suspension.ActivateSubscriptionsInput, error) {
+	var it suspension.ActivateSubscriptionsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["mode"]; !present {
+		asMap["mode"] = "ATOMIC"
+	}
+	if _, present := asMap["dryRun"]; !present {
+		asMap["dryRun"] = false
+	}
+
+	fieldsInOrder := [...]string{"ids", "mode", "dryRun"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDs = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOBulkMode2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋbulkᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "dryRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dryRun"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DryRun = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActivateSubscriptionsInput unmarshals raw into the ActivateSubscriptionsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActivateSubscriptionsInput(ctx context.Context, raw any) (suspension.ActivateSubscriptionsInput, error) {
+	var out suspension.ActivateSubscriptionsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActivateSubscriptionsInput", raw, &out)
 	return out, err
 }
 
@@ -16351,6 +17150,146 @@ func (ec *executionContext) unmarshalInputSuspendCustomersInput(ctx context.Cont
 func UnmarshalSuspendCustomersInput(ctx context.Context, raw any) (suspension.SuspendCustomersInput, error) {
 	var out suspension.SuspendCustomersInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SuspendCustomersInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSuspendResellersInput(ctx context.Context, obj any) (suspension.SuspendResellersInput, error) {
+	var it suspension.SuspendResellersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["mode"]; !present {
+		asMap["mode"] = "ATOMIC"
+	}
+	if _, present := asMap["dryRun"]; !present {
+		asMap["dryRun"] = false
+	}
+
+	fieldsInOrder := [...]string{"ids", "reason", "mode", "dryRun"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDs = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOBulkMode2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋbulkᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "dryRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dryRun"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DryRun = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSuspendResellersInput unmarshals raw into the SuspendResellersInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSuspendResellersInput(ctx context.Context, raw any) (suspension.SuspendResellersInput, error) {
+	var out suspension.SuspendResellersInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SuspendResellersInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSuspendSubscriptionsInput(ctx context.Context, obj any) (suspension.SuspendSubscriptionsInput, error) {
+	var it suspension.SuspendSubscriptionsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["mode"]; !present {
+		asMap["mode"] = "ATOMIC"
+	}
+	if _, present := asMap["dryRun"]; !present {
+		asMap["dryRun"] = false
+	}
+
+	fieldsInOrder := [...]string{"ids", "reason", "mode", "dryRun"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDs = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOBulkMode2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋbulkᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "dryRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dryRun"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DryRun = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSuspendSubscriptionsInput unmarshals raw into the SuspendSubscriptionsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSuspendSubscriptionsInput(ctx context.Context, raw any) (suspension.SuspendSubscriptionsInput, error) {
+	var out suspension.SuspendSubscriptionsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SuspendSubscriptionsInput", raw, &out)
 	return out, err
 }
 
@@ -18477,6 +19416,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "suspendResellers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_suspendResellers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activateResellers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_activateResellers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suspendSubscriptions":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_suspendSubscriptions(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activateSubscriptions":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_activateSubscriptions(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "convertCustomersToResellers":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_convertCustomersToResellers(ctx, field)
@@ -19427,6 +20394,59 @@ func (ec *executionContext) _ResellerUsage(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var resellersPayloadImplementors = []string{"ResellersPayload"}
+
+func (ec *executionContext) _ResellersPayload(ctx context.Context, sel ast.SelectionSet, obj *suspension.ResellersResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellersPayload")
+		case "resellers":
+			out.Values[i] = ec._ResellersPayload_resellers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customersAffected":
+			out.Values[i] = ec._ResellersPayload_customersAffected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscriptionsAffected":
+			out.Values[i] = ec._ResellersPayload_subscriptionsAffected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._ResellersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ResellersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var resetPasswordPayloadImplementors = []string{"ResetPasswordPayload"}
 
 func (ec *executionContext) _ResetPasswordPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ResetPasswordPayload) graphql.Marshaler {
@@ -19779,6 +20799,49 @@ func (ec *executionContext) _SubscriptionPayload(ctx context.Context, sel ast.Se
 			}
 		case "userErrors":
 			out.Values[i] = ec._SubscriptionPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var subscriptionsPayloadImplementors = []string{"SubscriptionsPayload"}
+
+func (ec *executionContext) _SubscriptionsPayload(ctx context.Context, sel ast.SelectionSet, obj *suspension.SubscriptionsResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubscriptionsPayload")
+		case "subscriptions":
+			out.Values[i] = ec._SubscriptionsPayload_subscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._SubscriptionsPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SubscriptionsPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20365,6 +21428,16 @@ func (ec *executionContext) marshalNActivateCustomersPayload2ᚖgithubᚗcomᚋh
 	return ec._ActivateCustomersPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNActivateResellersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐActivateResellersInput(ctx context.Context, v any) (suspension.ActivateResellersInput, error) {
+	res, err := ec.unmarshalInputActivateResellersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNActivateSubscriptionsInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐActivateSubscriptionsInput(ctx context.Context, v any) (suspension.ActivateSubscriptionsInput, error) {
+	res, err := ec.unmarshalInputActivateSubscriptionsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNAddDomainInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsubscriptionsᚐAddDomainInput(ctx context.Context, v any) (subscriptions.AddDomainInput, error) {
 	res, err := ec.unmarshalInputAddDomainInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -20669,6 +21742,22 @@ func (ec *executionContext) marshalNDomainPayload2ᚖgithubᚗcomᚋhostpanelᚋ
 	return ec._DomainPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNHostingSubscription2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.HostingSubscription) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHostingSubscription2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscription(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNHostingSubscription2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscription(ctx context.Context, sel ast.SelectionSet, v *ent.HostingSubscription) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "HostingSubscription!")
@@ -20938,6 +22027,22 @@ func (ec *executionContext) marshalNRequestPasswordResetPayload2ᚖgithubᚗcom�
 	return ec._RequestPasswordResetPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNReseller2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Reseller) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReseller2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐReseller(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNReseller2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐReseller(ctx context.Context, sel ast.SelectionSet, v *ent.Reseller) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Reseller!")
@@ -21011,6 +22116,14 @@ func (ec *executionContext) marshalNResellerUsage2ᚖgithubᚗcomᚋhostpanelᚋ
 		return graphql.Null
 	}
 	return ec._ResellerUsage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNResellersPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐResellersResult(ctx context.Context, sel ast.SelectionSet, v *suspension.ResellersResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResellersPayload!")
+		return graphql.Null
+	}
+	return ec._ResellersPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNResetPasswordInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋauthᚐResetPasswordInput(ctx context.Context, v any) (auth.ResetPasswordInput, error) {
@@ -21206,6 +22319,14 @@ func (ec *executionContext) marshalNSubscriptionPayload2ᚖgithubᚗcomᚋhostpa
 	return ec._SubscriptionPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSubscriptionsPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐSubscriptionsResult(ctx context.Context, sel ast.SelectionSet, v *suspension.SubscriptionsResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SubscriptionsPayload!")
+		return graphql.Null
+	}
+	return ec._SubscriptionsPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSuspendCustomersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐSuspendCustomersInput(ctx context.Context, v any) (suspension.SuspendCustomersInput, error) {
 	res, err := ec.unmarshalInputSuspendCustomersInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -21217,6 +22338,16 @@ func (ec *executionContext) marshalNSuspendCustomersPayload2ᚖgithubᚗcomᚋho
 		return graphql.Null
 	}
 	return ec._SuspendCustomersPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSuspendResellersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐSuspendResellersInput(ctx context.Context, v any) (suspension.SuspendResellersInput, error) {
+	res, err := ec.unmarshalInputSuspendResellersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSuspendSubscriptionsInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsuspensionᚐSuspendSubscriptionsInput(ctx context.Context, v any) (suspension.SuspendSubscriptionsInput, error) {
+	res, err := ec.unmarshalInputSuspendSubscriptionsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSuspension2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspensionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Suspension) graphql.Marshaler {

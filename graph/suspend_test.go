@@ -140,8 +140,12 @@ func TestSuspendActivateCustomers(t *testing.T) {
 			if st := customerState(t, s, admin, c1.ID); st.Status != "ACTIVE" || st.SubStatus != "ACTIVE" || len(st.SubSources) != 0 {
 				t.Fatalf("state %+v", st)
 			}
-			if r := s.Do(c1.Token, `{viewer{role}}`, nil); len(r.Errors) > 0 {
-				t.Fatalf("token after activation: %+v", r.Errors)
+			// Suspension revoked the old token for good; logging in works again.
+			if r := s.Do(c1.Token, `{viewer{role}}`, nil); r.Code() != "UNAUTHENTICATED" {
+				t.Fatalf("token revoked by the suspension works again: %s", r.Data)
+			}
+			if r := s.Do(s.Login(c1.Login, c1.Password), `{viewer{role}}`, nil); len(r.Errors) > 0 {
+				t.Fatalf("new login after activation: %+v", r.Errors)
 			}
 		})
 

@@ -160,8 +160,8 @@ func loadCustomers(ctx context.Context, c *ent.Client, ids []int) (map[int]*ent.
 }
 
 // suspendChunk adds the viewer's source to the customers of ids and PARENT
-// to their subscriptions; it returns how many subscriptions became
-// suspended.
+// to their subscriptions, and revokes their sessions and tokens; it returns
+// how many subscriptions became suspended.
 func suspendChunk(ctx context.Context, c *ent.Client, v *viewer.Viewer, ids []int, now time.Time, reason *string) (int, error) {
 	upd := c.Customer.Update().Where(customer.IDIn(ids...)).SetStatus(types.StatusSuspended)
 	if v.Is(viewer.Admin) {
@@ -170,6 +170,9 @@ func suspendChunk(ctx context.Context, c *ent.Client, v *viewer.Viewer, ids []in
 		upd.Where(customer.SuspendedResellerAtIsNil()).SetSuspendedResellerAt(now).SetNillableSuspendedResellerReason(reason)
 	}
 	if _, err := upd.Save(ctx); err != nil {
+		return 0, err
+	}
+	if err := revokeCustomers(ctx, c, ids); err != nil {
 		return 0, err
 	}
 	return addParent(ctx, c, hostingsubscription.CustomerIDIn(ids...), now)
