@@ -4,9 +4,17 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
 	"github.com/hostpanel/panel/ent"
+	"github.com/hostpanel/panel/ent/customer"
+	"github.com/hostpanel/panel/ent/hostingsubscription"
+	"github.com/hostpanel/panel/ent/privacy"
+	"github.com/hostpanel/panel/internal/types"
 	"github.com/hostpanel/panel/internal/apperr"
 )
 
@@ -138,12 +146,40 @@ func SubscriptionOwner(ctx context.Context, c *ent.Client, id int) (*int, error)
 const syncedOf = " s.service_plan_id = ? AND s.plan_sync = 'SYNCED'"
 
 // LockSyncedOwners is Lock for every reseller with SYNCED subscriptions of
-// service plan id counting against it.
+// service plan id counting against it. The resellers are found with a
+// locking read (on MySQL: it fixes no snapshot, and it keeps further
+// subscriptions from joining the set), then locked by primary key: an
+// UPDATE ... WHERE id IN (SELECT ...) would scan and lock every reseller.
 func LockSyncedOwners(ctx context.Context, c *ent.Client, id int) error {
-	_, err := c.ExecContext(ctx, "UPDATE resellers SET oversell = oversell WHERE id IN"+
-		" (SELECT c.reseller_id FROM hosting_subscriptions s JOIN customers c ON c.id = s.customer_id WHERE"+syncedOf+")"+
-		" OR id IN (SELECT s.reseller_id FROM hosting_subscriptions s WHERE"+syncedOf+")", id, id)
-	return err
+	var rows []struct {
+		RID sql.NullInt64 `sql:"rid"`
+	}
+	// System work: the caller checks the plan against the viewer's scope.
+	err := c.HostingSubscription.Query().
+		Where(hostingsubscription.ServicePlanID(id), hostingsubscription.PlanSyncEQ(types.PlanSynced)).
+		Modify(func(s *entsql.Selector) {
+			t := entsql.Table(customer.Table)
+			s.LeftJoin(t).On(s.C(hostingsubscription.FieldCustomerID), t.C(customer.FieldID))
+			s.Select(entsql.As("COALESCE("+t.C(customer.FieldResellerID)+", "+s.C(hostingsubscription.FieldResellerID)+")", "rid"))
+			s.Distinct()
+			if s.Dialect() != dialect.SQLite {
+				// MySQL 8 and MariaDB both read this spelling of FOR SHARE.
+				s.ForShare(entsql.WithLockClause("LOCK IN SHARE MODE"))
+			}
+		}).Scan(privacy.DecisionContext(ctx, privacy.Allow), &rows)
+	if err != nil {
+		return fmt.Errorf("synced owners: %w", err)
+	}
+	seen := map[int]bool{}
+	var ids []int
+	for _, r := range rows {
+		if r.RID.Valid && !seen[int(r.RID.Int64)] {
+			seen[int(r.RID.Int64)] = true
+			ids = append(ids, int(r.RID.Int64))
+		}
+	}
+	sort.Ints(ids)
+	return LockAll(ctx, c, ids)
 }
 
 var sumColumns = [5]string{"limit_disk_space_mb", "limit_traffic_mb_per_month", "limit_domains", "limit_mailboxes", "limit_databases"}
