@@ -18,6 +18,7 @@ import (
 
 	"github.com/hostpanel/panel/ent"
 	"github.com/hostpanel/panel/ent/auditevent"
+	"github.com/hostpanel/panel/ent/hostingsubscription"
 	"github.com/hostpanel/panel/ent/privacy"
 	"github.com/hostpanel/panel/internal/apitest"
 	"github.com/hostpanel/panel/internal/dbtest"
@@ -763,6 +764,58 @@ func TestPlanSubsScope(t *testing.T) {
 			"subscriptionId": w.Subscriptions[1], "applications": []string{"x"}}).topLevel(t, "customer", "FORBIDDEN")
 		if slices.Contains(psGetSub(t, s, admin, w.Subscriptions[1]).Applications, "x") {
 			t.Fatal("customer changed its subscription")
+		}
+	})
+}
+
+// TestServicePlanUpdateStatementsConstant fails when a plan update costs
+// statements per SYNCED subscription: 10 and 1,000 cost the same, limit
+// check of the owning reseller included.
+func TestServicePlanUpdateStatementsConstant(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d string) {
+		s := apitest.New(t, d)
+		admin := s.AdminToken()
+		ctx := psSys()
+		rid := psInt(t, s.Create(admin, "createReseller", "reseller", map[string]any{
+			"login": "big", "password": "reseller-pass-1", "name": "Big", "email": "b@example.com",
+			"limits": map[string]any{"diskSpaceMb": 100000000}}))
+		cu, err := s.Client.Customer.Create().SetLogin("bulk").SetName("n").SetEmail("e@example.com").SetResellerID(rid).Save(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mk := func(prefix string, n int) string {
+			p, err := s.Client.ServicePlan.Create().SetName(prefix).SetResellerID(rid).SetLimitDiskSpaceMB(10).Save(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Client.HostingSubscription.MapCreateBulk(make([]int, n), func(c *ent.HostingSubscriptionCreate, i int) {
+				c.SetName(fmt.Sprintf("%s%d.example", prefix, i)).SetCustomerID(cu.ID).SetPlanID(p.ID).
+					SetPlanSync("SYNCED").SetLimitDiskSpaceMB(10)
+			}).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprint(p.ID)
+		}
+		small, large := mk("s", 10), mk("l", 1000)
+		count := func(plan string) int64 {
+			before := s.Statements.Load()
+			psMutate(t, s, admin, "updateServicePlan", "servicePlan{id}", map[string]any{
+				"servicePlanId": plan, "limits": map[string]any{"diskSpaceMb": 20}, "applications": []string{"wp"}}).
+				ok(t, "updateServicePlan", "servicePlan", nil)
+			return s.Statements.Load() - before
+		}
+		a, b := count(small), count(large)
+		t.Logf("%s: %d statements for 10 synced subscriptions, %d for 1000", d, a, b)
+		if a != b {
+			t.Fatalf("plan update statements grow with subscriptions: %d for 10, %d for 1000", a, b)
+		}
+		n, err := s.Client.HostingSubscription.Query().Where().Count(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _ := s.Client.HostingSubscription.Query().Where(hostingsubscription.LimitDiskSpaceMB(20)).Count(ctx)
+		if n != 1010 || m != n {
+			t.Fatalf("%d of %d subscriptions got the new limits", m, n)
 		}
 	})
 }
