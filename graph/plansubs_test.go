@@ -819,3 +819,28 @@ func TestServicePlanUpdateStatementsConstant(t *testing.T) {
 		}
 	})
 }
+
+// TestAdminPlanUpdateChecksResellersOwnSubscriptions: a reseller's own
+// subscriptions use the administrator's plans and count against the
+// reseller, so updating such a plan checks the reseller's limits.
+func TestAdminPlanUpdateChecksResellersOwnSubscriptions(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d string) {
+		s := apitest.New(t, d)
+		admin := s.AdminToken()
+		rid := s.Create(admin, "createReseller", "reseller", map[string]any{
+			"login": "tight", "password": "reseller-pass-1", "name": "Tight", "email": "t@example.com",
+			"limits": map[string]any{"diskSpaceMb": 1000, "mailboxes": 10}})
+		p := s.Create(admin, "createServicePlan", "servicePlan", map[string]any{"name": "P", "limits": psLimits(400, 2)})
+		own := s.Create(admin, "createSubscription", "subscription", map[string]any{"subscriberId": rid, "domain": "own.example", "servicePlanId": p})
+		psMutate(t, s, admin, "updateServicePlan", "servicePlan{id}", map[string]any{"servicePlanId": p, "limits": psLimits(1200, 2)}).
+			fails(t, "admin plan beyond the reseller's limits", "LIMIT_EXCEEDED", "limits")
+		if g := psGetSub(t, s, admin, own); g.disk() != 400 {
+			t.Fatalf("refused update changed the subscription: %+v", g)
+		}
+		psMutate(t, s, admin, "updateServicePlan", "servicePlan{id}", map[string]any{"servicePlanId": p, "limits": psLimits(900, 2)}).
+			ok(t, "within limits", "servicePlan", nil)
+		if g := psGetSub(t, s, admin, own); g.disk() != 900 || g.PlanSync != "SYNCED" {
+			t.Fatalf("own subscription %+v, want disk 900 SYNCED", g)
+		}
+	})
+}
