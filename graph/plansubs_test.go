@@ -844,3 +844,55 @@ func TestAdminPlanUpdateChecksResellersOwnSubscriptions(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentRaisesRespectResellerLimits: two raises that each fit but
+// not together, sent at once, never both succeed (the owning reseller is
+// locked before anything is read, so the second sees the first).
+func TestConcurrentRaisesRespectResellerLimits(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d string) {
+		s := apitest.New(t, d)
+		admin := s.AdminToken()
+		s.Create(admin, "createReseller", "reseller", map[string]any{
+			"login": "tight", "password": "reseller-pass-1", "name": "Tight", "email": "t@example.com",
+			"limits": map[string]any{"diskSpaceMb": 2500, "mailboxes": 100}})
+		r := s.Login("tight", "reseller-pass-1")
+		cu := s.Create(r, "createCustomer", "customer", map[string]any{
+			"login": "tc", "password": "customer-pass-1", "name": "TC", "email": "tc@example.com"})
+		var subs [2]string
+		for i := range subs {
+			subs[i] = s.Create(r, "createSubscription", "subscription", map[string]any{
+				"subscriberId": cu, "domain": fmt.Sprintf("s%d.example", i), "limits": psLimits(1000, 1)})
+		}
+		for round := 0; round < 5; round++ {
+			var results [2]psResult
+			done := make(chan int)
+			for i := range subs {
+				go func(i int) {
+					results[i] = psMutate(t, s, r, "updateSubscription", "subscription{id}", map[string]any{
+						"subscriptionId": subs[i], "limits": psLimits(1400, 1)})
+					done <- i
+				}(i)
+			}
+			<-done
+			<-done
+			okCount := 0
+			for _, res := range results {
+				if len(res.Errors) == 0 && len(res.UEs) == 0 {
+					okCount++
+				} else if d != "sqlite3" && (len(res.UEs) != 1 || res.UEs[0].Code != "LIMIT_EXCEEDED") {
+					t.Fatalf("round %d: %+v %+v, want LIMIT_EXCEEDED", round, res.Errors, res.UEs)
+				}
+			}
+			if okCount > 1 {
+				t.Fatalf("round %d: both raises succeeded: the reseller uses 2800 of 2500", round)
+			}
+			if d != "sqlite3" && okCount != 1 {
+				t.Fatalf("round %d: %d raises succeeded, want 1", round, okCount)
+			}
+			for i := range subs { // back to 1000 each
+				psMutate(t, s, r, "updateSubscription", "subscription{id}", map[string]any{
+					"subscriptionId": subs[i], "limits": psLimits(1000, 1)}).ok(t, "reset", "subscription", nil)
+			}
+		}
+	})
+}
