@@ -577,6 +577,15 @@ func TestRenameDeleteDomain(t *testing.T) {
 			t.Fatalf("refused rename changed the domain: %+v", g.Domains)
 		}
 
+		// A panel user with the ADMIN role manages its account's domains.
+		s.Create(c1.Token, "createPanelUser", "panelUser", map[string]any{
+			"login": "pu-admin", "password": "staff-pass-12", "name": "PU", "email": "pu@example.com", "role": "ADMIN"})
+		psMutate(t, s, s.Login("pu-admin", "staff-pass-12"), "renameDomain", dsel, map[string]any{"domainId": extra.ID, "name": "www-pu.example"}).
+			ok(t, "panel user ADMIN renames", "domain", &dom)
+		if dom.Name != "www-pu.example" {
+			t.Fatalf("renamed by panel user: %+v", dom)
+		}
+
 		// Renaming the primary domain renames the subscription that mirrors it.
 		psMutate(t, s, c1.Token, "renameDomain", dsel, map[string]any{"domainId": primary.ID, "name": "primary1.example"}).
 			ok(t, "rename primary", "domain", &dom)
