@@ -14,8 +14,8 @@ import (
 	"github.com/hostpanel/panel/ent/customer"
 	"github.com/hostpanel/panel/ent/hostingsubscription"
 	"github.com/hostpanel/panel/ent/privacy"
-	"github.com/hostpanel/panel/internal/types"
 	"github.com/hostpanel/panel/internal/apperr"
+	"github.com/hostpanel/panel/internal/types"
 )
 
 // Sums aggregates the resources of a set of subscriptions: per resource the
