@@ -905,3 +905,38 @@ func TestConcurrentRaisesRespectResellerLimits(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentPlanAndSubscriptionUpdates: a plan update and an update of
+// one of its SYNCED subscriptions at once both finish (no deadlock, no
+// internal error), in either order.
+func TestConcurrentPlanAndSubscriptionUpdates(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d string) {
+		if d == "sqlite3" {
+			t.Skip("SQLite in memory refuses concurrent writers instead of waiting")
+		}
+		s := apitest.New(t, d)
+		w := s.BuildWorld()
+		r1 := w.Resellers[0]
+		for round := 0; round < 8; round++ {
+			done := make(chan psResult)
+			go func() {
+				done <- psMutate(t, s, r1.Token, "updateServicePlan", "servicePlan{id}", map[string]any{
+					"servicePlanId": w.Plans[1], "limits": psLimits(1000+round, 10)})
+			}()
+			go func() {
+				if round%2 == 0 {
+					done <- psMutate(t, s, r1.Token, "syncSubscription", "subscription{id}", map[string]any{
+						"subscriptionId": w.Subscriptions[1+round%4/2]})
+				} else {
+					done <- psMutate(t, s, r1.Token, "updateSubscription", "subscription{id}", map[string]any{
+						"subscriptionId": w.Subscriptions[1+round%4/2], "limits": psLimits(900, 10)})
+				}
+			}()
+			for i := 0; i < 2; i++ {
+				if r := <-done; len(r.Errors) > 0 || len(r.UEs) > 0 {
+					t.Fatalf("round %d: %+v %+v", round, r.Errors, r.UEs)
+				}
+			}
+		}
+	})
+}

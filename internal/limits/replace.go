@@ -7,15 +7,8 @@ import (
 	"sort"
 	"strings"
 
-	"entgo.io/ent/dialect"
-	entsql "entgo.io/ent/dialect/sql"
-
 	"github.com/hostpanel/panel/ent"
-	"github.com/hostpanel/panel/ent/customer"
-	"github.com/hostpanel/panel/ent/hostingsubscription"
-	"github.com/hostpanel/panel/ent/privacy"
 	"github.com/hostpanel/panel/internal/apperr"
-	"github.com/hostpanel/panel/internal/types"
 )
 
 // Sums aggregates the resources of a set of subscriptions: per resource the
@@ -98,7 +91,12 @@ func LockAll(ctx context.Context, c *ent.Client, ids []int) error {
 // Locking. Under MySQL's REPEATABLE READ the first plain read of a
 // transaction fixes its snapshot, so the locks that serialise limit checks
 // are taken by the first statements, before anything is read: later reads
-// then see every change committed by the previous holder of the lock.
+// then see every change committed by the previous holder of the lock. The
+// rows to lock are found before the transaction (SubscriptionLocks,
+// SyncedOwners) and checked again inside it. Locks are taken in one order,
+// service plan, then resellers by ascending ID, then the rows changed, and
+// by primary key only: a subquery in the locking statement would also lock
+// the rows it reads, and two such statements deadlock.
 
 // LockServicePlan takes the write lock on service plan id (a no-op update),
 // so that changing the plan and moving subscriptions onto it serialise.
@@ -107,79 +105,83 @@ func LockServicePlan(ctx context.Context, c *ent.Client, id int) error {
 	return err
 }
 
-// ownerOfSubscription selects the reseller whose limits subscription ? counts
-// against: its customer's owner, or the reseller it belongs to.
-const ownerOfSubscription = "SELECT COALESCE(c.reseller_id, s.reseller_id) FROM hosting_subscriptions s" +
-	" LEFT JOIN customers c ON c.id = s.customer_id WHERE s.id = ?"
-
-// LockSubscriptionOwner is Lock for the reseller whose limits subscription
-// id counts against (nothing when that is the administrator).
-func LockSubscriptionOwner(ctx context.Context, c *ent.Client, id int) error {
-	_, err := c.ExecContext(ctx, "UPDATE resellers SET oversell = oversell WHERE id = ("+ownerOfSubscription+")", id)
+// LockServicePlans is LockServicePlan for the plans of ids (in ascending
+// order) in one statement.
+func LockServicePlans(ctx context.Context, c *ent.Client, ids []int) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	_, err := c.ExecContext(ctx, "UPDATE service_plans SET name = name WHERE id IN ("+
+		strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+")", args...)
 	return err
 }
 
-// SubscriptionOwner returns the ID of the reseller whose limits subscription
-// id counts against (nil: the administrator's). It reads with plain SQL: the
-// caller has already loaded the subscription in the viewer's scope.
-func SubscriptionOwner(ctx context.Context, c *ent.Client, id int) (*int, error) {
+// ownerOfSubscription selects the service plan of subscription ? and the
+// reseller whose limits it counts against: its customer's owner, or the
+// reseller it belongs to.
+const ownerOfSubscription = "SELECT s.service_plan_id, COALESCE(c.reseller_id, s.reseller_id) FROM hosting_subscriptions s" +
+	" LEFT JOIN customers c ON c.id = s.customer_id WHERE s.id = ?"
+
+// SubscriptionLocks returns the service plan of subscription id and the ID
+// of the reseller whose limits it counts against (nil: none, or the
+// administrator's), read with plain SQL by system code: what to lock, not
+// what the viewer may see (the caller loads the subscription in scope).
+func SubscriptionLocks(ctx context.Context, c *ent.Client, id int) (plan, owner *int, err error) {
 	rows, err := c.QueryContext(ctx, ownerOfSubscription, id)
 	if err != nil {
-		return nil, fmt.Errorf("subscription owner: %w", err)
+		return nil, nil, fmt.Errorf("subscription owner: %w", err)
 	}
-	var owner *int
 	for rows.Next() {
-		var v sql.NullInt64
-		if err := rows.Scan(&v); err != nil {
+		var p, o sql.NullInt64
+		if err := rows.Scan(&p, &o); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, nil, err
 		}
-		if v.Valid {
-			x := int(v.Int64)
+		if p.Valid {
+			x := int(p.Int64)
+			plan = &x
+		}
+		if o.Valid {
+			x := int(o.Int64)
 			owner = &x
 		}
 	}
-	return owner, closeRows(rows)
+	return plan, owner, closeRows(rows)
+}
+
+// SubscriptionOwner returns the ID of the reseller whose limits
+// subscription id counts against (nil: the administrator's).
+func SubscriptionOwner(ctx context.Context, c *ent.Client, id int) (*int, error) {
+	_, owner, err := SubscriptionLocks(ctx, c, id)
+	return owner, err
 }
 
 // syncedOf restricts to the SYNCED subscriptions of service plan ?.
 const syncedOf = " s.service_plan_id = ? AND s.plan_sync = 'SYNCED'"
 
-// LockSyncedOwners is Lock for every reseller with SYNCED subscriptions of
-// service plan id counting against it. The resellers are found with a
-// locking read (on MySQL: it fixes no snapshot, and it keeps further
-// subscriptions from joining the set), then locked by primary key: an
-// UPDATE ... WHERE id IN (SELECT ...) would scan and lock every reseller.
-func LockSyncedOwners(ctx context.Context, c *ent.Client, id int) error {
-	var rows []struct {
-		RID sql.NullInt64 `sql:"rid"`
-	}
-	// System work: the caller checks the plan against the viewer's scope.
-	err := c.HostingSubscription.Query().
-		Where(hostingsubscription.ServicePlanID(id), hostingsubscription.PlanSyncEQ(types.PlanSynced)).
-		Modify(func(s *entsql.Selector) {
-			t := entsql.Table(customer.Table)
-			s.LeftJoin(t).On(s.C(hostingsubscription.FieldCustomerID), t.C(customer.FieldID))
-			s.Select(entsql.As("COALESCE("+t.C(customer.FieldResellerID)+", "+s.C(hostingsubscription.FieldResellerID)+")", "rid"))
-			s.Distinct()
-			if s.Dialect() != dialect.SQLite {
-				// MySQL 8 and MariaDB both read this spelling of FOR SHARE.
-				s.ForShare(entsql.WithLockClause("LOCK IN SHARE MODE"))
-			}
-		}).Scan(privacy.DecisionContext(ctx, privacy.Allow), &rows)
+// SyncedOwners returns, in ascending order, the resellers with SYNCED
+// subscriptions of service plan id counting against them.
+func SyncedOwners(ctx context.Context, c *ent.Client, id int) ([]int, error) {
+	rows, err := c.QueryContext(ctx, "SELECT DISTINCT COALESCE(c.reseller_id, s.reseller_id) FROM hosting_subscriptions s"+
+		" LEFT JOIN customers c ON c.id = s.customer_id WHERE"+syncedOf+" AND COALESCE(c.reseller_id, s.reseller_id) IS NOT NULL", id)
 	if err != nil {
-		return fmt.Errorf("synced owners: %w", err)
+		return nil, fmt.Errorf("synced owners: %w", err)
 	}
-	seen := map[int]bool{}
 	var ids []int
-	for _, r := range rows {
-		if r.RID.Valid && !seen[int(r.RID.Int64)] {
-			seen[int(r.RID.Int64)] = true
-			ids = append(ids, int(r.RID.Int64))
+	for rows.Next() {
+		var rid int
+		if err := rows.Scan(&rid); err != nil {
+			rows.Close()
+			return nil, err
 		}
+		ids = append(ids, rid)
 	}
 	sort.Ints(ids)
-	return LockAll(ctx, c, ids)
+	return ids, closeRows(rows)
 }
 
 var sumColumns = [5]string{"limit_disk_space_mb", "limit_traffic_mb_per_month", "limit_domains", "limit_mailboxes", "limit_databases"}

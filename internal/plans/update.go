@@ -2,7 +2,9 @@ package plans
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	entgo "entgo.io/ent"
@@ -104,14 +106,39 @@ func (s *Service) UpdateServicePlan(ctx context.Context, in UpdateServicePlanInp
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	err := txn.Run(ctx, s.client, func(c *ent.Client) error {
+	// The resellers to lock are found first and checked again under the
+	// locks (see limits): a retry when the set changed in between.
+	for attempt := 1; ; attempt++ {
+		err := s.updateServicePlan(ctx, in, name, lim, apps)
+		if errors.Is(err, errRetry) && attempt < maxAttempts {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return s.client.ServicePlan.Get(ctx, in.ServicePlanID)
+	}
+}
+
+// errRetry ends a transaction whose locks turned out to be the wrong ones.
+var errRetry = errors.New("locked rows changed; retry")
+
+const maxAttempts = 3
+
+func (s *Service) updateServicePlan(ctx context.Context, in UpdateServicePlanInput, name string, lim [7]*int64, apps []string) error {
+	var owners []int
+	if in.Limits != nil {
+		var err error
+		if owners, err = limits.SyncedOwners(ctx, s.client, in.ServicePlanID); err != nil {
+			return err
+		}
+	}
+	return txn.Run(ctx, s.client, func(c *ent.Client) error {
 		if err := limits.LockServicePlan(ctx, c, in.ServicePlanID); err != nil {
 			return err
 		}
-		if in.Limits != nil {
-			if err := limits.LockSyncedOwners(ctx, c, in.ServicePlanID); err != nil {
-				return err
-			}
+		if err := limits.LockAll(ctx, c, owners); err != nil {
+			return err
 		}
 		p, err := OwnServicePlan(ctx, c, in.ServicePlanID, "servicePlanId")
 		if err != nil {
@@ -122,7 +149,7 @@ func (s *Service) UpdateServicePlan(ctx context.Context, in UpdateServicePlanInp
 			scope = append(scope, *p.ResellerID)
 		}
 		if in.Limits != nil {
-			ids, err := checkSynced(ctx, c, p.ID, Resources(lim))
+			ids, err := checkSynced(ctx, c, p.ID, Resources(lim), owners)
 			if err != nil {
 				return err
 			}
@@ -172,23 +199,23 @@ func (s *Service) UpdateServicePlan(ctx context.Context, in UpdateServicePlanInp
 			Summary: fmt.Sprintf("updated service plan %q (%d synced subscriptions changed)", p.Name, n),
 		})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.client.ServicePlan.Get(ctx, in.ServicePlanID)
 }
 
 // checkSynced checks the limits of every reseller with SYNCED subscriptions
 // of plan id against those subscriptions taking next; it returns the IDs of
-// those resellers. The resellers are read by system code: they are the
-// owners of subscriptions in the viewer's scope.
-func checkSynced(ctx context.Context, c *ent.Client, id int, next limits.Resources) ([]int, error) {
+// those resellers, or errRetry when one of them is not among locked. The
+// resellers are read by system code: they are the owners of subscriptions
+// in the viewer's scope.
+func checkSynced(ctx context.Context, c *ent.Client, id int, next limits.Resources, locked []int) ([]int, error) {
 	sums, err := limits.SyncedSums(ctx, c, id)
 	if err != nil || len(sums) == 0 {
 		return nil, err
 	}
 	ids := make([]int, 0, len(sums))
 	for rid := range sums {
+		if !slices.Contains(locked, rid) {
+			return nil, errRetry
+		}
 		ids = append(ids, rid)
 	}
 	sort.Ints(ids)

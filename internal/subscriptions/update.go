@@ -2,7 +2,9 @@ package subscriptions
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -77,7 +79,7 @@ func values(s *ent.HostingSubscription) [7]*int64 {
 
 // checkOwner checks that the owning reseller can take the subscription's
 // resources changing to next (LIMIT_EXCEEDED at path otherwise). The
-// caller has locked the owner (limits.LockSubscriptionOwner) first.
+// caller has locked the owner first (runLocked).
 func (t *target) checkOwner(ctx context.Context, c *ent.Client, next [7]*int64, path ...string) error {
 	if t.owner == nil {
 		return nil
@@ -93,6 +95,58 @@ func (t *target) checkOwner(ctx context.Context, c *ent.Client, next [7]*int64, 
 	}
 	return nil
 }
+
+// errRetry ends a transaction whose locks turned out to be the wrong ones.
+var errRetry = errors.New("locked rows changed; retry")
+
+const maxAttempts = 3
+
+// runLocked runs fn on subscription id (loaded in the viewer's scope) in a
+// transaction whose first statements lock the service plans (the
+// subscription's own and plan, if any: changing a subscription row makes
+// MariaDB check its plan row) and then the owning reseller, in that order
+// and by primary key (see limits). What to lock is read before the
+// transaction and checked again under the locks; when it changed in
+// between, the transaction is retried.
+func (s *Service) runLocked(ctx context.Context, id int, plan *int, fn func(c *ent.Client, t *target) error) error {
+	for attempt := 1; ; attempt++ {
+		own, owner, err := limits.SubscriptionLocks(ctx, s.client, id)
+		if err != nil {
+			return err
+		}
+		var planIDs []int
+		for _, p := range []*int{own, plan} {
+			if p != nil && !slices.Contains(planIDs, *p) {
+				planIDs = append(planIDs, *p)
+			}
+		}
+		slices.Sort(planIDs)
+		err = txn.Run(ctx, s.client, func(c *ent.Client) error {
+			if err := limits.LockServicePlans(ctx, c, planIDs); err != nil {
+				return err
+			}
+			if owner != nil {
+				if err := limits.Lock(ctx, c, *owner); err != nil {
+					return err
+				}
+			}
+			t, err := loadTarget(ctx, c, id)
+			if err != nil {
+				return err
+			}
+			if !sameID(t.scope(), owner) || !sameID(t.sub.ServicePlanID, own) {
+				return errRetry
+			}
+			return fn(c, t)
+		})
+		if errors.Is(err, errRetry) && attempt < maxAttempts {
+			continue
+		}
+		return err
+	}
+}
+
+func sameID(a, b *int) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
 
 // UpdateSubscriptionInput is the API's UpdateSubscriptionInput: fields left
 // out stay as they are; limits, when given, replace the whole set;
@@ -116,14 +170,7 @@ func (s *Service) UpdateSubscription(ctx context.Context, in UpdateSubscriptionI
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	err := txn.Run(ctx, s.client, func(c *ent.Client) error {
-		if err := limits.LockSubscriptionOwner(ctx, c, in.SubscriptionID); err != nil {
-			return err
-		}
-		t, err := loadTarget(ctx, c, in.SubscriptionID)
-		if err != nil {
-			return err
-		}
+	err := s.runLocked(ctx, in.SubscriptionID, nil, func(c *ent.Client, t *target) error {
 		upd := c.HostingSubscription.UpdateOneID(t.sub.ID)
 		values := in.Limits != nil || in.Permissions != nil || in.Applications != nil
 		if in.Limits != nil {
@@ -176,19 +223,7 @@ type ChangeSubscriptionPlanInput struct {
 // owner's plan; LIMIT_EXCEEDED beyond the owning reseller's limits), or on
 // Custom (plan cleared, values kept, CUSTOM).
 func (s *Service) ChangeSubscriptionPlan(ctx context.Context, in ChangeSubscriptionPlanInput) (*ent.HostingSubscription, error) {
-	err := txn.Run(ctx, s.client, func(c *ent.Client) error {
-		if in.ServicePlanID != nil {
-			if err := limits.LockServicePlan(ctx, c, *in.ServicePlanID); err != nil {
-				return err
-			}
-		}
-		if err := limits.LockSubscriptionOwner(ctx, c, in.SubscriptionID); err != nil {
-			return err
-		}
-		t, err := loadTarget(ctx, c, in.SubscriptionID)
-		if err != nil {
-			return err
-		}
+	err := s.runLocked(ctx, in.SubscriptionID, in.ServicePlanID, func(c *ent.Client, t *target) error {
 		if in.ServicePlanID == nil {
 			if err := c.HostingSubscription.UpdateOneID(t.sub.ID).ClearServicePlanID().
 				SetPlanSync(types.PlanCustom).Exec(ctx); err != nil {
@@ -244,20 +279,7 @@ type SyncSubscriptionInput struct{ SubscriptionID int }
 // SyncSubscription returns a subscription to its plan's values (SYNCED);
 // INVALID for a subscription without a plan.
 func (s *Service) SyncSubscription(ctx context.Context, in SyncSubscriptionInput) (*ent.HostingSubscription, error) {
-	err := txn.Run(ctx, s.client, func(c *ent.Client) error {
-		// The plan is locked before anything is read (see limits); its ID
-		// comes from the subscription row, so it is locked through it.
-		if _, err := c.ExecContext(ctx, "UPDATE service_plans SET name = name WHERE id = "+
-			"(SELECT service_plan_id FROM hosting_subscriptions WHERE id = ?)", in.SubscriptionID); err != nil {
-			return err
-		}
-		if err := limits.LockSubscriptionOwner(ctx, c, in.SubscriptionID); err != nil {
-			return err
-		}
-		t, err := loadTarget(ctx, c, in.SubscriptionID)
-		if err != nil {
-			return err
-		}
+	err := s.runLocked(ctx, in.SubscriptionID, nil, func(c *ent.Client, t *target) error {
 		if t.sub.ServicePlanID == nil {
 			return apperr.New(apperr.Invalid, "the subscription has no plan (Custom)", "subscriptionId")
 		}
