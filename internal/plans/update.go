@@ -375,6 +375,12 @@ type DeleteResellerPlanInput struct{ ResellerPlanID int }
 // otherwise) and returns its ID.
 func (s *Service) DeleteResellerPlan(ctx context.Context, in DeleteResellerPlanInput) (int, error) {
 	err := txn.Run(ctx, s.client, func(c *ent.Client) error {
+		// Locked before the IN_USE check reads (see limits): a reseller put
+		// on the plan meanwhile is seen, not silently made Custom by the
+		// foreign key's ON DELETE SET NULL.
+		if _, err := c.ExecContext(ctx, "UPDATE reseller_plans SET name = name WHERE id = ?", in.ResellerPlanID); err != nil {
+			return err
+		}
 		p, err := c.ResellerPlan.Get(ctx, in.ResellerPlanID)
 		if ent.IsNotFound(err) {
 			return apperr.New(apperr.NotFound, "no such reseller plan", "resellerPlanId")
