@@ -193,9 +193,31 @@ type ComplexityRoot struct {
 		Total     func(childComplexity int) int
 	}
 
+	DeleteDomainPayload struct {
+		DeletedDomainID func(childComplexity int) int
+		UserErrors      func(childComplexity int) int
+	}
+
 	DeletePanelUserPayload struct {
 		DeletedPanelUserID func(childComplexity int) int
 		UserErrors         func(childComplexity int) int
+	}
+
+	DeleteResellerPlanPayload struct {
+		DeletedResellerPlanID func(childComplexity int) int
+		UserErrors            func(childComplexity int) int
+	}
+
+	DeleteServicePlanPayload struct {
+		DeletedServicePlanID func(childComplexity int) int
+		UserErrors           func(childComplexity int) int
+	}
+
+	DeleteSubscriptionsPayload struct {
+		Committed              func(childComplexity int) int
+		Deleted                func(childComplexity int) int
+		DeletedSubscriptionIds func(childComplexity int) int
+		UserErrors             func(childComplexity int) int
 	}
 
 	DeletionSummary struct {
@@ -271,6 +293,7 @@ type ComplexityRoot struct {
 		ActivateSubscriptions       func(childComplexity int, input suspension.ActivateSubscriptionsInput) int
 		AddDomain                   func(childComplexity int, input subscriptions.AddDomainInput) int
 		ChangePassword              func(childComplexity int, input auth.ChangePasswordInput) int
+		ChangeSubscriptionPlan      func(childComplexity int, input subscriptions.ChangeSubscriptionPlanInput) int
 		ConvertCustomersToResellers func(childComplexity int, input transfer.ConvertCustomersInput) int
 		CreateAPIToken              func(childComplexity int, input auth.CreateApiTokenInput) int
 		CreateCustomer              func(childComplexity int, input accounts.CreateCustomerInput) int
@@ -279,10 +302,15 @@ type ComplexityRoot struct {
 		CreateResellerPlan          func(childComplexity int, input plans.CreateResellerPlanInput) int
 		CreateServicePlan           func(childComplexity int, input plans.CreateServicePlanInput) int
 		CreateSubscription          func(childComplexity int, input subscriptions.CreateSubscriptionInput) int
+		DeleteDomain                func(childComplexity int, input subscriptions.DeleteDomainInput) int
 		DeletePanelUser             func(childComplexity int, input accounts.DeletePanelUserInput) int
+		DeleteResellerPlan          func(childComplexity int, input plans.DeleteResellerPlanInput) int
+		DeleteServicePlan           func(childComplexity int, input plans.DeleteServicePlanInput) int
+		DeleteSubscriptions         func(childComplexity int, input subscriptions.DeleteSubscriptionsInput) int
 		Login                       func(childComplexity int, input model.LoginInput) int
 		Logout                      func(childComplexity int) int
 		MoveCustomers               func(childComplexity int, input transfer.MoveCustomersInput) int
+		RenameDomain                func(childComplexity int, input subscriptions.RenameDomainInput) int
 		RequestPasswordReset        func(childComplexity int, input auth.RequestPasswordResetInput) int
 		ResetPassword               func(childComplexity int, input auth.ResetPasswordInput) int
 		RevokeAPIToken              func(childComplexity int, input auth.RevokeApiTokenInput) int
@@ -290,11 +318,15 @@ type ComplexityRoot struct {
 		SuspendCustomers            func(childComplexity int, input suspension.SuspendCustomersInput) int
 		SuspendResellers            func(childComplexity int, input suspension.SuspendResellersInput) int
 		SuspendSubscriptions        func(childComplexity int, input suspension.SuspendSubscriptionsInput) int
+		SyncSubscription            func(childComplexity int, input subscriptions.SyncSubscriptionInput) int
 		UpdateCustomerContact       func(childComplexity int, input accounts.UpdateCustomerContactInput) int
 		UpdateCustomerLogin         func(childComplexity int, input accounts.UpdateCustomerLoginInput) int
 		UpdatePanelUser             func(childComplexity int, input accounts.UpdatePanelUserInput) int
 		UpdateResellerContact       func(childComplexity int, input accounts.UpdateResellerContactInput) int
 		UpdateResellerLogin         func(childComplexity int, input accounts.UpdateResellerLoginInput) int
+		UpdateResellerPlan          func(childComplexity int, input plans.UpdateResellerPlanInput) int
+		UpdateServicePlan           func(childComplexity int, input plans.UpdateServicePlanInput) int
+		UpdateSubscription          func(childComplexity int, input subscriptions.UpdateSubscriptionInput) int
 	}
 
 	PageInfo struct {
@@ -584,6 +616,16 @@ type MutationResolver interface {
 	UpdateResellerLogin(ctx context.Context, input accounts.UpdateResellerLoginInput) (*model.ResellerPayload, error)
 	UpdatePanelUser(ctx context.Context, input accounts.UpdatePanelUserInput) (*model.PanelUserPayload, error)
 	DeletePanelUser(ctx context.Context, input accounts.DeletePanelUserInput) (*model.DeletePanelUserPayload, error)
+	UpdateServicePlan(ctx context.Context, input plans.UpdateServicePlanInput) (*model.ServicePlanPayload, error)
+	DeleteServicePlan(ctx context.Context, input plans.DeleteServicePlanInput) (*model.DeleteServicePlanPayload, error)
+	UpdateResellerPlan(ctx context.Context, input plans.UpdateResellerPlanInput) (*model.ResellerPlanPayload, error)
+	DeleteResellerPlan(ctx context.Context, input plans.DeleteResellerPlanInput) (*model.DeleteResellerPlanPayload, error)
+	UpdateSubscription(ctx context.Context, input subscriptions.UpdateSubscriptionInput) (*model.SubscriptionPayload, error)
+	ChangeSubscriptionPlan(ctx context.Context, input subscriptions.ChangeSubscriptionPlanInput) (*model.SubscriptionPayload, error)
+	SyncSubscription(ctx context.Context, input subscriptions.SyncSubscriptionInput) (*model.SubscriptionPayload, error)
+	DeleteSubscriptions(ctx context.Context, input subscriptions.DeleteSubscriptionsInput) (*model.DeleteSubscriptionsPayload, error)
+	RenameDomain(ctx context.Context, input subscriptions.RenameDomainInput) (*model.DomainPayload, error)
+	DeleteDomain(ctx context.Context, input subscriptions.DeleteDomainInput) (*model.DeleteDomainPayload, error)
 	ChangePassword(ctx context.Context, input auth.ChangePasswordInput) (*model.ChangePasswordPayload, error)
 	RequestPasswordReset(ctx context.Context, input auth.RequestPasswordResetInput) (*model.RequestPasswordResetPayload, error)
 	ResetPassword(ctx context.Context, input auth.ResetPasswordInput) (*model.ResetPasswordPayload, error)
@@ -1190,6 +1232,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CustomerStats.Total(childComplexity), true
 
+	case "DeleteDomainPayload.deletedDomainId":
+		if e.ComplexityRoot.DeleteDomainPayload.DeletedDomainID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteDomainPayload.DeletedDomainID(childComplexity), true
+	case "DeleteDomainPayload.userErrors":
+		if e.ComplexityRoot.DeleteDomainPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteDomainPayload.UserErrors(childComplexity), true
+
 	case "DeletePanelUserPayload.deletedPanelUserId":
 		if e.ComplexityRoot.DeletePanelUserPayload.DeletedPanelUserID == nil {
 			break
@@ -1202,6 +1257,57 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeletePanelUserPayload.UserErrors(childComplexity), true
+
+	case "DeleteResellerPlanPayload.deletedResellerPlanId":
+		if e.ComplexityRoot.DeleteResellerPlanPayload.DeletedResellerPlanID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteResellerPlanPayload.DeletedResellerPlanID(childComplexity), true
+	case "DeleteResellerPlanPayload.userErrors":
+		if e.ComplexityRoot.DeleteResellerPlanPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteResellerPlanPayload.UserErrors(childComplexity), true
+
+	case "DeleteServicePlanPayload.deletedServicePlanId":
+		if e.ComplexityRoot.DeleteServicePlanPayload.DeletedServicePlanID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteServicePlanPayload.DeletedServicePlanID(childComplexity), true
+	case "DeleteServicePlanPayload.userErrors":
+		if e.ComplexityRoot.DeleteServicePlanPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteServicePlanPayload.UserErrors(childComplexity), true
+
+	case "DeleteSubscriptionsPayload.committed":
+		if e.ComplexityRoot.DeleteSubscriptionsPayload.Committed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteSubscriptionsPayload.Committed(childComplexity), true
+	case "DeleteSubscriptionsPayload.deleted":
+		if e.ComplexityRoot.DeleteSubscriptionsPayload.Deleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteSubscriptionsPayload.Deleted(childComplexity), true
+	case "DeleteSubscriptionsPayload.deletedSubscriptionIds":
+		if e.ComplexityRoot.DeleteSubscriptionsPayload.DeletedSubscriptionIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteSubscriptionsPayload.DeletedSubscriptionIds(childComplexity), true
+	case "DeleteSubscriptionsPayload.userErrors":
+		if e.ComplexityRoot.DeleteSubscriptionsPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteSubscriptionsPayload.UserErrors(childComplexity), true
 
 	case "DeletionSummary.customers":
 		if e.ComplexityRoot.DeletionSummary.Customers == nil {
@@ -1507,6 +1613,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["input"].(auth.ChangePasswordInput)), true
+	case "Mutation.changeSubscriptionPlan":
+		if e.ComplexityRoot.Mutation.ChangeSubscriptionPlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changeSubscriptionPlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangeSubscriptionPlan(childComplexity, args["input"].(subscriptions.ChangeSubscriptionPlanInput)), true
 	case "Mutation.convertCustomersToResellers":
 		if e.ComplexityRoot.Mutation.ConvertCustomersToResellers == nil {
 			break
@@ -1595,6 +1712,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateSubscription(childComplexity, args["input"].(subscriptions.CreateSubscriptionInput)), true
+	case "Mutation.deleteDomain":
+		if e.ComplexityRoot.Mutation.DeleteDomain == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteDomain_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteDomain(childComplexity, args["input"].(subscriptions.DeleteDomainInput)), true
 	case "Mutation.deletePanelUser":
 		if e.ComplexityRoot.Mutation.DeletePanelUser == nil {
 			break
@@ -1606,6 +1734,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeletePanelUser(childComplexity, args["input"].(accounts.DeletePanelUserInput)), true
+	case "Mutation.deleteResellerPlan":
+		if e.ComplexityRoot.Mutation.DeleteResellerPlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteResellerPlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteResellerPlan(childComplexity, args["input"].(plans.DeleteResellerPlanInput)), true
+	case "Mutation.deleteServicePlan":
+		if e.ComplexityRoot.Mutation.DeleteServicePlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteServicePlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteServicePlan(childComplexity, args["input"].(plans.DeleteServicePlanInput)), true
+	case "Mutation.deleteSubscriptions":
+		if e.ComplexityRoot.Mutation.DeleteSubscriptions == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteSubscriptions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteSubscriptions(childComplexity, args["input"].(subscriptions.DeleteSubscriptionsInput)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -1634,6 +1795,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MoveCustomers(childComplexity, args["input"].(transfer.MoveCustomersInput)), true
+	case "Mutation.renameDomain":
+		if e.ComplexityRoot.Mutation.RenameDomain == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_renameDomain_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RenameDomain(childComplexity, args["input"].(subscriptions.RenameDomainInput)), true
 	case "Mutation.requestPasswordReset":
 		if e.ComplexityRoot.Mutation.RequestPasswordReset == nil {
 			break
@@ -1711,6 +1883,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SuspendSubscriptions(childComplexity, args["input"].(suspension.SuspendSubscriptionsInput)), true
+	case "Mutation.syncSubscription":
+		if e.ComplexityRoot.Mutation.SyncSubscription == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_syncSubscription_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SyncSubscription(childComplexity, args["input"].(subscriptions.SyncSubscriptionInput)), true
 	case "Mutation.updateCustomerContact":
 		if e.ComplexityRoot.Mutation.UpdateCustomerContact == nil {
 			break
@@ -1766,6 +1949,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateResellerLogin(childComplexity, args["input"].(accounts.UpdateResellerLoginInput)), true
+	case "Mutation.updateResellerPlan":
+		if e.ComplexityRoot.Mutation.UpdateResellerPlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateResellerPlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateResellerPlan(childComplexity, args["input"].(plans.UpdateResellerPlanInput)), true
+	case "Mutation.updateServicePlan":
+		if e.ComplexityRoot.Mutation.UpdateServicePlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateServicePlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateServicePlan(childComplexity, args["input"].(plans.UpdateServicePlanInput)), true
+	case "Mutation.updateSubscription":
+		if e.ComplexityRoot.Mutation.UpdateSubscription == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSubscription_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSubscription(childComplexity, args["input"].(subscriptions.UpdateSubscriptionInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2724,6 +2940,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AddDomainInput", ec.unmarshalInputAddDomainInput),
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
 			graphql.NewInputUnmarshaler("ChangePasswordInput", ec.unmarshalInputChangePasswordInput),
+			graphql.NewInputUnmarshaler("ChangeSubscriptionPlanInput", ec.unmarshalInputChangeSubscriptionPlanInput),
 			graphql.NewInputUnmarshaler("ConvertCustomerItem", ec.unmarshalInputConvertCustomerItem),
 			graphql.NewInputUnmarshaler("ConvertCustomersToResellersInput", ec.unmarshalInputConvertCustomersToResellersInput),
 			graphql.NewInputUnmarshaler("CreateApiTokenInput", ec.unmarshalInputCreateApiTokenInput),
@@ -2735,12 +2952,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateSubscriptionInput", ec.unmarshalInputCreateSubscriptionInput),
 			graphql.NewInputUnmarshaler("CustomerOrder", ec.unmarshalInputCustomerOrder),
 			graphql.NewInputUnmarshaler("CustomerWhereInput", ec.unmarshalInputCustomerWhereInput),
+			graphql.NewInputUnmarshaler("DeleteDomainInput", ec.unmarshalInputDeleteDomainInput),
 			graphql.NewInputUnmarshaler("DeletePanelUserInput", ec.unmarshalInputDeletePanelUserInput),
+			graphql.NewInputUnmarshaler("DeleteResellerPlanInput", ec.unmarshalInputDeleteResellerPlanInput),
+			graphql.NewInputUnmarshaler("DeleteServicePlanInput", ec.unmarshalInputDeleteServicePlanInput),
+			graphql.NewInputUnmarshaler("DeleteSubscriptionsInput", ec.unmarshalInputDeleteSubscriptionsInput),
 			graphql.NewInputUnmarshaler("HostingSubscriptionOrder", ec.unmarshalInputHostingSubscriptionOrder),
 			graphql.NewInputUnmarshaler("HostingSubscriptionWhereInput", ec.unmarshalInputHostingSubscriptionWhereInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("MoveCustomerItem", ec.unmarshalInputMoveCustomerItem),
 			graphql.NewInputUnmarshaler("MoveCustomersInput", ec.unmarshalInputMoveCustomersInput),
+			graphql.NewInputUnmarshaler("RenameDomainInput", ec.unmarshalInputRenameDomainInput),
 			graphql.NewInputUnmarshaler("RequestPasswordResetInput", ec.unmarshalInputRequestPasswordResetInput),
 			graphql.NewInputUnmarshaler("ResellerLimitsInput", ec.unmarshalInputResellerLimitsInput),
 			graphql.NewInputUnmarshaler("ResellerOrder", ec.unmarshalInputResellerOrder),
@@ -2752,11 +2974,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SuspendCustomersInput", ec.unmarshalInputSuspendCustomersInput),
 			graphql.NewInputUnmarshaler("SuspendResellersInput", ec.unmarshalInputSuspendResellersInput),
 			graphql.NewInputUnmarshaler("SuspendSubscriptionsInput", ec.unmarshalInputSuspendSubscriptionsInput),
+			graphql.NewInputUnmarshaler("SyncSubscriptionInput", ec.unmarshalInputSyncSubscriptionInput),
 			graphql.NewInputUnmarshaler("UpdateCustomerContactInput", ec.unmarshalInputUpdateCustomerContactInput),
 			graphql.NewInputUnmarshaler("UpdateCustomerLoginInput", ec.unmarshalInputUpdateCustomerLoginInput),
 			graphql.NewInputUnmarshaler("UpdatePanelUserInput", ec.unmarshalInputUpdatePanelUserInput),
 			graphql.NewInputUnmarshaler("UpdateResellerContactInput", ec.unmarshalInputUpdateResellerContactInput),
 			graphql.NewInputUnmarshaler("UpdateResellerLoginInput", ec.unmarshalInputUpdateResellerLoginInput),
+			graphql.NewInputUnmarshaler("UpdateResellerPlanInput", ec.unmarshalInputUpdateResellerPlanInput),
+			graphql.NewInputUnmarshaler("UpdateServicePlanInput", ec.unmarshalInputUpdateServicePlanInput),
+			graphql.NewInputUnmarshaler("UpdateSubscriptionInput", ec.unmarshalInputUpdateSubscriptionInput),
 		)
 	}
 	first := true
@@ -2832,7 +3058,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "accounts.graphqls" "audit.graphqls" "mutation.graphqls" "schema.graphqls" "sessions.graphqls" "suspension.graphqls" "transfer.graphqls"
+//go:embed "accounts.graphqls" "audit.graphqls" "mutation.graphqls" "plansubs.graphqls" "schema.graphqls" "sessions.graphqls" "suspension.graphqls" "transfer.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2847,6 +3073,7 @@ var sources = []*ast.Source{
 	{Name: "accounts.graphqls", Input: sourceData("accounts.graphqls"), BuiltIn: false},
 	{Name: "audit.graphqls", Input: sourceData("audit.graphqls"), BuiltIn: false},
 	{Name: "mutation.graphqls", Input: sourceData("mutation.graphqls"), BuiltIn: false},
+	{Name: "plansubs.graphqls", Input: sourceData("plansubs.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "sessions.graphqls", Input: sourceData("sessions.graphqls"), BuiltIn: false},
 	{Name: "suspension.graphqls", Input: sourceData("suspension.graphqls"), BuiltIn: false},
@@ -3080,6 +3307,16 @@ func (ec *executionContext) childFields_CustomerStats(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type CustomerStats", field.Name)
 }
 
+func (ec *executionContext) childFields_DeleteDomainPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedDomainId":
+		return ec.fieldContext_DeleteDomainPayload_deletedDomainId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DeleteDomainPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteDomainPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DeletePanelUserPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "deletedPanelUserId":
@@ -3088,6 +3325,56 @@ func (ec *executionContext) childFields_DeletePanelUserPayload(ctx context.Conte
 		return ec.fieldContext_DeletePanelUserPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeletePanelUserPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteResellerPlanPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedResellerPlanId":
+		return ec.fieldContext_DeleteResellerPlanPayload_deletedResellerPlanId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DeleteResellerPlanPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteResellerPlanPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteServicePlanPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedServicePlanId":
+		return ec.fieldContext_DeleteServicePlanPayload_deletedServicePlanId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DeleteServicePlanPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteServicePlanPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteSubscriptionsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedSubscriptionIds":
+		return ec.fieldContext_DeleteSubscriptionsPayload_deletedSubscriptionIds(ctx, field)
+	case "deleted":
+		return ec.fieldContext_DeleteSubscriptionsPayload_deleted(ctx, field)
+	case "committed":
+		return ec.fieldContext_DeleteSubscriptionsPayload_committed(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DeleteSubscriptionsPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteSubscriptionsPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeletionSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customers":
+		return ec.fieldContext_DeletionSummary_customers(ctx, field)
+	case "subscriptions":
+		return ec.fieldContext_DeletionSummary_subscriptions(ctx, field)
+	case "domains":
+		return ec.fieldContext_DeletionSummary_domains(ctx, field)
+	case "panelUsers":
+		return ec.fieldContext_DeletionSummary_panelUsers(ctx, field)
+	case "domainNames":
+		return ec.fieldContext_DeletionSummary_domainNames(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeletionSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_Description(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3894,6 +4181,20 @@ func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_changeSubscriptionPlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (subscriptions.ChangeSubscriptionPlanInput, error) {
+			return ec.unmarshalNChangeSubscriptionPlanInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsubscriptionsᚐChangeSubscriptionPlanInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_convertCustomersToResellers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4006,12 +4307,68 @@ func (ec *executionContext) field_Mutation_createSubscription_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteDomain_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (subscriptions.DeleteDomainInput, error) {
+			return ec.unmarshalNDeleteDomainInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsubscriptionsᚐDeleteDomainInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deletePanelUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (accounts.DeletePanelUserInput, error) {
 			return ec.unmarshalNDeletePanelUserInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐDeletePanelUserInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteResellerPlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (plans.DeleteResellerPlanInput, error) {
+			return ec.unmarshalNDeleteResellerPlanInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋplansᚐDeleteResellerPlanInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteServicePlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (plans.DeleteServicePlanInput, error) {
+			return ec.unmarshalNDeleteServicePlanInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋplansᚐDeleteServicePlanInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteSubscriptions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (subscriptions.DeleteSubscriptionsInput, error) {
+			return ec.unmarshalNDeleteSubscriptionsInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsubscriptionsᚐDeleteSubscriptionsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4040,6 +4397,20 @@ func (ec *executionContext) field_Mutation_moveCustomers_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (transfer.MoveCustomersInput, error) {
 			return ec.unmarshalNMoveCustomersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐMoveCustomersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_renameDomain_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (subscriptions.RenameDomainInput, error) {
+			return ec.unmarshalNRenameDomainInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsubscriptionsᚐRenameDomainInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4146,6 +4517,20 @@ func (ec *executionContext) field_Mutation_suspendSubscriptions_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_syncSubscription_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (subscriptions.SyncSubscriptionInput, error) {
+			return ec.unmarshalNSyncSubscriptionInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsubscriptionsᚐSyncSubscriptionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateCustomerContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4208,6 +4593,48 @@ func (ec *executionContext) field_Mutation_updateResellerLogin_args(ctx context.
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (accounts.UpdateResellerLoginInput, error) {
 			return ec.unmarshalNUpdateResellerLoginInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐUpdateResellerLoginInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateResellerPlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (plans.UpdateResellerPlanInput, error) {
+			return ec.unmarshalNUpdateResellerPlanInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋplansᚐUpdateResellerPlanInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateServicePlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (plans.UpdateServicePlanInput, error) {
+			return ec.unmarshalNUpdateServicePlanInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋplansᚐUpdateServicePlanInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSubscription_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (subscriptions.UpdateSubscriptionInput, error) {
+			return ec.unmarshalNUpdateSubscriptionInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsubscriptionsᚐUpdateSubscriptionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6988,6 +7415,61 @@ func (ec *executionContext) fieldContext_CustomerStats_suspended(_ context.Conte
 	return graphql.NewScalarFieldContext("CustomerStats", field, false, false, "Int")
 }
 
+func (ec *executionContext) _DeleteDomainPayload_deletedDomainId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteDomainPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteDomainPayload_deletedDomainId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedDomainID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteDomainPayload_deletedDomainId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteDomainPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeleteDomainPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteDomainPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteDomainPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteDomainPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteDomainPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeletePanelUserPayload_deletedPanelUserId(ctx context.Context, field graphql.CollectedField, obj *model.DeletePanelUserPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7033,6 +7515,226 @@ func (ec *executionContext) _DeletePanelUserPayload_userErrors(ctx context.Conte
 func (ec *executionContext) fieldContext_DeletePanelUserPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "DeletePanelUserPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteResellerPlanPayload_deletedResellerPlanId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteResellerPlanPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteResellerPlanPayload_deletedResellerPlanId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedResellerPlanID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteResellerPlanPayload_deletedResellerPlanId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteResellerPlanPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeleteResellerPlanPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteResellerPlanPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteResellerPlanPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteResellerPlanPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteResellerPlanPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteServicePlanPayload_deletedServicePlanId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteServicePlanPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteServicePlanPayload_deletedServicePlanId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedServicePlanID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteServicePlanPayload_deletedServicePlanId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteServicePlanPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeleteServicePlanPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteServicePlanPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteServicePlanPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteServicePlanPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteServicePlanPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteSubscriptionsPayload_deletedSubscriptionIds(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSubscriptionsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteSubscriptionsPayload_deletedSubscriptionIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedSubscriptionIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNID2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteSubscriptionsPayload_deletedSubscriptionIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteSubscriptionsPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeleteSubscriptionsPayload_deleted(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSubscriptionsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteSubscriptionsPayload_deleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deleted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeletionSummary) graphql.Marshaler {
+			return ec.marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐDeletionSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteSubscriptionsPayload_deleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteSubscriptionsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletionSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteSubscriptionsPayload_committed(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSubscriptionsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteSubscriptionsPayload_committed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Committed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteSubscriptionsPayload_committed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteSubscriptionsPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DeleteSubscriptionsPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSubscriptionsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteSubscriptionsPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteSubscriptionsPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteSubscriptionsPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -9177,6 +9879,626 @@ func (ec *executionContext) fieldContext_Mutation_deletePanelUser(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deletePanelUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateServicePlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateServicePlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateServicePlan(ctx, fc.Args["input"].(plans.UpdateServicePlanInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "RESELLER"})
+				if err != nil {
+					var zeroVal *model.ServicePlanPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ServicePlanPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ServicePlanPayload) graphql.Marshaler {
+			return ec.marshalNServicePlanPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐServicePlanPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateServicePlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServicePlanPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateServicePlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteServicePlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteServicePlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteServicePlan(ctx, fc.Args["input"].(plans.DeleteServicePlanInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "RESELLER"})
+				if err != nil {
+					var zeroVal *model.DeleteServicePlanPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.DeleteServicePlanPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteServicePlanPayload) graphql.Marshaler {
+			return ec.marshalNDeleteServicePlanPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐDeleteServicePlanPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteServicePlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteServicePlanPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteServicePlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateResellerPlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateResellerPlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateResellerPlan(ctx, fc.Args["input"].(plans.UpdateResellerPlanInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.ResellerPlanPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ResellerPlanPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResellerPlanPayload) graphql.Marshaler {
+			return ec.marshalNResellerPlanPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐResellerPlanPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateResellerPlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResellerPlanPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateResellerPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteResellerPlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteResellerPlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteResellerPlan(ctx, fc.Args["input"].(plans.DeleteResellerPlanInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.DeleteResellerPlanPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.DeleteResellerPlanPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteResellerPlanPayload) graphql.Marshaler {
+			return ec.marshalNDeleteResellerPlanPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐDeleteResellerPlanPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteResellerPlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteResellerPlanPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteResellerPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSubscription(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSubscription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSubscription(ctx, fc.Args["input"].(subscriptions.UpdateSubscriptionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "RESELLER"})
+				if err != nil {
+					var zeroVal *model.SubscriptionPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.SubscriptionPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SubscriptionPayload) graphql.Marshaler {
+			return ec.marshalNSubscriptionPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSubscriptionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSubscription(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubscriptionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSubscription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_changeSubscriptionPlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_changeSubscriptionPlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChangeSubscriptionPlan(ctx, fc.Args["input"].(subscriptions.ChangeSubscriptionPlanInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "RESELLER"})
+				if err != nil {
+					var zeroVal *model.SubscriptionPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.SubscriptionPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SubscriptionPayload) graphql.Marshaler {
+			return ec.marshalNSubscriptionPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSubscriptionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_changeSubscriptionPlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubscriptionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_changeSubscriptionPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_syncSubscription(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_syncSubscription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SyncSubscription(ctx, fc.Args["input"].(subscriptions.SyncSubscriptionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "RESELLER"})
+				if err != nil {
+					var zeroVal *model.SubscriptionPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.SubscriptionPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SubscriptionPayload) graphql.Marshaler {
+			return ec.marshalNSubscriptionPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSubscriptionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_syncSubscription(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubscriptionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_syncSubscription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteSubscriptions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteSubscriptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteSubscriptions(ctx, fc.Args["input"].(subscriptions.DeleteSubscriptionsInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "RESELLER"})
+				if err != nil {
+					var zeroVal *model.DeleteSubscriptionsPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.DeleteSubscriptionsPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteSubscriptionsPayload) graphql.Marshaler {
+			return ec.marshalNDeleteSubscriptionsPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐDeleteSubscriptionsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteSubscriptions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteSubscriptionsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteSubscriptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_renameDomain(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_renameDomain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RenameDomain(ctx, fc.Args["input"].(subscriptions.RenameDomainInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "RESELLER", "CUSTOMER", "PANEL_USER"})
+				if err != nil {
+					var zeroVal *model.DomainPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.DomainPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DomainPayload) graphql.Marshaler {
+			return ec.marshalNDomainPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐDomainPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_renameDomain(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DomainPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_renameDomain_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteDomain(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteDomain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteDomain(ctx, fc.Args["input"].(subscriptions.DeleteDomainInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "RESELLER", "CUSTOMER", "PANEL_USER"})
+				if err != nil {
+					var zeroVal *model.DeleteDomainPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.DeleteDomainPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteDomainPayload) graphql.Marshaler {
+			return ec.marshalNDeleteDomainPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐDeleteDomainPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteDomain(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteDomainPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteDomain_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15387,6 +16709,55 @@ func UnmarshalChangePasswordInput(ctx context.Context, raw any) (auth.ChangePass
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputChangeSubscriptionPlanInput(ctx context.Context, obj any) (subscriptions.ChangeSubscriptionPlanInput, error) {
+	var it subscriptions.ChangeSubscriptionPlanInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"subscriptionId", "servicePlanId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "subscriptionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subscriptionId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubscriptionID = data
+		case "servicePlanId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("servicePlanId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServicePlanID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChangeSubscriptionPlanInput unmarshals raw into the ChangeSubscriptionPlanInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChangeSubscriptionPlanInput(ctx context.Context, raw any) (subscriptions.ChangeSubscriptionPlanInput, error) {
+	var out subscriptions.ChangeSubscriptionPlanInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeSubscriptionPlanInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputConvertCustomerItem(ctx context.Context, obj any) (transfer.ConvertItem, error) {
 	var it transfer.ConvertItem
 	if obj == nil {
@@ -16305,6 +17676,48 @@ func UnmarshalCustomerWhereInput(ctx context.Context, raw any) (model.CustomerWh
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeleteDomainInput(ctx context.Context, obj any) (subscriptions.DeleteDomainInput, error) {
+	var it subscriptions.DeleteDomainInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"domainId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "domainId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteDomainInput unmarshals raw into the DeleteDomainInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteDomainInput(ctx context.Context, raw any) (subscriptions.DeleteDomainInput, error) {
+	var out subscriptions.DeleteDomainInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteDomainInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeletePanelUserInput(ctx context.Context, obj any) (accounts.DeletePanelUserInput, error) {
 	var it accounts.DeletePanelUserInput
 	if obj == nil {
@@ -16344,6 +17757,153 @@ func (ec *executionContext) unmarshalInputDeletePanelUserInput(ctx context.Conte
 func UnmarshalDeletePanelUserInput(ctx context.Context, raw any) (accounts.DeletePanelUserInput, error) {
 	var out accounts.DeletePanelUserInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeletePanelUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteResellerPlanInput(ctx context.Context, obj any) (plans.DeleteResellerPlanInput, error) {
+	var it plans.DeleteResellerPlanInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"resellerPlanId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "resellerPlanId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resellerPlanId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResellerPlanID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteResellerPlanInput unmarshals raw into the DeleteResellerPlanInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteResellerPlanInput(ctx context.Context, raw any) (plans.DeleteResellerPlanInput, error) {
+	var out plans.DeleteResellerPlanInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteResellerPlanInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteServicePlanInput(ctx context.Context, obj any) (plans.DeleteServicePlanInput, error) {
+	var it plans.DeleteServicePlanInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"servicePlanId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "servicePlanId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("servicePlanId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServicePlanID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteServicePlanInput unmarshals raw into the DeleteServicePlanInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteServicePlanInput(ctx context.Context, raw any) (plans.DeleteServicePlanInput, error) {
+	var out plans.DeleteServicePlanInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteServicePlanInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteSubscriptionsInput(ctx context.Context, obj any) (subscriptions.DeleteSubscriptionsInput, error) {
+	var it subscriptions.DeleteSubscriptionsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["mode"]; !present {
+		asMap["mode"] = "ATOMIC"
+	}
+	if _, present := asMap["dryRun"]; !present {
+		asMap["dryRun"] = false
+	}
+
+	fieldsInOrder := [...]string{"ids", "mode", "dryRun"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDs = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOBulkMode2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋbulkᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "dryRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dryRun"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DryRun = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteSubscriptionsInput unmarshals raw into the DeleteSubscriptionsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteSubscriptionsInput(ctx context.Context, raw any) (subscriptions.DeleteSubscriptionsInput, error) {
+	var out subscriptions.DeleteSubscriptionsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteSubscriptionsInput", raw, &out)
 	return out, err
 }
 
@@ -16614,6 +18174,55 @@ func (ec *executionContext) unmarshalInputMoveCustomersInput(ctx context.Context
 func UnmarshalMoveCustomersInput(ctx context.Context, raw any) (transfer.MoveCustomersInput, error) {
 	var out transfer.MoveCustomersInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoveCustomersInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRenameDomainInput(ctx context.Context, obj any) (subscriptions.RenameDomainInput, error) {
+	var it subscriptions.RenameDomainInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"domainId", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "domainId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRenameDomainInput unmarshals raw into the RenameDomainInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRenameDomainInput(ctx context.Context, raw any) (subscriptions.RenameDomainInput, error) {
+	var out subscriptions.RenameDomainInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RenameDomainInput", raw, &out)
 	return out, err
 }
 
@@ -17293,6 +18902,48 @@ func UnmarshalSuspendSubscriptionsInput(ctx context.Context, raw any) (suspensio
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSyncSubscriptionInput(ctx context.Context, obj any) (subscriptions.SyncSubscriptionInput, error) {
+	var it subscriptions.SyncSubscriptionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"subscriptionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "subscriptionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subscriptionId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubscriptionID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSyncSubscriptionInput unmarshals raw into the SyncSubscriptionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSyncSubscriptionInput(ctx context.Context, raw any) (subscriptions.SyncSubscriptionInput, error) {
+	var out subscriptions.SyncSubscriptionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SyncSubscriptionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateCustomerContactInput(ctx context.Context, obj any) (accounts.UpdateCustomerContactInput, error) {
 	var it accounts.UpdateCustomerContactInput
 	if obj == nil {
@@ -17731,6 +19382,223 @@ func (ec *executionContext) unmarshalInputUpdateResellerLoginInput(ctx context.C
 func UnmarshalUpdateResellerLoginInput(ctx context.Context, raw any) (accounts.UpdateResellerLoginInput, error) {
 	var out accounts.UpdateResellerLoginInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateResellerLoginInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateResellerPlanInput(ctx context.Context, obj any) (plans.UpdateResellerPlanInput, error) {
+	var it plans.UpdateResellerPlanInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"resellerPlanId", "name", "limits", "permissions", "applications", "oversell"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "resellerPlanId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resellerPlanId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResellerPlanID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "limits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limits"))
+			data, err := ec.unmarshalOResellerLimitsInput2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐResellerLimitsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Limits = data
+		case "permissions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("permissions"))
+			data, err := ec.unmarshalOPermission2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermissionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Permissions = data
+		case "applications":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applications"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Applications = data
+		case "oversell":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("oversell"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Oversell = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateResellerPlanInput unmarshals raw into the UpdateResellerPlanInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateResellerPlanInput(ctx context.Context, raw any) (plans.UpdateResellerPlanInput, error) {
+	var out plans.UpdateResellerPlanInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateResellerPlanInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateServicePlanInput(ctx context.Context, obj any) (plans.UpdateServicePlanInput, error) {
+	var it plans.UpdateServicePlanInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"servicePlanId", "name", "limits", "permissions", "applications"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "servicePlanId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("servicePlanId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServicePlanID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "limits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limits"))
+			data, err := ec.unmarshalOResourceLimitsInput2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋplansᚐResourceLimitsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Limits = data
+		case "permissions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("permissions"))
+			data, err := ec.unmarshalOPermission2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermissionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Permissions = data
+		case "applications":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applications"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Applications = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateServicePlanInput unmarshals raw into the UpdateServicePlanInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateServicePlanInput(ctx context.Context, raw any) (plans.UpdateServicePlanInput, error) {
+	var out plans.UpdateServicePlanInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateServicePlanInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateSubscriptionInput(ctx context.Context, obj any) (subscriptions.UpdateSubscriptionInput, error) {
+	var it subscriptions.UpdateSubscriptionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"subscriptionId", "limits", "permissions", "applications", "expiresAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "subscriptionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subscriptionId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubscriptionID = data
+		case "limits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limits"))
+			data, err := ec.unmarshalOResourceLimitsInput2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋplansᚐResourceLimitsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Limits = data
+		case "permissions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("permissions"))
+			data, err := ec.unmarshalOPermission2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermissionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Permissions = data
+		case "applications":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applications"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Applications = data
+		case "expiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAt = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateSubscriptionInput unmarshals raw into the UpdateSubscriptionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateSubscriptionInput(ctx context.Context, raw any) (subscriptions.UpdateSubscriptionInput, error) {
+	var out subscriptions.UpdateSubscriptionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateSubscriptionInput", raw, &out)
 	return out, err
 }
 
@@ -18737,6 +20605,44 @@ func (ec *executionContext) _CustomerStats(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var deleteDomainPayloadImplementors = []string{"DeleteDomainPayload"}
+
+func (ec *executionContext) _DeleteDomainPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteDomainPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteDomainPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteDomainPayload")
+		case "deletedDomainId":
+			out.Values[i] = ec._DeleteDomainPayload_deletedDomainId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteDomainPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deletePanelUserPayloadImplementors = []string{"DeletePanelUserPayload"}
 
 func (ec *executionContext) _DeletePanelUserPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeletePanelUserPayload) graphql.Marshaler {
@@ -18755,6 +20661,130 @@ func (ec *executionContext) _DeletePanelUserPayload(ctx context.Context, sel ast
 			}
 		case "userErrors":
 			out.Values[i] = ec._DeletePanelUserPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteResellerPlanPayloadImplementors = []string{"DeleteResellerPlanPayload"}
+
+func (ec *executionContext) _DeleteResellerPlanPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteResellerPlanPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteResellerPlanPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteResellerPlanPayload")
+		case "deletedResellerPlanId":
+			out.Values[i] = ec._DeleteResellerPlanPayload_deletedResellerPlanId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteResellerPlanPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteServicePlanPayloadImplementors = []string{"DeleteServicePlanPayload"}
+
+func (ec *executionContext) _DeleteServicePlanPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteServicePlanPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteServicePlanPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteServicePlanPayload")
+		case "deletedServicePlanId":
+			out.Values[i] = ec._DeleteServicePlanPayload_deletedServicePlanId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteServicePlanPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteSubscriptionsPayloadImplementors = []string{"DeleteSubscriptionsPayload"}
+
+func (ec *executionContext) _DeleteSubscriptionsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteSubscriptionsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSubscriptionsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteSubscriptionsPayload")
+		case "deletedSubscriptionIds":
+			out.Values[i] = ec._DeleteSubscriptionsPayload_deletedSubscriptionIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleted":
+			out.Values[i] = ec._DeleteSubscriptionsPayload_deleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._DeleteSubscriptionsPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteSubscriptionsPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19377,6 +21407,76 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deletePanelUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deletePanelUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateServicePlan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateServicePlan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteServicePlan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteServicePlan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateResellerPlan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateResellerPlan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteResellerPlan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteResellerPlan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateSubscription":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSubscription(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeSubscriptionPlan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_changeSubscriptionPlan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "syncSubscription":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_syncSubscription(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteSubscriptions":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteSubscriptions(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "renameDomain":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_renameDomain(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteDomain":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteDomain(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -21502,6 +23602,11 @@ func (ec *executionContext) marshalNChangePasswordPayload2ᚖgithubᚗcomᚋhost
 	return ec._ChangePasswordPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNChangeSubscriptionPlanInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsubscriptionsᚐChangeSubscriptionPlanInput(ctx context.Context, v any) (subscriptions.ChangeSubscriptionPlanInput, error) {
+	res, err := ec.unmarshalInputChangeSubscriptionPlanInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNConvertCustomerItem2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConvertItemᚄ(ctx context.Context, v any) ([]*transfer.ConvertItem, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
@@ -21673,6 +23778,19 @@ func (ec *executionContext) marshalNCustomerStats2ᚖgithubᚗcomᚋhostpanelᚋ
 	return ec._CustomerStats(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNDeleteDomainInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsubscriptionsᚐDeleteDomainInput(ctx context.Context, v any) (subscriptions.DeleteDomainInput, error) {
+	res, err := ec.unmarshalInputDeleteDomainInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteDomainPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐDeleteDomainPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteDomainPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteDomainPayload!")
+		return graphql.Null
+	}
+	return ec._DeleteDomainPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDeletePanelUserInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐDeletePanelUserInput(ctx context.Context, v any) (accounts.DeletePanelUserInput, error) {
 	res, err := ec.unmarshalInputDeletePanelUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -21684,6 +23802,53 @@ func (ec *executionContext) marshalNDeletePanelUserPayload2ᚖgithubᚗcomᚋhos
 		return graphql.Null
 	}
 	return ec._DeletePanelUserPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeleteResellerPlanInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋplansᚐDeleteResellerPlanInput(ctx context.Context, v any) (plans.DeleteResellerPlanInput, error) {
+	res, err := ec.unmarshalInputDeleteResellerPlanInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteResellerPlanPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐDeleteResellerPlanPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteResellerPlanPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteResellerPlanPayload!")
+		return graphql.Null
+	}
+	return ec._DeleteResellerPlanPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeleteServicePlanInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋplansᚐDeleteServicePlanInput(ctx context.Context, v any) (plans.DeleteServicePlanInput, error) {
+	res, err := ec.unmarshalInputDeleteServicePlanInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteServicePlanPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐDeleteServicePlanPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteServicePlanPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteServicePlanPayload!")
+		return graphql.Null
+	}
+	return ec._DeleteServicePlanPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeleteSubscriptionsInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsubscriptionsᚐDeleteSubscriptionsInput(ctx context.Context, v any) (subscriptions.DeleteSubscriptionsInput, error) {
+	res, err := ec.unmarshalInputDeleteSubscriptionsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteSubscriptionsPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐDeleteSubscriptionsPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteSubscriptionsPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteSubscriptionsPayload!")
+		return graphql.Null
+	}
+	return ec._DeleteSubscriptionsPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐDeletionSummary(ctx context.Context, sel ast.SelectionSet, v *model.DeletionSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeletionSummary!")
+		return graphql.Null
+	}
+	return ec._DeletionSummary(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDescription2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDescriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Description) graphql.Marshaler {
@@ -22012,6 +24177,11 @@ func (ec *executionContext) unmarshalNPlanSync2githubᚗcomᚋhostpanelᚋpanel�
 
 func (ec *executionContext) marshalNPlanSync2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPlanSync(ctx context.Context, sel ast.SelectionSet, v types.PlanSync) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNRenameDomainInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsubscriptionsᚐRenameDomainInput(ctx context.Context, v any) (subscriptions.RenameDomainInput, error) {
+	res, err := ec.unmarshalInputRenameDomainInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRequestPasswordResetInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋauthᚐRequestPasswordResetInput(ctx context.Context, v any) (auth.RequestPasswordResetInput, error) {
@@ -22384,6 +24554,11 @@ func (ec *executionContext) marshalNSuspensionSource2githubᚗcomᚋhostpanelᚋ
 	return v
 }
 
+func (ec *executionContext) unmarshalNSyncSubscriptionInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsubscriptionsᚐSyncSubscriptionInput(ctx context.Context, v any) (subscriptions.SyncSubscriptionInput, error) {
+	res, err := ec.unmarshalInputSyncSubscriptionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := graphql.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -22420,6 +24595,21 @@ func (ec *executionContext) unmarshalNUpdateResellerContactInput2githubᚗcomᚋ
 
 func (ec *executionContext) unmarshalNUpdateResellerLoginInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋaccountsᚐUpdateResellerLoginInput(ctx context.Context, v any) (accounts.UpdateResellerLoginInput, error) {
 	res, err := ec.unmarshalInputUpdateResellerLoginInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateResellerPlanInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋplansᚐUpdateResellerPlanInput(ctx context.Context, v any) (plans.UpdateResellerPlanInput, error) {
+	res, err := ec.unmarshalInputUpdateResellerPlanInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateServicePlanInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋplansᚐUpdateServicePlanInput(ctx context.Context, v any) (plans.UpdateServicePlanInput, error) {
+	res, err := ec.unmarshalInputUpdateServicePlanInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateSubscriptionInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsubscriptionsᚐUpdateSubscriptionInput(ctx context.Context, v any) (subscriptions.UpdateSubscriptionInput, error) {
+	res, err := ec.unmarshalInputUpdateSubscriptionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -56,9 +56,31 @@ type CustomerWhereInput struct {
 	OwnerID *int `json:"ownerID,omitempty"`
 }
 
+type DeleteDomainPayload struct {
+	DeletedDomainID *int                `json:"deletedDomainId,omitempty"`
+	UserErrors      []*apperr.UserError `json:"userErrors"`
+}
+
 type DeletePanelUserPayload struct {
 	DeletedPanelUserID *int                `json:"deletedPanelUserId,omitempty"`
 	UserErrors         []*apperr.UserError `json:"userErrors"`
+}
+
+type DeleteResellerPlanPayload struct {
+	DeletedResellerPlanID *int                `json:"deletedResellerPlanId,omitempty"`
+	UserErrors            []*apperr.UserError `json:"userErrors"`
+}
+
+type DeleteServicePlanPayload struct {
+	DeletedServicePlanID *int                `json:"deletedServicePlanId,omitempty"`
+	UserErrors           []*apperr.UserError `json:"userErrors"`
+}
+
+type DeleteSubscriptionsPayload struct {
+	DeletedSubscriptionIds []int               `json:"deletedSubscriptionIds"`
+	Deleted                *DeletionSummary    `json:"deleted"`
+	Committed              bool                `json:"committed"`
+	UserErrors             []*apperr.UserError `json:"userErrors"`
 }
 
 type DeletionSummary struct {
