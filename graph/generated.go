@@ -21,6 +21,7 @@ import (
 	"github.com/hostpanel/panel/internal/accounts"
 	"github.com/hostpanel/panel/internal/apperr"
 	"github.com/hostpanel/panel/internal/bulk"
+	"github.com/hostpanel/panel/internal/deletion"
 	"github.com/hostpanel/panel/internal/plans"
 	"github.com/hostpanel/panel/internal/subscriptions"
 	"github.com/hostpanel/panel/internal/suspension"
@@ -133,6 +134,21 @@ type ComplexityRoot struct {
 		Total     func(childComplexity int) int
 	}
 
+	DeleteCustomersPayload struct {
+		Committed          func(childComplexity int) int
+		Deleted            func(childComplexity int) int
+		DeletedCustomerIDs func(childComplexity int) int
+		UserErrors         func(childComplexity int) int
+	}
+
+	DeleteResellersPayload struct {
+		Committed          func(childComplexity int) int
+		Deleted            func(childComplexity int) int
+		DeletedResellerIDs func(childComplexity int) int
+		MovedCustomers     func(childComplexity int) int
+		UserErrors         func(childComplexity int) int
+	}
+
 	DeletionSummary struct {
 		Customers     func(childComplexity int) int
 		DomainNames   func(childComplexity int) int
@@ -203,6 +219,8 @@ type ComplexityRoot struct {
 		CreateResellerPlan func(childComplexity int, input plans.CreateResellerPlanInput) int
 		CreateServicePlan  func(childComplexity int, input plans.CreateServicePlanInput) int
 		CreateSubscription func(childComplexity int, input subscriptions.CreateSubscriptionInput) int
+		DeleteCustomers    func(childComplexity int, input deletion.DeleteCustomersInput) int
+		DeleteResellers    func(childComplexity int, input deletion.DeleteResellersInput) int
 		Login              func(childComplexity int, input model.LoginInput) int
 		Logout             func(childComplexity int) int
 		SuspendCustomers   func(childComplexity int, input suspension.SuspendCustomersInput) int
@@ -448,6 +466,8 @@ type MutationResolver interface {
 	CreateSubscription(ctx context.Context, input subscriptions.CreateSubscriptionInput) (*model.SubscriptionPayload, error)
 	AddDomain(ctx context.Context, input subscriptions.AddDomainInput) (*model.DomainPayload, error)
 	CreatePanelUser(ctx context.Context, input accounts.CreatePanelUserInput) (*model.PanelUserPayload, error)
+	DeleteCustomers(ctx context.Context, input deletion.DeleteCustomersInput) (*deletion.CustomersResult, error)
+	DeleteResellers(ctx context.Context, input deletion.DeleteResellersInput) (*deletion.ResellersResult, error)
 }
 type PanelUserResolver interface {
 	Account(ctx context.Context, obj *ent.PanelUser) (ent.Noder, error)
@@ -839,6 +859,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CustomerStats.Total(childComplexity), true
 
+	case "DeleteCustomersPayload.committed":
+		if e.ComplexityRoot.DeleteCustomersPayload.Committed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteCustomersPayload.Committed(childComplexity), true
+	case "DeleteCustomersPayload.deleted":
+		if e.ComplexityRoot.DeleteCustomersPayload.Deleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteCustomersPayload.Deleted(childComplexity), true
+	case "DeleteCustomersPayload.deletedCustomerIds":
+		if e.ComplexityRoot.DeleteCustomersPayload.DeletedCustomerIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteCustomersPayload.DeletedCustomerIDs(childComplexity), true
+	case "DeleteCustomersPayload.userErrors":
+		if e.ComplexityRoot.DeleteCustomersPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteCustomersPayload.UserErrors(childComplexity), true
+
+	case "DeleteResellersPayload.committed":
+		if e.ComplexityRoot.DeleteResellersPayload.Committed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteResellersPayload.Committed(childComplexity), true
+	case "DeleteResellersPayload.deleted":
+		if e.ComplexityRoot.DeleteResellersPayload.Deleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteResellersPayload.Deleted(childComplexity), true
+	case "DeleteResellersPayload.deletedResellerIds":
+		if e.ComplexityRoot.DeleteResellersPayload.DeletedResellerIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteResellersPayload.DeletedResellerIDs(childComplexity), true
+	case "DeleteResellersPayload.movedCustomers":
+		if e.ComplexityRoot.DeleteResellersPayload.MovedCustomers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteResellersPayload.MovedCustomers(childComplexity), true
+	case "DeleteResellersPayload.userErrors":
+		if e.ComplexityRoot.DeleteResellersPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteResellersPayload.UserErrors(childComplexity), true
+
 	case "DeletionSummary.customers":
 		if e.ComplexityRoot.DeletionSummary.Customers == nil {
 			break
@@ -1157,6 +1233,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateSubscription(childComplexity, args["input"].(subscriptions.CreateSubscriptionInput)), true
+	case "Mutation.deleteCustomers":
+		if e.ComplexityRoot.Mutation.DeleteCustomers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteCustomers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteCustomers(childComplexity, args["input"].(deletion.DeleteCustomersInput)), true
+	case "Mutation.deleteResellers":
+		if e.ComplexityRoot.Mutation.DeleteResellers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteResellers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteResellers(childComplexity, args["input"].(deletion.DeleteResellersInput)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -2041,6 +2139,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateSubscriptionInput", ec.unmarshalInputCreateSubscriptionInput),
 			graphql.NewInputUnmarshaler("CustomerOrder", ec.unmarshalInputCustomerOrder),
 			graphql.NewInputUnmarshaler("CustomerWhereInput", ec.unmarshalInputCustomerWhereInput),
+			graphql.NewInputUnmarshaler("DeleteCustomersInput", ec.unmarshalInputDeleteCustomersInput),
+			graphql.NewInputUnmarshaler("DeleteResellersInput", ec.unmarshalInputDeleteResellersInput),
 			graphql.NewInputUnmarshaler("HostingSubscriptionOrder", ec.unmarshalInputHostingSubscriptionOrder),
 			graphql.NewInputUnmarshaler("HostingSubscriptionWhereInput", ec.unmarshalInputHostingSubscriptionWhereInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
@@ -2124,7 +2224,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "mutation.graphqls" "schema.graphqls"
+//go:embed "deletion.graphqls" "mutation.graphqls" "schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2136,6 +2236,7 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "deletion.graphqls", Input: sourceData("deletion.graphqls"), BuiltIn: false},
 	{Name: "mutation.graphqls", Input: sourceData("mutation.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 }
@@ -2253,6 +2354,52 @@ func (ec *executionContext) childFields_CustomerStats(ctx context.Context, field
 		return ec.fieldContext_CustomerStats_suspended(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustomerStats", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteCustomersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedCustomerIds":
+		return ec.fieldContext_DeleteCustomersPayload_deletedCustomerIds(ctx, field)
+	case "deleted":
+		return ec.fieldContext_DeleteCustomersPayload_deleted(ctx, field)
+	case "committed":
+		return ec.fieldContext_DeleteCustomersPayload_committed(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DeleteCustomersPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteCustomersPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteResellersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedResellerIds":
+		return ec.fieldContext_DeleteResellersPayload_deletedResellerIds(ctx, field)
+	case "deleted":
+		return ec.fieldContext_DeleteResellersPayload_deleted(ctx, field)
+	case "movedCustomers":
+		return ec.fieldContext_DeleteResellersPayload_movedCustomers(ctx, field)
+	case "committed":
+		return ec.fieldContext_DeleteResellersPayload_committed(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DeleteResellersPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteResellersPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeletionSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customers":
+		return ec.fieldContext_DeletionSummary_customers(ctx, field)
+	case "subscriptions":
+		return ec.fieldContext_DeletionSummary_subscriptions(ctx, field)
+	case "domains":
+		return ec.fieldContext_DeletionSummary_domains(ctx, field)
+	case "panelUsers":
+		return ec.fieldContext_DeletionSummary_panelUsers(ctx, field)
+	case "domainNames":
+		return ec.fieldContext_DeletionSummary_domainNames(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeletionSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_Description(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3021,6 +3168,34 @@ func (ec *executionContext) field_Mutation_createSubscription_args(ctx context.C
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (subscriptions.CreateSubscriptionInput, error) {
 			return ec.unmarshalNCreateSubscriptionInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsubscriptionsᚐCreateSubscriptionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteCustomers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (deletion.DeleteCustomersInput, error) {
+			return ec.unmarshalNDeleteCustomersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐDeleteCustomersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteResellers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (deletion.DeleteResellersInput, error) {
+			return ec.unmarshalNDeleteResellersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐDeleteResellersInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4957,7 +5132,250 @@ func (ec *executionContext) fieldContext_CustomerStats_suspended(_ context.Conte
 	return graphql.NewScalarFieldContext("CustomerStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _DeletionSummary_customers(ctx context.Context, field graphql.CollectedField, obj *model.DeletionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeleteCustomersPayload_deletedCustomerIds(ctx context.Context, field graphql.CollectedField, obj *deletion.CustomersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteCustomersPayload_deletedCustomerIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedCustomerIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNID2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteCustomersPayload_deletedCustomerIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteCustomersPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeleteCustomersPayload_deleted(ctx context.Context, field graphql.CollectedField, obj *deletion.CustomersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteCustomersPayload_deleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deleted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *deletion.Summary) graphql.Marshaler {
+			return ec.marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteCustomersPayload_deleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteCustomersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletionSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteCustomersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *deletion.CustomersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteCustomersPayload_committed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Committed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteCustomersPayload_committed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteCustomersPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DeleteCustomersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *deletion.CustomersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteCustomersPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteCustomersPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteCustomersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteResellersPayload_deletedResellerIds(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteResellersPayload_deletedResellerIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedResellerIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNID2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteResellersPayload_deletedResellerIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteResellersPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeleteResellersPayload_deleted(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteResellersPayload_deleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deleted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *deletion.Summary) graphql.Marshaler {
+			return ec.marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteResellersPayload_deleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteResellersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletionSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteResellersPayload_movedCustomers(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteResellersPayload_movedCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MovedCustomers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteResellersPayload_movedCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteResellersPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeleteResellersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteResellersPayload_committed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Committed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteResellersPayload_committed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteResellersPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DeleteResellersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteResellersPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteResellersPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteResellersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeletionSummary_customers(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4980,7 +5398,7 @@ func (ec *executionContext) fieldContext_DeletionSummary_customers(_ context.Con
 	return graphql.NewScalarFieldContext("DeletionSummary", field, false, false, "Int")
 }
 
-func (ec *executionContext) _DeletionSummary_subscriptions(ctx context.Context, field graphql.CollectedField, obj *model.DeletionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeletionSummary_subscriptions(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5003,7 +5421,7 @@ func (ec *executionContext) fieldContext_DeletionSummary_subscriptions(_ context
 	return graphql.NewScalarFieldContext("DeletionSummary", field, false, false, "Int")
 }
 
-func (ec *executionContext) _DeletionSummary_domains(ctx context.Context, field graphql.CollectedField, obj *model.DeletionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeletionSummary_domains(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5026,7 +5444,7 @@ func (ec *executionContext) fieldContext_DeletionSummary_domains(_ context.Conte
 	return graphql.NewScalarFieldContext("DeletionSummary", field, false, false, "Int")
 }
 
-func (ec *executionContext) _DeletionSummary_panelUsers(ctx context.Context, field graphql.CollectedField, obj *model.DeletionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeletionSummary_panelUsers(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5049,7 +5467,7 @@ func (ec *executionContext) fieldContext_DeletionSummary_panelUsers(_ context.Co
 	return graphql.NewScalarFieldContext("DeletionSummary", field, false, false, "Int")
 }
 
-func (ec *executionContext) _DeletionSummary_domainNames(ctx context.Context, field graphql.CollectedField, obj *model.DeletionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeletionSummary_domainNames(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6570,6 +6988,130 @@ func (ec *executionContext) fieldContext_Mutation_createPanelUser(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createPanelUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteCustomers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteCustomers(ctx, fc.Args["input"].(deletion.DeleteCustomersInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "RESELLER"})
+				if err != nil {
+					var zeroVal *deletion.CustomersResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *deletion.CustomersResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *deletion.CustomersResult) graphql.Marshaler {
+			return ec.marshalNDeleteCustomersPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐCustomersResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteCustomers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteCustomersPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteCustomers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteResellers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteResellers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteResellers(ctx, fc.Args["input"].(deletion.DeleteResellersInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *deletion.ResellersResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *deletion.ResellersResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *deletion.ResellersResult) graphql.Marshaler {
+			return ec.marshalNDeleteResellersPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐResellersResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteResellers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteResellersPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteResellers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12145,6 +12687,139 @@ func UnmarshalCustomerWhereInput(ctx context.Context, raw any) (model.CustomerWh
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeleteCustomersInput(ctx context.Context, obj any) (deletion.DeleteCustomersInput, error) {
+	var it deletion.DeleteCustomersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["mode"]; !present {
+		asMap["mode"] = "ATOMIC"
+	}
+	if _, present := asMap["dryRun"]; !present {
+		asMap["dryRun"] = false
+	}
+
+	fieldsInOrder := [...]string{"ids", "mode", "dryRun"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDs = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOBulkMode2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋbulkᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "dryRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dryRun"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DryRun = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteCustomersInput unmarshals raw into the DeleteCustomersInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteCustomersInput(ctx context.Context, raw any) (deletion.DeleteCustomersInput, error) {
+	var out deletion.DeleteCustomersInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteCustomersInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteResellersInput(ctx context.Context, obj any) (deletion.DeleteResellersInput, error) {
+	var it deletion.DeleteResellersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["mode"]; !present {
+		asMap["mode"] = "ATOMIC"
+	}
+	if _, present := asMap["dryRun"]; !present {
+		asMap["dryRun"] = false
+	}
+
+	fieldsInOrder := [...]string{"ids", "customers", "mode", "dryRun"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDs = data
+		case "customers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customers"))
+			data, err := ec.unmarshalNResellerCustomersAction2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐCustomersAction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Customers = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOBulkMode2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋbulkᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "dryRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dryRun"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DryRun = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteResellersInput unmarshals raw into the DeleteResellersInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteResellersInput(ctx context.Context, raw any) (deletion.DeleteResellersInput, error) {
+	var out deletion.DeleteResellersInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteResellersInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputHostingSubscriptionOrder(ctx context.Context, obj any) (ent.HostingSubscriptionOrder, error) {
 	var it ent.HostingSubscriptionOrder
 	if obj == nil {
@@ -13245,9 +13920,110 @@ func (ec *executionContext) _CustomerStats(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var deleteCustomersPayloadImplementors = []string{"DeleteCustomersPayload"}
+
+func (ec *executionContext) _DeleteCustomersPayload(ctx context.Context, sel ast.SelectionSet, obj *deletion.CustomersResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteCustomersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteCustomersPayload")
+		case "deletedCustomerIds":
+			out.Values[i] = ec._DeleteCustomersPayload_deletedCustomerIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleted":
+			out.Values[i] = ec._DeleteCustomersPayload_deleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._DeleteCustomersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteCustomersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteResellersPayloadImplementors = []string{"DeleteResellersPayload"}
+
+func (ec *executionContext) _DeleteResellersPayload(ctx context.Context, sel ast.SelectionSet, obj *deletion.ResellersResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteResellersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteResellersPayload")
+		case "deletedResellerIds":
+			out.Values[i] = ec._DeleteResellersPayload_deletedResellerIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleted":
+			out.Values[i] = ec._DeleteResellersPayload_deleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "movedCustomers":
+			out.Values[i] = ec._DeleteResellersPayload_movedCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._DeleteResellersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteResellersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deletionSummaryImplementors = []string{"DeletionSummary"}
 
-func (ec *executionContext) _DeletionSummary(ctx context.Context, sel ast.SelectionSet, obj *model.DeletionSummary) graphql.Marshaler {
+func (ec *executionContext) _DeletionSummary(ctx context.Context, sel ast.SelectionSet, obj *deletion.Summary) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, deletionSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -13755,6 +14531,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "createPanelUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createPanelUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteCustomers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteCustomers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteResellers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteResellers(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -15628,6 +16418,40 @@ func (ec *executionContext) marshalNCustomerStats2ᚖgithubᚗcomᚋhostpanelᚋ
 	return ec._CustomerStats(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNDeleteCustomersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐDeleteCustomersInput(ctx context.Context, v any) (deletion.DeleteCustomersInput, error) {
+	res, err := ec.unmarshalInputDeleteCustomersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteCustomersPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐCustomersResult(ctx context.Context, sel ast.SelectionSet, v *deletion.CustomersResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteCustomersPayload!")
+		return graphql.Null
+	}
+	return ec._DeleteCustomersPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeleteResellersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐDeleteResellersInput(ctx context.Context, v any) (deletion.DeleteResellersInput, error) {
+	res, err := ec.unmarshalInputDeleteResellersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteResellersPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐResellersResult(ctx context.Context, sel ast.SelectionSet, v *deletion.ResellersResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteResellersPayload!")
+		return graphql.Null
+	}
+	return ec._DeleteResellersPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐSummary(ctx context.Context, sel ast.SelectionSet, v *deletion.Summary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeletionSummary!")
+		return graphql.Null
+	}
+	return ec._DeletionSummary(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDescription2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDescriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Description) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -15914,6 +16738,16 @@ func (ec *executionContext) marshalNResellerConnection2ᚖgithubᚗcomᚋhostpan
 		return graphql.Null
 	}
 	return ec._ResellerConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNResellerCustomersAction2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐCustomersAction(ctx context.Context, v any) (deletion.CustomersAction, error) {
+	var res deletion.CustomersAction
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResellerCustomersAction2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐCustomersAction(ctx context.Context, sel ast.SelectionSet, v deletion.CustomersAction) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNResellerLimits2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐResellerLimits(ctx context.Context, sel ast.SelectionSet, v *model.ResellerLimits) graphql.Marshaler {

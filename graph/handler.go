@@ -22,6 +22,7 @@ import (
 	"github.com/hostpanel/panel/internal/accounts"
 	"github.com/hostpanel/panel/internal/apperr"
 	"github.com/hostpanel/panel/internal/auth"
+	"github.com/hostpanel/panel/internal/deletion"
 	"github.com/hostpanel/panel/internal/metrics"
 	"github.com/hostpanel/panel/internal/plans"
 	"github.com/hostpanel/panel/internal/reqid"
@@ -57,6 +58,7 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 		plans:         plans.NewService(cfg.Client),
 		subscriptions: subscriptions.NewService(cfg.Client),
 		suspension:    suspension.NewService(cfg.Client),
+		deletion:      deletion.NewService(cfg.Client),
 	}
 	srv := handler.New(NewExecutableSchema(schemaConfig(r)))
 	srv.AddTransport(transport.POST{})

@@ -6,6 +6,7 @@ import (
 	"github.com/hostpanel/panel/ent"
 	"github.com/hostpanel/panel/internal/accounts"
 	"github.com/hostpanel/panel/internal/auth"
+	"github.com/hostpanel/panel/internal/deletion"
 	"github.com/hostpanel/panel/internal/plans"
 	"github.com/hostpanel/panel/internal/subscriptions"
 	"github.com/hostpanel/panel/internal/suspension"
@@ -20,4 +21,5 @@ type Resolver struct {
 	plans         *plans.Service
 	subscriptions *subscriptions.Service
 	suspension    *suspension.Service
+	deletion      *deletion.Service
 }

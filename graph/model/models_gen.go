@@ -33,14 +33,6 @@ type CustomerWhereInput struct {
 	OwnerID *int `json:"ownerID,omitempty"`
 }
 
-type DeletionSummary struct {
-	Customers     int      `json:"customers"`
-	Subscriptions int      `json:"subscriptions"`
-	Domains       int      `json:"domains"`
-	PanelUsers    int      `json:"panelUsers"`
-	DomainNames   []string `json:"domainNames"`
-}
-
 type DomainPayload struct {
 	Domain     *ent.Domain         `json:"domain,omitempty"`
 	UserErrors []*apperr.UserError `json:"userErrors"`
