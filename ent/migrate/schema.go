@@ -257,6 +257,11 @@ var (
 				Unique:  true,
 				Columns: []*schema.Column{DescriptionsColumns[4], DescriptionsColumns[1]},
 			},
+			{
+				Name:    "description_reseller_id",
+				Unique:  false,
+				Columns: []*schema.Column{DescriptionsColumns[5]},
+			},
 		},
 	}
 	// DomainsColumns holds the columns for the "domains" table.
@@ -400,6 +405,18 @@ var (
 				OnDelete:   schema.Cascade,
 			},
 		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "paneluser_customer_id",
+				Unique:  false,
+				Columns: []*schema.Column{PanelUsersColumns[7]},
+			},
+			{
+				Name:    "paneluser_reseller_id",
+				Unique:  false,
+				Columns: []*schema.Column{PanelUsersColumns[8]},
+			},
+		},
 	}
 	// ResellersColumns holds the columns for the "resellers" table.
 	ResellersColumns = []*schema.Column{
@@ -520,6 +537,13 @@ var (
 				Columns:    []*schema.Column{ServicePlansColumns[13]},
 				RefColumns: []*schema.Column{ResellersColumns[0]},
 				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "serviceplan_reseller_id",
+				Unique:  false,
+				Columns: []*schema.Column{ServicePlansColumns[13]},
 			},
 		},
 	}

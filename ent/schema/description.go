@@ -38,7 +38,11 @@ func (Description) Edges() []ent.Edge {
 
 // Indexes of the Description: one per customer and side.
 func (Description) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("customer_id", "side").Unique()}
+	return []ent.Index{
+		index.Fields("customer_id", "side").Unique(),
+		// The author's foreign key, for deleting resellers.
+		index.Fields("reseller_id"),
+	}
 }
 
 // Policy of the Description.

@@ -21,15 +21,8 @@ import (
 	"slices"
 	"strconv"
 
-	"entgo.io/ent/dialect/sql"
-
 	"github.com/hostpanel/panel/ent"
-	"github.com/hostpanel/panel/ent/credential"
 	"github.com/hostpanel/panel/ent/customer"
-	"github.com/hostpanel/panel/ent/description"
-	"github.com/hostpanel/panel/ent/hostingsubscription"
-	"github.com/hostpanel/panel/ent/paneluser"
-	"github.com/hostpanel/panel/ent/predicate"
 	"github.com/hostpanel/panel/ent/privacy"
 	"github.com/hostpanel/panel/ent/reseller"
 	"github.com/hostpanel/panel/internal/apperr"
@@ -157,7 +150,7 @@ func (s *Service) DeleteCustomers(ctx context.Context, in DeleteCustomersInput) 
 		}
 		valid := req.Valid()
 		for _, chunk := range bulk.Chunks(valid) {
-			sum, err := deleteTree(sys, c, target{customerIDs: chunk})
+			sum, err := deleteTree(sys, c, []part{customersPart(chunk)})
 			if err != nil {
 				return false, err
 			}
@@ -244,16 +237,21 @@ func (s *Service) DeleteResellers(ctx context.Context, in DeleteResellersInput) 
 		}
 		valid := req.Valid()
 		for _, chunk := range bulk.Chunks(valid) {
-			t := target{resellerIDs: chunk, resellerCustomers: in.Customers != MoveToAdministrator}
-			if !t.resellerCustomers {
+			parts := []part{resellersPart(chunk)}
+			if in.Customers == MoveToAdministrator {
 				n, err := moveToAdministrator(sys, c, chunk)
 				if err != nil {
 					return false, err
 				}
 				res.MovedCustomers += n
+			} else {
+				parts = append(parts, resellersCustomersPart(chunk))
 			}
-			sum, err := deleteTree(sys, c, t)
+			sum, err := deleteTree(sys, c, parts)
 			if err != nil {
+				return false, err
+			}
+			if err := deleteResellers(sys, c, chunk); err != nil {
 				return false, err
 			}
 			res.Deleted.add(sum)
@@ -281,97 +279,4 @@ func (s *Service) DeleteResellers(ctx context.Context, in DeleteResellersInput) 
 		res.DeletedResellerIDs, res.Deleted, res.MovedCustomers = []int{}, emptySummary(), 0
 	}
 	return res, nil
-}
-
-// target says what one chunk of a deletion removes: the customers of
-// customerIDs, and the resellers of resellerIDs with their own
-// subscriptions, plans and panel users, and with their customers when
-// resellerCustomers is set.
-type target struct {
-	customerIDs       []int
-	resellerIDs       []int
-	resellerCustomers bool
-}
-
-// hasCustomers reports whether t deletes customers.
-func (t target) hasCustomers() bool {
-	return len(t.customerIDs) > 0 || (len(t.resellerIDs) > 0 && t.resellerCustomers)
-}
-
-// resellersCustomers is "the customer belongs to one of the resellers".
-func (t target) resellersCustomers() predicate.Customer { return customer.ResellerIDIn(t.resellerIDs...) }
-
-func (t target) customers() predicate.Customer {
-	var ps []predicate.Customer
-	if len(t.customerIDs) > 0 {
-		ps = append(ps, customer.IDIn(t.customerIDs...))
-	}
-	if len(t.resellerIDs) > 0 && t.resellerCustomers {
-		ps = append(ps, t.resellersCustomers())
-	}
-	return or(ps, customer.Or)
-}
-
-func (t target) subscriptions() predicate.HostingSubscription {
-	var ps []predicate.HostingSubscription
-	if len(t.customerIDs) > 0 {
-		ps = append(ps, hostingsubscription.CustomerIDIn(t.customerIDs...))
-	}
-	if len(t.resellerIDs) > 0 {
-		ps = append(ps, hostingsubscription.ResellerIDIn(t.resellerIDs...))
-		if t.resellerCustomers {
-			ps = append(ps, hostingsubscription.HasCustomerWith(t.resellersCustomers()))
-		}
-	}
-	return or(ps, hostingsubscription.Or)
-}
-
-func (t target) panelUsers() predicate.PanelUser {
-	var ps []predicate.PanelUser
-	if len(t.customerIDs) > 0 {
-		ps = append(ps, paneluser.CustomerIDIn(t.customerIDs...))
-	}
-	if len(t.resellerIDs) > 0 {
-		ps = append(ps, paneluser.ResellerIDIn(t.resellerIDs...))
-		if t.resellerCustomers {
-			ps = append(ps, paneluser.HasCustomerWith(t.resellersCustomers()))
-		}
-	}
-	return or(ps, paneluser.Or)
-}
-
-// credentials are those of the accounts and panel users removed. The
-// credential holds the foreign key of its one-to-one edge to its account,
-// so it is matched on that column.
-func (t target) credentials() predicate.Credential {
-	ps := []predicate.Credential{credential.HasPanelUserWith(t.panelUsers())}
-	if len(t.customerIDs) > 0 {
-		ps = append(ps, predicate.Credential(sql.FieldIn(credential.CustomerColumn, t.customerIDs...)))
-	}
-	if len(t.resellerIDs) > 0 {
-		ps = append(ps, predicate.Credential(sql.FieldIn(credential.ResellerColumn, t.resellerIDs...)))
-		if t.resellerCustomers {
-			ps = append(ps, credential.HasCustomerWith(t.resellersCustomers()))
-		}
-	}
-	return credential.Or(ps...)
-}
-
-func (t target) descriptions() predicate.Description {
-	var ps []predicate.Description
-	if len(t.customerIDs) > 0 {
-		ps = append(ps, description.CustomerIDIn(t.customerIDs...))
-	}
-	if len(t.resellerIDs) > 0 && t.resellerCustomers {
-		ps = append(ps, description.HasCustomerWith(t.resellersCustomers()))
-	}
-	return or(ps, description.Or)
-}
-
-// or joins ps with orFn; no predicate at all matches nothing.
-func or[P ~func(*sql.Selector)](ps []P, orFn func(...P) P) P {
-	if len(ps) == 0 {
-		return func(s *sql.Selector) { s.Where(sql.False()) }
-	}
-	return orFn(ps...)
 }
