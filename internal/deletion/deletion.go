@@ -21,6 +21,9 @@ import (
 	"slices"
 	"strconv"
 
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
+
 	"github.com/hostpanel/panel/ent"
 	"github.com/hostpanel/panel/ent/customer"
 	"github.com/hostpanel/panel/ent/privacy"
@@ -126,12 +129,14 @@ func (s *Service) DeleteCustomers(ctx context.Context, in DeleteCustomersInput) 
 	sys := privacy.DecisionContext(ctx, privacy.Allow)
 	res := &CustomersResult{DeletedCustomerIDs: []int{}, Deleted: emptySummary()}
 	err = txn.RunOrRollback(ctx, s.client, func(c *ent.Client) (bool, error) {
-		// Read in the viewer's scope: foreign customers look missing. The
-		// rows are locked by the deletes that follow in this transaction.
+		// Read in the viewer's scope (foreign customers look missing) and
+		// lock the rows, so that a concurrent move cannot slip a customer
+		// out of the scope between this check and the deletes.
 		found := make(map[int]*ent.Customer, len(req.IDs))
 		for _, chunk := range bulk.Chunks(req.IDs) {
-			cs, err := c.Customer.Query().Where(customer.IDIn(chunk...)).
-				Select(customer.FieldID, customer.FieldResellerID).All(ctx)
+			var cs []*ent.Customer
+			err := c.Customer.Query().Where(customer.IDIn(chunk...)).
+				Select(customer.FieldID, customer.FieldResellerID).Modify(lockRows).Scan(ctx, &cs)
 			if err != nil {
 				return false, err
 			}
@@ -185,6 +190,15 @@ func (s *Service) DeleteCustomers(ctx context.Context, in DeleteCustomersInput) 
 	return res, nil
 }
 
+// lockRows locks the selected rows for the rest of the transaction
+// (SELECT ... FOR UPDATE). SQLite has no row locks and needs none: it lets
+// one transaction write at a time.
+func lockRows(s *sql.Selector) {
+	if s.Dialect() != dialect.SQLite {
+		s.ForUpdate()
+	}
+}
+
 // owners returns the distinct resellers owning the customers of ids, in
 // order of first appearance.
 func owners(found map[int]*ent.Customer, ids []int) []int {
@@ -218,7 +232,10 @@ func (s *Service) DeleteResellers(ctx context.Context, in DeleteResellersInput) 
 	err = txn.RunOrRollback(ctx, s.client, func(c *ent.Client) (bool, error) {
 		found := make(map[int]bool, len(req.IDs))
 		for _, chunk := range bulk.Chunks(req.IDs) {
-			ids, err := c.Reseller.Query().Where(reseller.IDIn(chunk...)).IDs(ctx)
+			// Locked: nothing can be created under these resellers (a
+			// foreign key check reads the parent row) until they are gone.
+			var ids []int
+			err := c.Reseller.Query().Where(reseller.IDIn(chunk...)).Select(reseller.FieldID).Modify(lockRows).Scan(ctx, &ids)
 			if err != nil {
 				return false, err
 			}
