@@ -523,6 +523,13 @@ func TestDeleteResellers(t *testing.T) {
 		})
 
 		t.Run("DELETE", func(t *testing.T) {
+			// A note reseller 2 wrote on a customer it no longer owns (as
+			// after a move) stays, readable by the administrator only.
+			old, err := s.Client.Description.Create().SetCustomerID(scInt(t, c[0].ID)).SetSide(types.SideReseller).
+				SetResellerID(scInt(t, r[1].ID)).SetText("old note").Save(delSys())
+			if err != nil {
+				t.Fatal(err)
+			}
 			before := delCounts(t, s)
 			in := map[string]any{"ids": []string{r[1].ID, r[1].ID}, "customers": "DELETE", "dryRun": true}
 			dry := delRun(t, s, admin, delResellersMutation, in)
@@ -545,6 +552,9 @@ func TestDeleteResellers(t *testing.T) {
 			}
 			if !delNodeNull(t, s, admin, w.Plans[2]) || !delNodeNull(t, s, admin, c[3].ID) {
 				t.Fatal("the reseller's plan or customer still resolves")
+			}
+			if d, err := s.Client.Description.Get(delSys(), old.ID); err != nil || d.Text != "old note" || d.ResellerID != nil {
+				t.Fatalf("the reseller's note on a customer that stays: %+v %v", d, err)
 			}
 			delAuditEvent(t, s, "reseller.delete", r[1].ID)
 			delNoOrphans(t, s)
