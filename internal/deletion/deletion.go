@@ -7,11 +7,12 @@
 // credentials and sessions are system-only rows and the scope was already
 // decided; every statement is restricted to the loaded IDs.
 //
-// The work is set-based: per chunk of 1,000 IDs a fixed list of statements,
-// child tables first (sessions, credentials, domains, subscriptions,
-// descriptions, panel users, then the accounts), so that nothing depends on
-// the database's ON DELETE CASCADE and the counts reported are the rows
-// actually removed. Audit events have no foreign keys and survive.
+// The work is set-based: a fixed list of statements per chunk of 1,000
+// IDs, on literal IN lists (see tree.go), child tables first (sessions,
+// credentials, domains, subscriptions, descriptions, panel users, then the
+// accounts), so that nothing depends on the database's ON DELETE CASCADE
+// and the counts reported are the rows actually removed. Audit events have
+// no foreign keys and survive.
 package deletion
 
 import (
@@ -155,7 +156,7 @@ func (s *Service) DeleteCustomers(ctx context.Context, in DeleteCustomersInput) 
 		}
 		valid := req.Valid()
 		for _, chunk := range bulk.Chunks(valid) {
-			sum, err := deleteTree(sys, c, []part{customersPart(chunk)})
+			sum, err := deleteCustomerTrees(sys, c, chunk)
 			if err != nil {
 				return false, err
 			}
@@ -254,21 +255,27 @@ func (s *Service) DeleteResellers(ctx context.Context, in DeleteResellersInput) 
 		}
 		valid := req.Valid()
 		for _, chunk := range bulk.Chunks(valid) {
-			parts := []part{resellersPart(chunk)}
-			if in.Customers == MoveToAdministrator {
-				n, err := moveToAdministrator(sys, c, chunk)
-				if err != nil {
-					return false, err
-				}
-				res.MovedCustomers += n
-			} else {
-				parts = append(parts, resellersCustomersPart(chunk))
-			}
-			sum, err := deleteTree(sys, c, parts)
+			customers, err := c.Customer.Query().Where(customer.ResellerIDIn(chunk...)).IDs(sys)
 			if err != nil {
 				return false, err
 			}
-			if err := deleteResellers(sys, c, chunk); err != nil {
+			for _, cs := range bulk.Chunks(customers) {
+				if in.Customers == MoveToAdministrator {
+					n, err := moveToAdministrator(sys, c, cs)
+					if err != nil {
+						return false, err
+					}
+					res.MovedCustomers += n
+					continue
+				}
+				sum, err := deleteCustomerTrees(sys, c, cs)
+				if err != nil {
+					return false, err
+				}
+				res.Deleted.add(sum)
+			}
+			sum, err := deleteResellerTrees(sys, c, chunk)
+			if err != nil {
 				return false, err
 			}
 			res.Deleted.add(sum)

@@ -16,174 +16,176 @@ import (
 	"github.com/hostpanel/panel/ent/reseller"
 	"github.com/hostpanel/panel/ent/serviceplan"
 	"github.com/hostpanel/panel/ent/session"
+	"github.com/hostpanel/panel/internal/bulk"
 	"github.com/hostpanel/panel/internal/types"
 )
 
-// part is one set of accounts whose trees a deletion removes, as a
-// predicate per table. A deletion is a list of parts, each deleted with
-// its own statements rather than OR-ed into one: a plain IN list or one
-// subquery per statement uses the index on both SQLite and MariaDB.
-type part struct {
-	subscriptions predicate.HostingSubscription
-	panelUsers    predicate.PanelUser
-	// accountCredentials are the credentials of the accounts themselves
-	// (the panel users' are found through panelUsers). The credential
-	// holds the foreign key of its one-to-one edge, so it is matched on
-	// that column.
+// Every statement here filters on literal IN lists of at most 1,000 IDs
+// over an indexed column. The IDs one level down are read first (a SELECT
+// per table per chunk) rather than nested as `col IN (SELECT ...)`:
+// MariaDB before 11.1 runs such a subquery in an UPDATE or DELETE as a
+// dependent subquery over a full scan of the table, while the SELECTs use
+// their indexes on both databases.
+
+// tree is what hangs below a set of accounts: their subscriptions, their
+// panel users and the accounts' own credentials.
+type tree struct {
+	subscriptions []int
+	panelUsers    []int
+	// accountCredentials matches the credentials of the accounts
+	// themselves. The credential holds the foreign key of its one-to-one
+	// edge to the account, so it is matched on that column.
 	accountCredentials predicate.Credential
-	// descriptions and customers are nil when the part deletes no
-	// customers.
-	descriptions predicate.Description
-	customers    predicate.Customer
 }
 
-// customersPart is the customers of ids.
-func customersPart(ids []int) part {
-	return part{
-		subscriptions:      hostingsubscription.CustomerIDIn(ids...),
-		panelUsers:         paneluser.CustomerIDIn(ids...),
-		accountCredentials: predicate.Credential(sql.FieldIn(credential.CustomerColumn, ids...)),
-		descriptions:       description.CustomerIDIn(ids...),
-		customers:          customer.IDIn(ids...),
-	}
-}
-
-// resellersCustomersPart is the customers of the resellers rs.
-func resellersCustomersPart(rs []int) part {
-	theirs := customer.ResellerIDIn(rs...)
-	return part{
-		subscriptions:      hostingsubscription.HasCustomerWith(theirs),
-		panelUsers:         paneluser.HasCustomerWith(theirs),
-		accountCredentials: credential.HasCustomerWith(theirs),
-		descriptions:       description.HasCustomerWith(theirs),
-		customers:          theirs,
-	}
-}
-
-// resellersPart is what the resellers rs hold themselves: their own
-// subscriptions, panel users and credentials (the reseller rows and plans
-// go in deleteResellers).
-func resellersPart(rs []int) part {
-	return part{
-		subscriptions:      hostingsubscription.ResellerIDIn(rs...),
-		panelUsers:         paneluser.ResellerIDIn(rs...),
-		accountCredentials: predicate.Credential(sql.FieldIn(credential.ResellerColumn, rs...)),
-	}
-}
-
-// deleteTree removes the parts, child tables first, and returns what was
-// removed. The statements are a fixed list per part, whatever the number
-// of rows.
-func deleteTree(ctx context.Context, c *ent.Client, parts []part) (Summary, error) {
+// deleteTree removes t, child tables first: sessions and tokens,
+// credentials, domains, subscriptions, panel users. It returns what was
+// removed; the accounts themselves are left to the caller.
+func deleteTree(ctx context.Context, c *ent.Client, t tree) (Summary, error) {
 	var sum Summary
-	var creds []predicate.Credential
-	for _, p := range parts {
-		names, err := c.Domain.Query().Where(domain.HasSubscriptionWith(p.subscriptions)).
+	for _, chunk := range bulk.Chunks(t.subscriptions) {
+		names, err := c.Domain.Query().Where(domain.SubscriptionIDIn(chunk...)).
 			Select(domain.FieldName).Strings(ctx)
 		if err != nil {
 			return sum, err
 		}
 		sum.DomainNames = append(sum.DomainNames, names...)
-		creds = append(creds, p.accountCredentials, credential.HasPanelUserWith(p.panelUsers))
 	}
-	for _, cp := range creds {
-		if _, err := c.Session.Delete().Where(session.HasCredentialWith(cp)).Exec(ctx); err != nil {
+	// The credentials go in groups of at most 1,000 (one per account): the
+	// accounts', then those of each chunk of panel users.
+	groups := []predicate.Credential{t.accountCredentials}
+	for _, chunk := range bulk.Chunks(t.panelUsers) {
+		groups = append(groups, predicate.Credential(sql.FieldIn(credential.PanelUserColumn, chunk...)))
+	}
+	for _, g := range groups {
+		creds, err := c.Credential.Query().Where(g).IDs(ctx)
+		if err != nil {
+			return sum, err
+		}
+		if len(creds) == 0 {
+			continue
+		}
+		if _, err := c.Session.Delete().Where(session.CredentialIDIn(creds...)).Exec(ctx); err != nil {
+			return sum, err
+		}
+		if _, err := c.Credential.Delete().Where(credential.IDIn(creds...)).Exec(ctx); err != nil {
 			return sum, err
 		}
 	}
-	for _, cp := range creds {
-		if _, err := c.Credential.Delete().Where(cp).Exec(ctx); err != nil {
-			return sum, err
-		}
-	}
-	for _, p := range parts {
-		n, err := c.Domain.Delete().Where(domain.HasSubscriptionWith(p.subscriptions)).Exec(ctx)
+	for _, chunk := range bulk.Chunks(t.subscriptions) {
+		n, err := c.Domain.Delete().Where(domain.SubscriptionIDIn(chunk...)).Exec(ctx)
 		if err != nil {
 			return sum, err
 		}
 		sum.Domains += n
-	}
-	for _, p := range parts {
-		n, err := c.HostingSubscription.Delete().Where(p.subscriptions).Exec(ctx)
-		if err != nil {
+		if n, err = c.HostingSubscription.Delete().Where(hostingsubscription.IDIn(chunk...)).Exec(ctx); err != nil {
 			return sum, err
 		}
 		sum.Subscriptions += n
 	}
-	for _, p := range parts {
-		if p.descriptions == nil {
-			continue
-		}
-		if _, err := c.Description.Delete().Where(p.descriptions).Exec(ctx); err != nil {
-			return sum, err
-		}
-	}
-	for _, p := range parts {
-		n, err := c.PanelUser.Delete().Where(p.panelUsers).Exec(ctx)
+	for _, chunk := range bulk.Chunks(t.panelUsers) {
+		n, err := c.PanelUser.Delete().Where(paneluser.IDIn(chunk...)).Exec(ctx)
 		if err != nil {
 			return sum, err
 		}
 		sum.PanelUsers += n
 	}
-	for _, p := range parts {
-		if p.customers == nil {
-			continue
-		}
-		n, err := c.Customer.Delete().Where(p.customers).Exec(ctx)
-		if err != nil {
-			return sum, err
-		}
-		sum.Customers += n
-	}
 	return sum, nil
 }
 
-// deleteResellers removes the reseller rows of rs and their service plans,
-// after deleteTree removed everything else they held.
-func deleteResellers(ctx context.Context, c *ent.Client, rs []int) error {
+// deleteCustomerTrees deletes the customers of ids (at most one chunk)
+// with everything below them.
+func deleteCustomerTrees(ctx context.Context, c *ent.Client, ids []int) (Summary, error) {
+	subs, err := c.HostingSubscription.Query().Where(hostingsubscription.CustomerIDIn(ids...)).IDs(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	pus, err := c.PanelUser.Query().Where(paneluser.CustomerIDIn(ids...)).IDs(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	sum, err := deleteTree(ctx, c, tree{
+		subscriptions: subs, panelUsers: pus,
+		accountCredentials: predicate.Credential(sql.FieldIn(credential.CustomerColumn, ids...)),
+	})
+	if err != nil {
+		return sum, err
+	}
+	if _, err := c.Description.Delete().Where(description.CustomerIDIn(ids...)).Exec(ctx); err != nil {
+		return sum, err
+	}
+	sum.Customers, err = c.Customer.Delete().Where(customer.IDIn(ids...)).Exec(ctx)
+	return sum, err
+}
+
+// deleteResellerTrees deletes the resellers of rs (at most one chunk),
+// whose customers are gone or moved, with their own subscriptions, panel
+// users, credentials and service plans.
+func deleteResellerTrees(ctx context.Context, c *ent.Client, rs []int) (Summary, error) {
+	subs, err := c.HostingSubscription.Query().Where(hostingsubscription.ResellerIDIn(rs...)).IDs(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	pus, err := c.PanelUser.Query().Where(paneluser.ResellerIDIn(rs...)).IDs(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	sum, err := deleteTree(ctx, c, tree{
+		subscriptions: subs, panelUsers: pus,
+		accountCredentials: predicate.Credential(sql.FieldIn(credential.ResellerColumn, rs...)),
+	})
+	if err != nil {
+		return sum, err
+	}
 	// Notes the resellers wrote on customers that stay (moved away earlier,
 	// or moved to the administrator now) are kept, readable by the
 	// administrator only; the foreign key to the reseller would cascade,
 	// so the author is cleared first.
 	if err := c.Description.Update().Where(description.ResellerIDIn(rs...)).ClearReseller().Exec(ctx); err != nil {
-		return err
+		return sum, err
 	}
 	// Subscriptions still on the resellers' plans keep their values as
 	// Custom; then the plans go.
-	plans := hostingsubscription.HasPlanWith(serviceplan.ResellerIDIn(rs...))
-	if err := c.HostingSubscription.Update().Where(plans).
-		ClearServicePlanID().SetPlanSync(types.PlanCustom).Exec(ctx); err != nil {
-		return err
+	plans, err := c.ServicePlan.Query().Where(serviceplan.ResellerIDIn(rs...)).IDs(ctx)
+	if err != nil {
+		return sum, err
 	}
-	if _, err := c.ServicePlan.Delete().Where(serviceplan.ResellerIDIn(rs...)).Exec(ctx); err != nil {
-		return err
+	for _, chunk := range bulk.Chunks(plans) {
+		if err := c.HostingSubscription.Update().Where(hostingsubscription.ServicePlanIDIn(chunk...)).
+			ClearServicePlanID().SetPlanSync(types.PlanCustom).Exec(ctx); err != nil {
+			return sum, err
+		}
+		if _, err := c.ServicePlan.Delete().Where(serviceplan.IDIn(chunk...)).Exec(ctx); err != nil {
+			return sum, err
+		}
 	}
-	_, err := c.Reseller.Delete().Where(reseller.IDIn(rs...)).Exec(ctx)
-	return err
+	_, err = c.Reseller.Delete().Where(reseller.IDIn(rs...)).Exec(ctx)
+	return sum, err
 }
 
-// moveToAdministrator makes the customers of the resellers rs the
+// moveToAdministrator makes the customers of ids (at most one chunk) the
 // administrator's and returns how many moved. Their subscriptions keep
 // their values as Custom; PARENT (the reseller's suspension) is lifted from
 // the customers, and from the subscriptions of each customer left without
 // a source.
-func moveToAdministrator(ctx context.Context, c *ent.Client, rs []int) (int, error) {
-	theirs := customer.ResellerIDIn(rs...)
-	if err := c.HostingSubscription.Update().Where(hostingsubscription.HasCustomerWith(theirs)).
+func moveToAdministrator(ctx context.Context, c *ent.Client, ids []int) (int, error) {
+	if err := c.HostingSubscription.Update().Where(hostingsubscription.CustomerIDIn(ids...)).
 		ClearServicePlanID().SetPlanSync(types.PlanCustom).Exec(ctx); err != nil {
 		return 0, err
 	}
-	if err := c.Customer.Update().Where(theirs, customer.SuspendedParentAtNotNil()).
+	if err := c.Customer.Update().Where(customer.IDIn(ids...), customer.SuspendedParentAtNotNil()).
 		ClearSuspendedParentAt().ClearSuspendedParentReason().Exec(ctx); err != nil {
 		return 0, err
 	}
 	if err := c.Customer.Update().
-		Where(theirs, customer.StatusEQ(types.StatusSuspended), customer.SuspendedAdminAtIsNil(),
+		Where(customer.IDIn(ids...), customer.StatusEQ(types.StatusSuspended), customer.SuspendedAdminAtIsNil(),
 			customer.SuspendedResellerAtIsNil(), customer.SuspendedParentAtIsNil()).
 		SetStatus(types.StatusActive).Exec(ctx); err != nil {
 		return 0, err
 	}
-	active := hostingsubscription.HasCustomerWith(theirs, customer.StatusEQ(types.StatusActive))
+	// The IN list bounds the rows; the subquery only filters them.
+	active := hostingsubscription.And(hostingsubscription.CustomerIDIn(ids...),
+		hostingsubscription.HasCustomerWith(customer.StatusEQ(types.StatusActive)))
 	if err := c.HostingSubscription.Update().Where(active, hostingsubscription.SuspendedParentAtNotNil()).
 		ClearSuspendedParentAt().ClearSuspendedParentReason().Exec(ctx); err != nil {
 		return 0, err
@@ -194,5 +196,5 @@ func moveToAdministrator(ctx context.Context, c *ent.Client, rs []int) (int, err
 		SetStatus(types.StatusActive).Exec(ctx); err != nil {
 		return 0, err
 	}
-	return c.Customer.Update().Where(theirs).ClearReseller().Save(ctx)
+	return c.Customer.Update().Where(customer.IDIn(ids...)).ClearReseller().Save(ctx)
 }
