@@ -457,10 +457,17 @@ func TestDeleteResellers(t *testing.T) {
 				Customers struct {
 					Edges []struct {
 						Node struct {
-							ID, Status    string
-							Owner         struct{ Typename string `json:"__typename"` }
-							Description   *string
-							Descriptions  []struct{ Text string; Author struct{ Typename string `json:"__typename"` } }
+							ID, Status string
+							Owner      struct {
+								Typename string `json:"__typename"`
+							}
+							Description  *string
+							Descriptions []struct {
+								Text   string
+								Author struct {
+									Typename string `json:"__typename"`
+								}
+							}
 							Subscriptions struct {
 								Edges []struct {
 									Node struct {
