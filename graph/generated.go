@@ -22,6 +22,7 @@ import (
 	"github.com/hostpanel/panel/internal/apperr"
 	"github.com/hostpanel/panel/internal/auth"
 	"github.com/hostpanel/panel/internal/bulk"
+	"github.com/hostpanel/panel/internal/deletion"
 	"github.com/hostpanel/panel/internal/plans"
 	"github.com/hostpanel/panel/internal/subscriptions"
 	"github.com/hostpanel/panel/internal/suspension"
@@ -193,6 +194,13 @@ type ComplexityRoot struct {
 		Total     func(childComplexity int) int
 	}
 
+	DeleteCustomersPayload struct {
+		Committed          func(childComplexity int) int
+		Deleted            func(childComplexity int) int
+		DeletedCustomerIDs func(childComplexity int) int
+		UserErrors         func(childComplexity int) int
+	}
+
 	DeleteDomainPayload struct {
 		DeletedDomainID func(childComplexity int) int
 		UserErrors      func(childComplexity int) int
@@ -206,6 +214,14 @@ type ComplexityRoot struct {
 	DeleteResellerPlanPayload struct {
 		DeletedResellerPlanID func(childComplexity int) int
 		UserErrors            func(childComplexity int) int
+	}
+
+	DeleteResellersPayload struct {
+		Committed          func(childComplexity int) int
+		Deleted            func(childComplexity int) int
+		DeletedResellerIDs func(childComplexity int) int
+		MovedCustomers     func(childComplexity int) int
+		UserErrors         func(childComplexity int) int
 	}
 
 	DeleteServicePlanPayload struct {
@@ -302,9 +318,11 @@ type ComplexityRoot struct {
 		CreateResellerPlan          func(childComplexity int, input plans.CreateResellerPlanInput) int
 		CreateServicePlan           func(childComplexity int, input plans.CreateServicePlanInput) int
 		CreateSubscription          func(childComplexity int, input subscriptions.CreateSubscriptionInput) int
+		DeleteCustomers             func(childComplexity int, input deletion.DeleteCustomersInput) int
 		DeleteDomain                func(childComplexity int, input subscriptions.DeleteDomainInput) int
 		DeletePanelUser             func(childComplexity int, input accounts.DeletePanelUserInput) int
 		DeleteResellerPlan          func(childComplexity int, input plans.DeleteResellerPlanInput) int
+		DeleteResellers             func(childComplexity int, input deletion.DeleteResellersInput) int
 		DeleteServicePlan           func(childComplexity int, input plans.DeleteServicePlanInput) int
 		DeleteSubscriptions         func(childComplexity int, input subscriptions.DeleteSubscriptionsInput) int
 		Login                       func(childComplexity int, input model.LoginInput) int
@@ -616,6 +634,8 @@ type MutationResolver interface {
 	UpdateResellerLogin(ctx context.Context, input accounts.UpdateResellerLoginInput) (*model.ResellerPayload, error)
 	UpdatePanelUser(ctx context.Context, input accounts.UpdatePanelUserInput) (*model.PanelUserPayload, error)
 	DeletePanelUser(ctx context.Context, input accounts.DeletePanelUserInput) (*model.DeletePanelUserPayload, error)
+	DeleteCustomers(ctx context.Context, input deletion.DeleteCustomersInput) (*deletion.CustomersResult, error)
+	DeleteResellers(ctx context.Context, input deletion.DeleteResellersInput) (*deletion.ResellersResult, error)
 	UpdateServicePlan(ctx context.Context, input plans.UpdateServicePlanInput) (*model.ServicePlanPayload, error)
 	DeleteServicePlan(ctx context.Context, input plans.DeleteServicePlanInput) (*model.DeleteServicePlanPayload, error)
 	UpdateResellerPlan(ctx context.Context, input plans.UpdateResellerPlanInput) (*model.ResellerPlanPayload, error)
@@ -1232,6 +1252,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CustomerStats.Total(childComplexity), true
 
+	case "DeleteCustomersPayload.committed":
+		if e.ComplexityRoot.DeleteCustomersPayload.Committed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteCustomersPayload.Committed(childComplexity), true
+	case "DeleteCustomersPayload.deleted":
+		if e.ComplexityRoot.DeleteCustomersPayload.Deleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteCustomersPayload.Deleted(childComplexity), true
+	case "DeleteCustomersPayload.deletedCustomerIds":
+		if e.ComplexityRoot.DeleteCustomersPayload.DeletedCustomerIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteCustomersPayload.DeletedCustomerIDs(childComplexity), true
+	case "DeleteCustomersPayload.userErrors":
+		if e.ComplexityRoot.DeleteCustomersPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteCustomersPayload.UserErrors(childComplexity), true
+
 	case "DeleteDomainPayload.deletedDomainId":
 		if e.ComplexityRoot.DeleteDomainPayload.DeletedDomainID == nil {
 			break
@@ -1270,6 +1315,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeleteResellerPlanPayload.UserErrors(childComplexity), true
+
+	case "DeleteResellersPayload.committed":
+		if e.ComplexityRoot.DeleteResellersPayload.Committed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteResellersPayload.Committed(childComplexity), true
+	case "DeleteResellersPayload.deleted":
+		if e.ComplexityRoot.DeleteResellersPayload.Deleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteResellersPayload.Deleted(childComplexity), true
+	case "DeleteResellersPayload.deletedResellerIds":
+		if e.ComplexityRoot.DeleteResellersPayload.DeletedResellerIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteResellersPayload.DeletedResellerIDs(childComplexity), true
+	case "DeleteResellersPayload.movedCustomers":
+		if e.ComplexityRoot.DeleteResellersPayload.MovedCustomers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteResellersPayload.MovedCustomers(childComplexity), true
+	case "DeleteResellersPayload.userErrors":
+		if e.ComplexityRoot.DeleteResellersPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteResellersPayload.UserErrors(childComplexity), true
 
 	case "DeleteServicePlanPayload.deletedServicePlanId":
 		if e.ComplexityRoot.DeleteServicePlanPayload.DeletedServicePlanID == nil {
@@ -1712,6 +1788,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateSubscription(childComplexity, args["input"].(subscriptions.CreateSubscriptionInput)), true
+	case "Mutation.deleteCustomers":
+		if e.ComplexityRoot.Mutation.DeleteCustomers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteCustomers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteCustomers(childComplexity, args["input"].(deletion.DeleteCustomersInput)), true
 	case "Mutation.deleteDomain":
 		if e.ComplexityRoot.Mutation.DeleteDomain == nil {
 			break
@@ -1745,6 +1832,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteResellerPlan(childComplexity, args["input"].(plans.DeleteResellerPlanInput)), true
+	case "Mutation.deleteResellers":
+		if e.ComplexityRoot.Mutation.DeleteResellers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteResellers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteResellers(childComplexity, args["input"].(deletion.DeleteResellersInput)), true
 	case "Mutation.deleteServicePlan":
 		if e.ComplexityRoot.Mutation.DeleteServicePlan == nil {
 			break
@@ -2952,9 +3050,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateSubscriptionInput", ec.unmarshalInputCreateSubscriptionInput),
 			graphql.NewInputUnmarshaler("CustomerOrder", ec.unmarshalInputCustomerOrder),
 			graphql.NewInputUnmarshaler("CustomerWhereInput", ec.unmarshalInputCustomerWhereInput),
+			graphql.NewInputUnmarshaler("DeleteCustomersInput", ec.unmarshalInputDeleteCustomersInput),
 			graphql.NewInputUnmarshaler("DeleteDomainInput", ec.unmarshalInputDeleteDomainInput),
 			graphql.NewInputUnmarshaler("DeletePanelUserInput", ec.unmarshalInputDeletePanelUserInput),
 			graphql.NewInputUnmarshaler("DeleteResellerPlanInput", ec.unmarshalInputDeleteResellerPlanInput),
+			graphql.NewInputUnmarshaler("DeleteResellersInput", ec.unmarshalInputDeleteResellersInput),
 			graphql.NewInputUnmarshaler("DeleteServicePlanInput", ec.unmarshalInputDeleteServicePlanInput),
 			graphql.NewInputUnmarshaler("DeleteSubscriptionsInput", ec.unmarshalInputDeleteSubscriptionsInput),
 			graphql.NewInputUnmarshaler("HostingSubscriptionOrder", ec.unmarshalInputHostingSubscriptionOrder),
@@ -3058,7 +3158,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "accounts.graphqls" "audit.graphqls" "mutation.graphqls" "plansubs.graphqls" "schema.graphqls" "sessions.graphqls" "suspension.graphqls" "transfer.graphqls"
+//go:embed "accounts.graphqls" "audit.graphqls" "deletion.graphqls" "mutation.graphqls" "plansubs.graphqls" "schema.graphqls" "sessions.graphqls" "suspension.graphqls" "transfer.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3072,6 +3172,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "accounts.graphqls", Input: sourceData("accounts.graphqls"), BuiltIn: false},
 	{Name: "audit.graphqls", Input: sourceData("audit.graphqls"), BuiltIn: false},
+	{Name: "deletion.graphqls", Input: sourceData("deletion.graphqls"), BuiltIn: false},
 	{Name: "mutation.graphqls", Input: sourceData("mutation.graphqls"), BuiltIn: false},
 	{Name: "plansubs.graphqls", Input: sourceData("plansubs.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
@@ -3307,6 +3408,20 @@ func (ec *executionContext) childFields_CustomerStats(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type CustomerStats", field.Name)
 }
 
+func (ec *executionContext) childFields_DeleteCustomersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedCustomerIds":
+		return ec.fieldContext_DeleteCustomersPayload_deletedCustomerIds(ctx, field)
+	case "deleted":
+		return ec.fieldContext_DeleteCustomersPayload_deleted(ctx, field)
+	case "committed":
+		return ec.fieldContext_DeleteCustomersPayload_committed(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DeleteCustomersPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteCustomersPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DeleteDomainPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "deletedDomainId":
@@ -3335,6 +3450,22 @@ func (ec *executionContext) childFields_DeleteResellerPlanPayload(ctx context.Co
 		return ec.fieldContext_DeleteResellerPlanPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteResellerPlanPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteResellersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedResellerIds":
+		return ec.fieldContext_DeleteResellersPayload_deletedResellerIds(ctx, field)
+	case "deleted":
+		return ec.fieldContext_DeleteResellersPayload_deleted(ctx, field)
+	case "movedCustomers":
+		return ec.fieldContext_DeleteResellersPayload_movedCustomers(ctx, field)
+	case "committed":
+		return ec.fieldContext_DeleteResellersPayload_committed(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DeleteResellersPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteResellersPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_DeleteServicePlanPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4307,6 +4438,20 @@ func (ec *executionContext) field_Mutation_createSubscription_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteCustomers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (deletion.DeleteCustomersInput, error) {
+			return ec.unmarshalNDeleteCustomersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐDeleteCustomersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteDomain_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4341,6 +4486,20 @@ func (ec *executionContext) field_Mutation_deleteResellerPlan_args(ctx context.C
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (plans.DeleteResellerPlanInput, error) {
 			return ec.unmarshalNDeleteResellerPlanInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋplansᚐDeleteResellerPlanInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteResellers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (deletion.DeleteResellersInput, error) {
+			return ec.unmarshalNDeleteResellersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐDeleteResellersInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7415,6 +7574,116 @@ func (ec *executionContext) fieldContext_CustomerStats_suspended(_ context.Conte
 	return graphql.NewScalarFieldContext("CustomerStats", field, false, false, "Int")
 }
 
+func (ec *executionContext) _DeleteCustomersPayload_deletedCustomerIds(ctx context.Context, field graphql.CollectedField, obj *deletion.CustomersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteCustomersPayload_deletedCustomerIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedCustomerIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNID2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteCustomersPayload_deletedCustomerIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteCustomersPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeleteCustomersPayload_deleted(ctx context.Context, field graphql.CollectedField, obj *deletion.CustomersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteCustomersPayload_deleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deleted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *deletion.Summary) graphql.Marshaler {
+			return ec.marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteCustomersPayload_deleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteCustomersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletionSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteCustomersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *deletion.CustomersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteCustomersPayload_committed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Committed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteCustomersPayload_committed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteCustomersPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DeleteCustomersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *deletion.CustomersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteCustomersPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteCustomersPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteCustomersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeleteDomainPayload_deletedDomainId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteDomainPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7580,6 +7849,139 @@ func (ec *executionContext) fieldContext_DeleteResellerPlanPayload_userErrors(_ 
 	return fc, nil
 }
 
+func (ec *executionContext) _DeleteResellersPayload_deletedResellerIds(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteResellersPayload_deletedResellerIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedResellerIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNID2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteResellersPayload_deletedResellerIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteResellersPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeleteResellersPayload_deleted(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteResellersPayload_deleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deleted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *deletion.Summary) graphql.Marshaler {
+			return ec.marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteResellersPayload_deleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteResellersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletionSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteResellersPayload_movedCustomers(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteResellersPayload_movedCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MovedCustomers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteResellersPayload_movedCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteResellersPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeleteResellersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteResellersPayload_committed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Committed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteResellersPayload_committed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteResellersPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DeleteResellersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteResellersPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteResellersPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteResellersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeleteServicePlanPayload_deletedServicePlanId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteServicePlanPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7670,8 +8072,8 @@ func (ec *executionContext) _DeleteSubscriptionsPayload_deleted(ctx context.Cont
 			return obj.Deleted, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.DeletionSummary) graphql.Marshaler {
-			return ec.marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐDeletionSummary(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *deletion.Summary) graphql.Marshaler {
+			return ec.marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐSummary(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7745,7 +8147,7 @@ func (ec *executionContext) fieldContext_DeleteSubscriptionsPayload_userErrors(_
 	return fc, nil
 }
 
-func (ec *executionContext) _DeletionSummary_customers(ctx context.Context, field graphql.CollectedField, obj *model.DeletionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeletionSummary_customers(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7768,7 +8170,7 @@ func (ec *executionContext) fieldContext_DeletionSummary_customers(_ context.Con
 	return graphql.NewScalarFieldContext("DeletionSummary", field, false, false, "Int")
 }
 
-func (ec *executionContext) _DeletionSummary_subscriptions(ctx context.Context, field graphql.CollectedField, obj *model.DeletionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeletionSummary_subscriptions(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7791,7 +8193,7 @@ func (ec *executionContext) fieldContext_DeletionSummary_subscriptions(_ context
 	return graphql.NewScalarFieldContext("DeletionSummary", field, false, false, "Int")
 }
 
-func (ec *executionContext) _DeletionSummary_domains(ctx context.Context, field graphql.CollectedField, obj *model.DeletionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeletionSummary_domains(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7814,7 +8216,7 @@ func (ec *executionContext) fieldContext_DeletionSummary_domains(_ context.Conte
 	return graphql.NewScalarFieldContext("DeletionSummary", field, false, false, "Int")
 }
 
-func (ec *executionContext) _DeletionSummary_panelUsers(ctx context.Context, field graphql.CollectedField, obj *model.DeletionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeletionSummary_panelUsers(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7837,7 +8239,7 @@ func (ec *executionContext) fieldContext_DeletionSummary_panelUsers(_ context.Co
 	return graphql.NewScalarFieldContext("DeletionSummary", field, false, false, "Int")
 }
 
-func (ec *executionContext) _DeletionSummary_domainNames(ctx context.Context, field graphql.CollectedField, obj *model.DeletionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeletionSummary_domainNames(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9879,6 +10281,130 @@ func (ec *executionContext) fieldContext_Mutation_deletePanelUser(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deletePanelUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteCustomers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteCustomers(ctx, fc.Args["input"].(deletion.DeleteCustomersInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "RESELLER"})
+				if err != nil {
+					var zeroVal *deletion.CustomersResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *deletion.CustomersResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *deletion.CustomersResult) graphql.Marshaler {
+			return ec.marshalNDeleteCustomersPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐCustomersResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteCustomers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteCustomersPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteCustomers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteResellers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteResellers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteResellers(ctx, fc.Args["input"].(deletion.DeleteResellersInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *deletion.ResellersResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *deletion.ResellersResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *deletion.ResellersResult) graphql.Marshaler {
+			return ec.marshalNDeleteResellersPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐResellersResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteResellers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteResellersPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteResellers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17676,6 +18202,69 @@ func UnmarshalCustomerWhereInput(ctx context.Context, raw any) (model.CustomerWh
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeleteCustomersInput(ctx context.Context, obj any) (deletion.DeleteCustomersInput, error) {
+	var it deletion.DeleteCustomersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["mode"]; !present {
+		asMap["mode"] = "ATOMIC"
+	}
+	if _, present := asMap["dryRun"]; !present {
+		asMap["dryRun"] = false
+	}
+
+	fieldsInOrder := [...]string{"ids", "mode", "dryRun"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDs = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOBulkMode2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋbulkᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "dryRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dryRun"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DryRun = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteCustomersInput unmarshals raw into the DeleteCustomersInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteCustomersInput(ctx context.Context, raw any) (deletion.DeleteCustomersInput, error) {
+	var out deletion.DeleteCustomersInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteCustomersInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeleteDomainInput(ctx context.Context, obj any) (subscriptions.DeleteDomainInput, error) {
 	var it subscriptions.DeleteDomainInput
 	if obj == nil {
@@ -17799,6 +18388,76 @@ func (ec *executionContext) unmarshalInputDeleteResellerPlanInput(ctx context.Co
 func UnmarshalDeleteResellerPlanInput(ctx context.Context, raw any) (plans.DeleteResellerPlanInput, error) {
 	var out plans.DeleteResellerPlanInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteResellerPlanInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteResellersInput(ctx context.Context, obj any) (deletion.DeleteResellersInput, error) {
+	var it deletion.DeleteResellersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["mode"]; !present {
+		asMap["mode"] = "ATOMIC"
+	}
+	if _, present := asMap["dryRun"]; !present {
+		asMap["dryRun"] = false
+	}
+
+	fieldsInOrder := [...]string{"ids", "customers", "mode", "dryRun"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDs = data
+		case "customers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customers"))
+			data, err := ec.unmarshalNResellerCustomersAction2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐCustomersAction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Customers = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOBulkMode2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋbulkᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "dryRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dryRun"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DryRun = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteResellersInput unmarshals raw into the DeleteResellersInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteResellersInput(ctx context.Context, raw any) (deletion.DeleteResellersInput, error) {
+	var out deletion.DeleteResellersInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteResellersInput", raw, &out)
 	return out, err
 }
 
@@ -20605,6 +21264,54 @@ func (ec *executionContext) _CustomerStats(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var deleteCustomersPayloadImplementors = []string{"DeleteCustomersPayload"}
+
+func (ec *executionContext) _DeleteCustomersPayload(ctx context.Context, sel ast.SelectionSet, obj *deletion.CustomersResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteCustomersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteCustomersPayload")
+		case "deletedCustomerIds":
+			out.Values[i] = ec._DeleteCustomersPayload_deletedCustomerIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleted":
+			out.Values[i] = ec._DeleteCustomersPayload_deleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._DeleteCustomersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteCustomersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deleteDomainPayloadImplementors = []string{"DeleteDomainPayload"}
 
 func (ec *executionContext) _DeleteDomainPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteDomainPayload) graphql.Marshaler {
@@ -20719,6 +21426,59 @@ func (ec *executionContext) _DeleteResellerPlanPayload(ctx context.Context, sel 
 	return out
 }
 
+var deleteResellersPayloadImplementors = []string{"DeleteResellersPayload"}
+
+func (ec *executionContext) _DeleteResellersPayload(ctx context.Context, sel ast.SelectionSet, obj *deletion.ResellersResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteResellersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteResellersPayload")
+		case "deletedResellerIds":
+			out.Values[i] = ec._DeleteResellersPayload_deletedResellerIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleted":
+			out.Values[i] = ec._DeleteResellersPayload_deleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "movedCustomers":
+			out.Values[i] = ec._DeleteResellersPayload_movedCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._DeleteResellersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteResellersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deleteServicePlanPayloadImplementors = []string{"DeleteServicePlanPayload"}
 
 func (ec *executionContext) _DeleteServicePlanPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteServicePlanPayload) graphql.Marshaler {
@@ -20807,7 +21567,7 @@ func (ec *executionContext) _DeleteSubscriptionsPayload(ctx context.Context, sel
 
 var deletionSummaryImplementors = []string{"DeletionSummary"}
 
-func (ec *executionContext) _DeletionSummary(ctx context.Context, sel ast.SelectionSet, obj *model.DeletionSummary) graphql.Marshaler {
+func (ec *executionContext) _DeletionSummary(ctx context.Context, sel ast.SelectionSet, obj *deletion.Summary) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, deletionSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -21407,6 +22167,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deletePanelUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deletePanelUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteCustomers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteCustomers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteResellers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteResellers(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -23778,6 +24552,19 @@ func (ec *executionContext) marshalNCustomerStats2ᚖgithubᚗcomᚋhostpanelᚋ
 	return ec._CustomerStats(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNDeleteCustomersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐDeleteCustomersInput(ctx context.Context, v any) (deletion.DeleteCustomersInput, error) {
+	res, err := ec.unmarshalInputDeleteCustomersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteCustomersPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐCustomersResult(ctx context.Context, sel ast.SelectionSet, v *deletion.CustomersResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteCustomersPayload!")
+		return graphql.Null
+	}
+	return ec._DeleteCustomersPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDeleteDomainInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋsubscriptionsᚐDeleteDomainInput(ctx context.Context, v any) (subscriptions.DeleteDomainInput, error) {
 	res, err := ec.unmarshalInputDeleteDomainInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23817,6 +24604,19 @@ func (ec *executionContext) marshalNDeleteResellerPlanPayload2ᚖgithubᚗcomᚋ
 	return ec._DeleteResellerPlanPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNDeleteResellersInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐDeleteResellersInput(ctx context.Context, v any) (deletion.DeleteResellersInput, error) {
+	res, err := ec.unmarshalInputDeleteResellersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteResellersPayload2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐResellersResult(ctx context.Context, sel ast.SelectionSet, v *deletion.ResellersResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteResellersPayload!")
+		return graphql.Null
+	}
+	return ec._DeleteResellersPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDeleteServicePlanInput2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋplansᚐDeleteServicePlanInput(ctx context.Context, v any) (plans.DeleteServicePlanInput, error) {
 	res, err := ec.unmarshalInputDeleteServicePlanInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23843,7 +24643,7 @@ func (ec *executionContext) marshalNDeleteSubscriptionsPayload2ᚖgithubᚗcom�
 	return ec._DeleteSubscriptionsPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐDeletionSummary(ctx context.Context, sel ast.SelectionSet, v *model.DeletionSummary) graphql.Marshaler {
+func (ec *executionContext) marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐSummary(ctx context.Context, sel ast.SelectionSet, v *deletion.Summary) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DeletionSummary!")
 		return graphql.Null
@@ -24227,6 +25027,16 @@ func (ec *executionContext) marshalNResellerConnection2ᚖgithubᚗcomᚋhostpan
 		return graphql.Null
 	}
 	return ec._ResellerConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNResellerCustomersAction2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐCustomersAction(ctx context.Context, v any) (deletion.CustomersAction, error) {
+	var res deletion.CustomersAction
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResellerCustomersAction2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐCustomersAction(ctx context.Context, sel ast.SelectionSet, v deletion.CustomersAction) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNResellerLimits2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐResellerLimits(ctx context.Context, sel ast.SelectionSet, v *model.ResellerLimits) graphql.Marshaler {

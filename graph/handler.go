@@ -22,6 +22,7 @@ import (
 	"github.com/hostpanel/panel/internal/accounts"
 	"github.com/hostpanel/panel/internal/apperr"
 	"github.com/hostpanel/panel/internal/auth"
+	"github.com/hostpanel/panel/internal/deletion"
 	"github.com/hostpanel/panel/internal/metrics"
 	"github.com/hostpanel/panel/internal/plans"
 	"github.com/hostpanel/panel/internal/reqid"
@@ -59,6 +60,7 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 		subscriptions: subscriptions.NewService(cfg.Client),
 		suspension:    suspension.NewService(cfg.Client),
 		transfer:      transfer.NewService(cfg.Client),
+		deletion:      deletion.NewService(cfg.Client),
 	}
 	srv := handler.New(NewExecutableSchema(schemaConfig(r)))
 	srv.AddTransport(transport.POST{})

@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/hostpanel/panel/graph/model"
+	"github.com/hostpanel/panel/internal/deletion"
 	"github.com/hostpanel/panel/internal/plans"
 	"github.com/hostpanel/panel/internal/subscriptions"
 )
@@ -70,7 +71,7 @@ func (r *mutationResolver) DeleteSubscriptions(ctx context.Context, input subscr
 	}
 	return &model.DeleteSubscriptionsPayload{
 		DeletedSubscriptionIds: res.DeletedSubscriptionIDs,
-		Deleted: &model.DeletionSummary{Subscriptions: res.Subscriptions, Domains: res.Domains,
+		Deleted: &deletion.Summary{Subscriptions: res.Subscriptions, Domains: res.Domains,
 			DomainNames: res.DomainNames},
 		Committed: res.Committed, UserErrors: res.UserErrors,
 	}, nil

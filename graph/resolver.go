@@ -6,6 +6,7 @@ import (
 	"github.com/hostpanel/panel/ent"
 	"github.com/hostpanel/panel/internal/accounts"
 	"github.com/hostpanel/panel/internal/auth"
+	"github.com/hostpanel/panel/internal/deletion"
 	"github.com/hostpanel/panel/internal/plans"
 	"github.com/hostpanel/panel/internal/subscriptions"
 	"github.com/hostpanel/panel/internal/suspension"
@@ -22,4 +23,5 @@ type Resolver struct {
 	subscriptions *subscriptions.Service
 	suspension    *suspension.Service
 	transfer      *transfer.Service
+	deletion      *deletion.Service
 }

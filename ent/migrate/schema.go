@@ -290,6 +290,11 @@ var (
 				Unique:  true,
 				Columns: []*schema.Column{DescriptionsColumns[6], DescriptionsColumns[1], DescriptionsColumns[5]},
 			},
+			{
+				Name:    "description_reseller_id",
+				Unique:  false,
+				Columns: []*schema.Column{DescriptionsColumns[5]},
+			},
 		},
 	}
 	// DomainsColumns holds the columns for the "domains" table.
@@ -433,6 +438,18 @@ var (
 				OnDelete:   schema.Cascade,
 			},
 		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "paneluser_customer_id",
+				Unique:  false,
+				Columns: []*schema.Column{PanelUsersColumns[7]},
+			},
+			{
+				Name:    "paneluser_reseller_id",
+				Unique:  false,
+				Columns: []*schema.Column{PanelUsersColumns[8]},
+			},
+		},
 	}
 	// ResellersColumns holds the columns for the "resellers" table.
 	ResellersColumns = []*schema.Column{
@@ -553,6 +570,13 @@ var (
 				Columns:    []*schema.Column{ServicePlansColumns[13]},
 				RefColumns: []*schema.Column{ResellersColumns[0]},
 				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "serviceplan_reseller_id",
+				Unique:  false,
+				Columns: []*schema.Column{ServicePlansColumns[13]},
 			},
 		},
 	}

@@ -49,6 +49,8 @@ func (Description) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("customer_id", "side", "reseller_id").Unique(),
 		index.Fields("subject_reseller_id", "side", "reseller_id").Unique(),
+		// The author's foreign key, for deleting resellers.
+		index.Fields("reseller_id"),
 	}
 }
 

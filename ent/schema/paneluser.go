@@ -5,6 +5,7 @@ import (
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 
 	"github.com/hostpanel/panel/internal/rule"
 	"github.com/hostpanel/panel/internal/types"
@@ -35,6 +36,12 @@ func (PanelUser) Edges() []ent.Edge {
 		edge.From("reseller", Reseller.Type).Ref("panel_users").Field("reseller_id").Unique(),
 		edge.To("credential", Credential.Type).Unique().Annotations(entsql.OnDelete(entsql.Cascade)),
 	}
+}
+
+// Indexes of the PanelUser: its account's foreign keys, so that deleting
+// accounts (and SQLite's foreign key checks on that delete) need no scan.
+func (PanelUser) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("customer_id"), index.Fields("reseller_id")}
 }
 
 // Policy of the PanelUser.

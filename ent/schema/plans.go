@@ -5,6 +5,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 
 	"github.com/hostpanel/panel/internal/rule"
 )
@@ -33,6 +34,12 @@ func (ServicePlan) Edges() []ent.Edge {
 			Annotations(entgql.MapsTo("owner")),
 		edge.To("subscriptions", HostingSubscription.Type).Annotations(entgql.RelayConnection()),
 	}
+}
+
+// Indexes of the ServicePlan: the owner's foreign key (a reseller's plans,
+// deleting resellers).
+func (ServicePlan) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("reseller_id")}
 }
 
 // Policy of the ServicePlan.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hostpanel/panel/ent"
 	"github.com/hostpanel/panel/internal/apperr"
+	"github.com/hostpanel/panel/internal/deletion"
 	"github.com/hostpanel/panel/internal/types"
 )
 
@@ -78,17 +79,9 @@ type DeleteServicePlanPayload struct {
 
 type DeleteSubscriptionsPayload struct {
 	DeletedSubscriptionIds []int               `json:"deletedSubscriptionIds"`
-	Deleted                *DeletionSummary    `json:"deleted"`
+	Deleted                *deletion.Summary   `json:"deleted"`
 	Committed              bool                `json:"committed"`
 	UserErrors             []*apperr.UserError `json:"userErrors"`
-}
-
-type DeletionSummary struct {
-	Customers     int      `json:"customers"`
-	Subscriptions int      `json:"subscriptions"`
-	Domains       int      `json:"domains"`
-	PanelUsers    int      `json:"panelUsers"`
-	DomainNames   []string `json:"domainNames"`
 }
 
 type DomainPayload struct {
