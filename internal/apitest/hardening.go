@@ -69,8 +69,24 @@ func NewWith(t testing.TB, d string, o Options) (*Server, *Logs) {
 	if _, err := db.EnsureAdmin(context.Background(), s.Client, hasher, AdminPassword); err != nil {
 		t.Fatal(err)
 	}
+	return s, s.serve(o)
+}
+
+// Twin starts a second server process (as far as the API can tell: its own
+// services and handler) on s's database.
+func (s *Server) Twin(o Options) (*Server, *Logs) {
+	s.T.Helper()
+	tw := &Server{T: s.T, Client: s.Client}
+	return tw, tw.serve(o)
+}
+
+func (s *Server) serve(o Options) *Logs {
+	hasher := auth.FastHasher()
+	if o.Hasher != nil {
+		hasher = *o.Hasher
+	}
 	logs := &Logs{}
-	logger := slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{t}, logs), nil))
+	logger := slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{s.T}, logs), nil))
 	as := auth.NewService(s.Client, hasher, logger)
 	if o.Auth != nil {
 		o.Auth(as)
@@ -85,9 +101,9 @@ func NewWith(t testing.TB, d string, o Options) (*Server, *Logs) {
 	}
 	h = httpx.RequestID(httpx.Recover(logger, h))
 	hs := httptest.NewServer(h)
-	t.Cleanup(hs.Close)
+	s.T.Cleanup(hs.Close)
 	s.URL = hs.URL
-	return s, logs
+	return logs
 }
 
 // Raw sends one request with the given method, headers and body and returns
