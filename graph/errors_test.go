@@ -8,9 +8,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/hostpanel/panel/graph"
 	"github.com/hostpanel/panel/internal/apitest"
 	"github.com/hostpanel/panel/internal/dbtest"
 )
@@ -165,5 +167,43 @@ func TestPanicIsInternalErrorAndServerKeepsServing(t *testing.T) {
 			s.Must(admin, `{customers{totalCount}}`, nil, &out)
 		}
 		s.Must(s.AdminToken(), `{viewer{role}}`, nil, nil)
+	})
+}
+
+// TestStatementsHaveRequestDeadline: every statement of a request runs under
+// the request's deadline, so a stuck statement is cancelled and answered as
+// an internal error instead of holding the request forever.
+func TestStatementsHaveRequestDeadline(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d string) {
+		var stall, noDeadline atomic.Bool
+		s, _ := apitest.NewWith(t, d, apitest.Options{
+			Configure: func(c *graph.HandlerConfig) { c.RequestTimeout = 300 * time.Millisecond },
+			Hook: func(ctx context.Context, query string) error {
+				if graphql.GetFieldContext(ctx) == nil {
+					return nil // authentication, before the GraphQL handler
+				}
+				if _, ok := ctx.Deadline(); !ok {
+					noDeadline.Store(true)
+				}
+				if stall.Load() {
+					<-ctx.Done() // a statement that would never finish
+					return ctx.Err()
+				}
+				return nil
+			},
+		})
+		admin := s.AdminToken()
+		s.Must(admin, `{customers{totalCount edges{node{id}}} viewer{role}}`, nil, nil)
+		if noDeadline.Load() {
+			t.Fatal("a statement ran without a deadline")
+		}
+		stall.Store(true)
+		start := time.Now()
+		raw, r := call(t, s, admin, "stuck", `{customers{totalCount}}`, nil)
+		stall.Store(false)
+		if took := time.Since(start); took > 5*time.Second {
+			t.Fatalf("stuck statement answered after %v", took)
+		}
+		wantInternal(t, "stuck statement", raw, r, "stuck")
 	})
 }
