@@ -246,11 +246,23 @@ func (w *measurer) fragment(name string) Measurement {
 	return m
 }
 
-// pageSize is the multiplier of a field's children: the page size for a
-// field with first/last arguments, clamped to [0, MaxPageSize] (a larger
+// pageSize is the multiplier of a field's children: the number of IDs of a
+// list looked up by IDs, the page size for a field with first/last arguments, clamped to [0, MaxPageSize] (a larger
 // value is refused by the resolver anyway, and clamping cannot overflow), 1
 // for any other field.
 func (w *measurer) pageSize(f *ast.Field) int64 {
+	// A list looked up by IDs (nodes(ids:)): one element per ID, at most
+	// MaxPageSize (more are refused by the resolver).
+	if f.Definition != nil && f.Definition.Type.Elem != nil && f.Definition.Arguments.ForName("ids") != nil {
+		if a := f.Arguments.ForName("ids"); a != nil && a.Value != nil {
+			if v, err := a.Value.Value(w.vars); err == nil {
+				if l, ok := v.([]any); ok {
+					return min(int64(len(l)), MaxPageSize)
+				}
+			}
+		}
+		return MaxPageSize
+	}
 	if f.Definition == nil || f.Definition.Arguments.ForName("first") == nil && f.Definition.Arguments.ForName("last") == nil {
 		return 1
 	}

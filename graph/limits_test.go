@@ -181,6 +181,22 @@ func TestComplexityClampsAndSaturates(t *testing.T) {
 	if c50 := measure(t, `{customers{edges{node{id}}}}`, nil).Cost; c50 <= 0 || c50 >= c100 {
 		t.Errorf("default page costs %d, want between 0 and %d", c50, c100)
 	}
+	// nodes(ids:) costs its selection once per ID.
+	ids := func(n int) []any {
+		out := make([]any, n)
+		for i := range out {
+			out[i] = fmt.Sprint(i + 1)
+		}
+		return out
+	}
+	const nodes = `query($ids:[ID!]!){nodes(ids:$ids){id ... on Customer{login}}}`
+	c1 := measure(t, nodes, map[string]any{"ids": ids(1)}).Cost
+	if c40 := measure(t, nodes, map[string]any{"ids": ids(40)}).Cost; c40 != 1+40*(c1-1) {
+		t.Errorf("nodes: 1 ID costs %d, 40 IDs %d", c1, c40)
+	}
+	if c := measure(t, nodes, map[string]any{"ids": ids(5000)}).Cost; c != measure(t, nodes, map[string]any{"ids": ids(100)}).Cost {
+		t.Errorf("nodes: 5000 IDs cost %d, want the cost of 100", c)
+	}
 	// 12 nested pages of 100: 100^12 overflows int64; the cost saturates.
 	var b strings.Builder
 	b.WriteString("query($n:Int){resellers(first:$n){edges{node{")
