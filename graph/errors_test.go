@@ -148,8 +148,9 @@ func TestPanicIsInternalErrorAndServerKeepsServing(t *testing.T) {
 		raw, r := call(t, s, admin, "panic-resolver", `{customers{totalCount}}`, nil)
 		mode.Store(int32(faultNone))
 		wantInternal(t, "resolver panic", raw, r, "panic-resolver")
-		if l := logs.String(); !strings.Contains(l, "injected panic") || !strings.Contains(l, "panic-resolver") {
-			t.Error("resolver panic not logged with the request ID")
+		if l := logs.String(); !strings.Contains(l, "injected panic") || !strings.Contains(l, "panic-resolver") ||
+			!strings.Contains(l, "goroutine") {
+			t.Error("resolver panic not logged with the request ID and the stack")
 		}
 
 		// A panic outside GraphQL (the authentication middleware).

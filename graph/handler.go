@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -89,7 +90,8 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	srv.AroundRootFields(gate)
 	srv.SetErrorPresenter(presenter(cfg.Logger, cfg.Metrics))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
-		cfg.Logger.ErrorContext(ctx, "panic in resolver", "panic", p, "request_id", reqid.FromContext(ctx))
+		cfg.Logger.ErrorContext(ctx, "panic in resolver", "panic", p, "request_id", reqid.FromContext(ctx),
+			"stack", string(debug.Stack()))
 		return errors.New("panic")
 	})
 	timeout := cfg.RequestTimeout
