@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
@@ -69,6 +70,13 @@ type config struct {
 	addr          string
 	dbURL         string
 	adminPassword string
+	// trustedProxies may set X-Forwarded-For (the login throttle counts
+	// per client address).
+	trustedProxies []netip.Prefix
+	// corsOrigins are the SPA origins allowed to call the API cross-origin.
+	corsOrigins []string
+	// publicIntrospection allows introspection without a token.
+	publicIntrospection bool
 }
 
 const usage = `usage: panel [serve] [flags]
@@ -79,8 +87,22 @@ Serves the hosting panel's GraphQL API.
   --db URL      database; env PANEL_DB; default sqlite:panel.db
                 sqlite:PATH | sqlite::memory: | mysql://USER:PASS@HOST:PORT/DBNAME[?params]
 
+  --trusted-proxies LIST   comma-separated addresses or CIDR prefixes of the
+                reverse proxies whose X-Forwarded-For is believed; env
+                PANEL_TRUSTED_PROXIES; default none (the peer address is the client)
+  --cors-origins LIST      comma-separated SPA origins (https://host[:port])
+                allowed to call /graphql from a browser; env PANEL_CORS_ORIGINS;
+                default none (same origin only)
+  --public-introspection   allow schema introspection without a token; env
+                PANEL_PUBLIC_INTROSPECTION=1; default: signed-in viewers only
+
 env PANEL_ADMIN_PASSWORD   the administrator's password when the database is
                            created; without it a random one is printed once
+
+Limits: request bodies up to 2 MiB, 30 s per request (every SQL statement
+included), query depth 15, 50 aliases, 2,000 fields once fragments are
+expanded, cost 50,000, 20 errors per response; 10 refused logins per login
+and 100 per client address in 15 minutes (then RATE_LIMITED).
 `
 
 func parseArgs(args []string, getenv func(string) string) (config, error) {
@@ -98,11 +120,21 @@ func parseArgs(args []string, getenv func(string) string) (config, error) {
 	var c config
 	fs.StringVar(&c.addr, "addr", envOr("PANEL_ADDR", defaultAddr), "listen address")
 	fs.StringVar(&c.dbURL, "db", envOr("PANEL_DB", defaultDB), "database URL")
+	proxies := fs.String("trusted-proxies", getenv("PANEL_TRUSTED_PROXIES"), "trusted reverse proxies")
+	origins := fs.String("cors-origins", getenv("PANEL_CORS_ORIGINS"), "allowed SPA origins")
+	fs.BoolVar(&c.publicIntrospection, "public-introspection", getenv("PANEL_PUBLIC_INTROSPECTION") == "1", "public introspection")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
+	}
+	var err error
+	if c.trustedProxies, err = httpx.ParseTrustedProxies(*proxies); err != nil {
+		return config{}, err
+	}
+	if c.corsOrigins, err = httpx.ParseOrigins(*origins); err != nil {
+		return config{}, err
 	}
 	c.adminPassword = getenv("PANEL_ADMIN_PASSWORD")
 	return c, nil
@@ -167,6 +199,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Auth:    authSvc,
 		Logger:  logger,
 		Metrics: m,
+
+		PublicIntrospection: cfg.publicIntrospection,
 	})
 	sdl := graph.SDL()
 
@@ -194,22 +228,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	})
 
 	var h http.Handler = mux
+	h = httpx.ClientIP(cfg.trustedProxies, h)
+	h = httpx.CORS(cfg.corsOrigins, h)
 	h = m.Middleware(h)
 	h = httpx.Logging(logger, h)
 	h = httpx.Recover(logger, h)
 	h = httpx.RequestID(h)
 	h = securityHeaders(h)
 
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
+	srv := newHTTPServer(ctx, h, logger)
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", cfg.addr)
 	if err != nil {
@@ -241,6 +268,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger.Info("stopped")
 	return exitOK
+}
+
+// newHTTPServer returns the server of h with its timeouts: a client must
+// send its headers within 5 s and its whole request within 30 s, the
+// response must be written within 60 s (the GraphQL handler's own deadline
+// is 30 s), and idle keep-alive connections are closed after 120 s.
+func newHTTPServer(ctx context.Context, h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
 }
 
 // plain writes a text/plain response.

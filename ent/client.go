@@ -24,6 +24,7 @@ import (
 	"github.com/hostpanel/panel/ent/description"
 	"github.com/hostpanel/panel/ent/domain"
 	"github.com/hostpanel/panel/ent/hostingsubscription"
+	"github.com/hostpanel/panel/ent/loginthrottle"
 	"github.com/hostpanel/panel/ent/paneluser"
 	"github.com/hostpanel/panel/ent/reseller"
 	"github.com/hostpanel/panel/ent/resellerplan"
@@ -56,6 +57,8 @@ type Client struct {
 	Domain *DomainClient
 	// HostingSubscription is the client for interacting with the HostingSubscription builders.
 	HostingSubscription *HostingSubscriptionClient
+	// LoginThrottle is the client for interacting with the LoginThrottle builders.
+	LoginThrottle *LoginThrottleClient
 	// PanelUser is the client for interacting with the PanelUser builders.
 	PanelUser *PanelUserClient
 	// Reseller is the client for interacting with the Reseller builders.
@@ -88,6 +91,7 @@ func (c *Client) init() {
 	c.Description = NewDescriptionClient(c.config)
 	c.Domain = NewDomainClient(c.config)
 	c.HostingSubscription = NewHostingSubscriptionClient(c.config)
+	c.LoginThrottle = NewLoginThrottleClient(c.config)
 	c.PanelUser = NewPanelUserClient(c.config)
 	c.Reseller = NewResellerClient(c.config)
 	c.ResellerPlan = NewResellerPlanClient(c.config)
@@ -194,6 +198,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Description:         NewDescriptionClient(cfg),
 		Domain:              NewDomainClient(cfg),
 		HostingSubscription: NewHostingSubscriptionClient(cfg),
+		LoginThrottle:       NewLoginThrottleClient(cfg),
 		PanelUser:           NewPanelUserClient(cfg),
 		Reseller:            NewResellerClient(cfg),
 		ResellerPlan:        NewResellerPlanClient(cfg),
@@ -227,6 +232,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Description:         NewDescriptionClient(cfg),
 		Domain:              NewDomainClient(cfg),
 		HostingSubscription: NewHostingSubscriptionClient(cfg),
+		LoginThrottle:       NewLoginThrottleClient(cfg),
 		PanelUser:           NewPanelUserClient(cfg),
 		Reseller:            NewResellerClient(cfg),
 		ResellerPlan:        NewResellerPlanClient(cfg),
@@ -262,8 +268,8 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Administrator, c.AuditEvent, c.AuditScope, c.AuditTarget, c.Credential,
-		c.Customer, c.Description, c.Domain, c.HostingSubscription, c.PanelUser,
-		c.Reseller, c.ResellerPlan, c.ServicePlan, c.Session,
+		c.Customer, c.Description, c.Domain, c.HostingSubscription, c.LoginThrottle,
+		c.PanelUser, c.Reseller, c.ResellerPlan, c.ServicePlan, c.Session,
 	} {
 		n.Use(hooks...)
 	}
@@ -274,8 +280,8 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Administrator, c.AuditEvent, c.AuditScope, c.AuditTarget, c.Credential,
-		c.Customer, c.Description, c.Domain, c.HostingSubscription, c.PanelUser,
-		c.Reseller, c.ResellerPlan, c.ServicePlan, c.Session,
+		c.Customer, c.Description, c.Domain, c.HostingSubscription, c.LoginThrottle,
+		c.PanelUser, c.Reseller, c.ResellerPlan, c.ServicePlan, c.Session,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -302,6 +308,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Domain.mutate(ctx, m)
 	case *HostingSubscriptionMutation:
 		return c.HostingSubscription.mutate(ctx, m)
+	case *LoginThrottleMutation:
+		return c.LoginThrottle.mutate(ctx, m)
 	case *PanelUserMutation:
 		return c.PanelUser.mutate(ctx, m)
 	case *ResellerMutation:
@@ -1891,6 +1899,140 @@ func (c *HostingSubscriptionClient) mutate(ctx context.Context, m *HostingSubscr
 	}
 }
 
+// LoginThrottleClient is a client for the LoginThrottle schema.
+type LoginThrottleClient struct {
+	config
+}
+
+// NewLoginThrottleClient returns a client for the LoginThrottle from the given config.
+func NewLoginThrottleClient(c config) *LoginThrottleClient {
+	return &LoginThrottleClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `loginthrottle.Hooks(f(g(h())))`.
+func (c *LoginThrottleClient) Use(hooks ...Hook) {
+	c.hooks.LoginThrottle = append(c.hooks.LoginThrottle, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `loginthrottle.Intercept(f(g(h())))`.
+func (c *LoginThrottleClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LoginThrottle = append(c.inters.LoginThrottle, interceptors...)
+}
+
+// Create returns a builder for creating a LoginThrottle entity.
+func (c *LoginThrottleClient) Create() *LoginThrottleCreate {
+	mutation := newLoginThrottleMutation(c.config, OpCreate)
+	return &LoginThrottleCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LoginThrottle entities.
+func (c *LoginThrottleClient) CreateBulk(builders ...*LoginThrottleCreate) *LoginThrottleCreateBulk {
+	return &LoginThrottleCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LoginThrottleClient) MapCreateBulk(slice any, setFunc func(*LoginThrottleCreate, int)) *LoginThrottleCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LoginThrottleCreateBulk{err: fmt.Errorf("calling to LoginThrottleClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LoginThrottleCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LoginThrottleCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LoginThrottle.
+func (c *LoginThrottleClient) Update() *LoginThrottleUpdate {
+	mutation := newLoginThrottleMutation(c.config, OpUpdate)
+	return &LoginThrottleUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LoginThrottleClient) UpdateOne(_m *LoginThrottle) *LoginThrottleUpdateOne {
+	mutation := newLoginThrottleMutation(c.config, OpUpdateOne, withLoginThrottle(_m))
+	return &LoginThrottleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LoginThrottleClient) UpdateOneID(id int) *LoginThrottleUpdateOne {
+	mutation := newLoginThrottleMutation(c.config, OpUpdateOne, withLoginThrottleID(id))
+	return &LoginThrottleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LoginThrottle.
+func (c *LoginThrottleClient) Delete() *LoginThrottleDelete {
+	mutation := newLoginThrottleMutation(c.config, OpDelete)
+	return &LoginThrottleDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LoginThrottleClient) DeleteOne(_m *LoginThrottle) *LoginThrottleDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LoginThrottleClient) DeleteOneID(id int) *LoginThrottleDeleteOne {
+	builder := c.Delete().Where(loginthrottle.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LoginThrottleDeleteOne{builder}
+}
+
+// Query returns a query builder for LoginThrottle.
+func (c *LoginThrottleClient) Query() *LoginThrottleQuery {
+	return &LoginThrottleQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLoginThrottle},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LoginThrottle entity by its id.
+func (c *LoginThrottleClient) Get(ctx context.Context, id int) (*LoginThrottle, error) {
+	return c.Query().Where(loginthrottle.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LoginThrottleClient) GetX(ctx context.Context, id int) *LoginThrottle {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *LoginThrottleClient) Hooks() []Hook {
+	hooks := c.hooks.LoginThrottle
+	return append(hooks[:len(hooks):len(hooks)], loginthrottle.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LoginThrottleClient) Interceptors() []Interceptor {
+	return c.inters.LoginThrottle
+}
+
+func (c *LoginThrottleClient) mutate(ctx context.Context, m *LoginThrottleMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LoginThrottleCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LoginThrottleUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LoginThrottleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LoginThrottleDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LoginThrottle mutation op: %q", m.Op())
+	}
+}
+
 // PanelUserClient is a client for the PanelUser schema.
 type PanelUserClient struct {
 	config
@@ -2805,13 +2947,13 @@ func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, 
 type (
 	hooks struct {
 		Administrator, AuditEvent, AuditScope, AuditTarget, Credential, Customer,
-		Description, Domain, HostingSubscription, PanelUser, Reseller, ResellerPlan,
-		ServicePlan, Session []ent.Hook
+		Description, Domain, HostingSubscription, LoginThrottle, PanelUser, Reseller,
+		ResellerPlan, ServicePlan, Session []ent.Hook
 	}
 	inters struct {
 		Administrator, AuditEvent, AuditScope, AuditTarget, Credential, Customer,
-		Description, Domain, HostingSubscription, PanelUser, Reseller, ResellerPlan,
-		ServicePlan, Session []ent.Interceptor
+		Description, Domain, HostingSubscription, LoginThrottle, PanelUser, Reseller,
+		ResellerPlan, ServicePlan, Session []ent.Interceptor
 	}
 )
 

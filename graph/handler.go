@@ -1,11 +1,15 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -40,7 +44,17 @@ type HandlerConfig struct {
 	Metrics *metrics.Metrics
 	// PublicIntrospection allows introspection without a token.
 	PublicIntrospection bool
+	// Limits bound depth, aliases, size and cost of a request (zero
+	// fields: DefaultLimits).
+	Limits Limits
+	// RequestTimeout bounds a request's work, every SQL statement included
+	// (zero: DefaultRequestTimeout).
+	RequestTimeout time.Duration
 }
+
+// DefaultRequestTimeout is the deadline of a GraphQL request's context, and
+// so of its SQL statements. It is below the server's write timeout.
+const DefaultRequestTimeout = 30 * time.Second
 
 // Limits of the GraphQL layer (ENGINEERING section 7).
 const (
@@ -67,6 +81,8 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(parserTokenLimit)
 	srv.SetDisableSuggestion(true)
+	srv.SetValidationRulesFn(validationRules)
+	srv.Use(limitsExtension{cfg.Limits.withDefaults()})
 	srv.Use(extension.Introspection{})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
@@ -78,9 +94,14 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	srv.AroundRootFields(gate)
 	srv.SetErrorPresenter(presenter(cfg.Logger, cfg.Metrics))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
-		cfg.Logger.ErrorContext(ctx, "panic in resolver", "panic", p, "request_id", reqid.FromContext(ctx))
+		cfg.Logger.ErrorContext(ctx, "panic in resolver", "panic", p, "request_id", reqid.FromContext(ctx),
+			"stack", string(debug.Stack()))
 		return errors.New("panic")
 	})
+	timeout := cfg.RequestTimeout
+	if timeout <= 0 {
+		timeout = DefaultRequestTimeout
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
@@ -92,8 +113,22 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 			http.Error(w, `{"errors":[{"message":"Content-Type must be application/json"}]}`, http.StatusUnsupportedMediaType)
 			return
 		}
-		req.Body = http.MaxBytesReader(w, req.Body, maxBodyBytes)
-		srv.ServeHTTP(w, req.WithContext(withLoaders(req.Context(), cfg.Client)))
+		// Read the whole body here, so that one over the limit gets a 413
+		// before gqlgen (and so any resolver) sees the request.
+		body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxBodyBytes))
+		if err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				http.Error(w, `{"errors":[{"message":"request body too large","extensions":{"code":"BAD_USER_INPUT"}}]}`, http.StatusRequestEntityTooLarge)
+				return
+			}
+			http.Error(w, `{"errors":[{"message":"could not read the request body","extensions":{"code":"BAD_USER_INPUT"}}]}`, http.StatusBadRequest)
+			return
+		}
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		ctx, cancel := context.WithTimeout(req.Context(), timeout)
+		defer cancel()
+		srv.ServeHTTP(w, req.WithContext(withLoaders(ctx, cfg.Client)))
 	})
 }
 

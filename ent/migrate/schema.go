@@ -407,6 +407,19 @@ var (
 			},
 		},
 	}
+	// LoginThrottlesColumns holds the columns for the "login_throttles" table.
+	LoginThrottlesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "bucket", Type: field.TypeString, Unique: true, Size: 80},
+		{Name: "slot", Type: field.TypeInt64},
+		{Name: "failures", Type: field.TypeInt, Default: 0},
+	}
+	// LoginThrottlesTable holds the schema information for the "login_throttles" table.
+	LoginThrottlesTable = &schema.Table{
+		Name:       "login_throttles",
+		Columns:    LoginThrottlesColumns,
+		PrimaryKey: []*schema.Column{LoginThrottlesColumns[0]},
+	}
 	// PanelUsersColumns holds the columns for the "panel_users" table.
 	PanelUsersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -624,6 +637,7 @@ var (
 		DescriptionsTable,
 		DomainsTable,
 		HostingSubscriptionsTable,
+		LoginThrottlesTable,
 		PanelUsersTable,
 		ResellersTable,
 		ResellerPlansTable,

@@ -15,6 +15,7 @@ import (
 	"github.com/hostpanel/panel/ent/description"
 	"github.com/hostpanel/panel/ent/domain"
 	"github.com/hostpanel/panel/ent/hostingsubscription"
+	"github.com/hostpanel/panel/ent/loginthrottle"
 	"github.com/hostpanel/panel/ent/paneluser"
 	"github.com/hostpanel/panel/ent/reseller"
 	"github.com/hostpanel/panel/ent/resellerplan"
@@ -529,6 +530,39 @@ func init() {
 			return nil
 		}
 	}()
+	loginthrottle.Policy = privacy.NewPolicies(schema.LoginThrottle{})
+	loginthrottle.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := loginthrottle.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	loginthrottleFields := schema.LoginThrottle{}.Fields()
+	_ = loginthrottleFields
+	// loginthrottleDescBucket is the schema descriptor for bucket field.
+	loginthrottleDescBucket := loginthrottleFields[0].Descriptor()
+	// loginthrottle.BucketValidator is a validator for the "bucket" field. It is called by the builders before save.
+	loginthrottle.BucketValidator = func() func(string) error {
+		validators := loginthrottleDescBucket.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(bucket string) error {
+			for _, fn := range fns {
+				if err := fn(bucket); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// loginthrottleDescFailures is the schema descriptor for failures field.
+	loginthrottleDescFailures := loginthrottleFields[2].Descriptor()
+	// loginthrottle.DefaultFailures holds the default value on creation for the failures field.
+	loginthrottle.DefaultFailures = loginthrottleDescFailures.Default.(int)
 	paneluserMixin := schema.PanelUser{}.Mixin()
 	paneluser.Policy = privacy.NewPolicies(schema.PanelUser{})
 	paneluser.Hooks[0] = func(next ent.Mutator) ent.Mutator {

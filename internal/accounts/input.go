@@ -113,10 +113,14 @@ func (cr *Credentials) normalize(errs *apperr.List) {
 	}
 }
 
-// loginFree reports a TAKEN error if login is used by any principal.
-func loginFree(ctx context.Context, c *ent.Client, login string, path ...string) *apperr.UserError {
+// loginFree reports a TAKEN error if login is used by any principal (and a
+// database error as it is: it is not a business answer).
+func loginFree(ctx context.Context, c *ent.Client, login string, path ...string) error {
 	n, err := c.Credential.Query().Where(credential.Login(login)).Exist(system(ctx))
-	if err != nil || n {
+	if err != nil {
+		return err
+	}
+	if n {
 		return apperr.New(apperr.Taken, "this login is already in use", path...)
 	}
 	return nil

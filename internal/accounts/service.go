@@ -92,7 +92,9 @@ func (s *Service) CreateCustomer(ctx context.Context, in CreateCustomerInput) (*
 			return e
 		}
 		if in.ExternalID != nil {
-			if ok, err := c.Customer.Query().Where(customer.ExternalID(*in.ExternalID)).Exist(system(ctx)); err != nil || ok {
+			if ok, err := c.Customer.Query().Where(customer.ExternalID(*in.ExternalID)).Exist(system(ctx)); err != nil {
+				return err
+			} else if ok {
 				return apperr.New(apperr.Taken, "this external ID is already in use", "externalId")
 			}
 		}
@@ -189,7 +191,9 @@ func (s *Service) CreateReseller(ctx context.Context, in CreateResellerInput) (*
 			return e
 		}
 		if in.ExternalID != nil {
-			if ok, err := c.Reseller.Query().Where(reseller.ExternalID(*in.ExternalID)).Exist(ctx); err != nil || ok {
+			if ok, err := c.Reseller.Query().Where(reseller.ExternalID(*in.ExternalID)).Exist(ctx); err != nil {
+				return err
+			} else if ok {
 				return apperr.New(apperr.Taken, "this external ID is already in use", "externalId")
 			}
 		}

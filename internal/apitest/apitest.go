@@ -43,6 +43,9 @@ func New(t testing.TB, d string) *Server {
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	as := auth.NewService(s.Client, hasher, logger)
+	// Suites check refused logins many times; the throttle has its own
+	// tests (graph/throttle_test.go, with NewWith).
+	as.SetThrottle(auth.ThrottleConfig{MaxPerLogin: 1 << 20, MaxPerAddress: 1 << 20})
 	h := as.Middleware(graph.NewHandler(graph.HandlerConfig{Client: s.Client, Auth: as, Logger: logger}))
 	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)

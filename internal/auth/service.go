@@ -14,6 +14,7 @@ import (
 	"github.com/hostpanel/panel/ent/session"
 	"github.com/hostpanel/panel/internal/apperr"
 	"github.com/hostpanel/panel/internal/audit"
+	"github.com/hostpanel/panel/internal/httpx"
 	"github.com/hostpanel/panel/internal/types"
 	"github.com/hostpanel/panel/internal/viewer"
 )
@@ -32,11 +33,14 @@ type Service struct {
 	now    func() time.Time
 	// notifier delivers password-reset tokens (see SetNotifier).
 	notifier Notifier
+	// throttle counts refused logins (throttle.go).
+	throttle *Throttle
 }
 
 // NewService returns a Service over client.
 func NewService(client *ent.Client, hasher Hasher, logger *slog.Logger) *Service {
-	return &Service{client: client, hasher: hasher, log: logger, now: time.Now}
+	return &Service{client: client, hasher: hasher, log: logger, now: time.Now,
+		throttle: NewThrottle(client, DefaultThrottle)}
 }
 
 // Hasher returns the password hasher, for services that set passwords.
@@ -56,12 +60,15 @@ var errInvalidCredentials = apperr.New(apperr.Invalid, "invalid login or passwor
 // audited.
 func (s *Service) Login(ctx context.Context, login, password string) (string, *viewer.Viewer, error) {
 	login = strings.ToLower(strings.TrimSpace(login))
+	if err := s.throttle.Check(ctx, login, httpx.ClientIPFromContext(ctx)); err != nil {
+		return "", nil, err
+	}
 	sys := system(ctx)
 	cred, err := s.client.Credential.Query().Where(credential.Login(login)).Only(sys)
 	switch {
 	case ent.IsNotFound(err):
 		s.hasher.Equalize(password)
-		return "", nil, s.refuse(ctx, login, "unknown login", errInvalidCredentials)
+		return "", nil, s.wrongCredentials(ctx, login, "unknown login")
 	case err != nil:
 		return "", nil, err
 	}
@@ -70,7 +77,7 @@ func (s *Service) Login(ctx context.Context, login, password string) (string, *v
 		return "", nil, err
 	}
 	if !ok {
-		return "", nil, s.refuse(ctx, login, "wrong password", errInvalidCredentials)
+		return "", nil, s.wrongCredentials(ctx, login, "wrong password")
 	}
 	v, err := s.viewerOf(sys, cred.ID)
 	if err != nil {
@@ -94,6 +101,9 @@ func (s *Service) Login(ctx context.Context, login, password string) (string, *v
 		return "", nil, err
 	}
 	v.SessionID = sess.ID
+	if err := s.throttle.Succeeded(ctx, login); err != nil {
+		s.log.ErrorContext(ctx, "resetting the login throttle failed", "err", err)
+	}
 	return token, v, nil
 }
 

@@ -358,7 +358,12 @@ func oneLine(s string) string {
 // database answers and returns an ent client over it. The returned *sql.DB
 // is the client's pool (for readiness checks); closing the client closes it.
 func Open(ctx context.Context, t Target, onStatement func(context.Context)) (*ent.Client, *sql.DB, error) {
-	opts := sqlcount.Options{OnStatement: onStatement}
+	return OpenWith(ctx, t, sqlcount.Options{OnStatement: onStatement})
+}
+
+// OpenWith is Open with every option of the statement wrapper (tests use
+// its Hook for fault injection).
+func OpenWith(ctx context.Context, t Target, opts sqlcount.Options) (*ent.Client, *sql.DB, error) {
 	var (
 		db  *sql.DB
 		err error

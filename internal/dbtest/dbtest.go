@@ -17,6 +17,7 @@ import (
 
 	"github.com/hostpanel/panel/ent"
 	"github.com/hostpanel/panel/internal/db"
+	"github.com/hostpanel/panel/internal/sqlcount"
 )
 
 // Dialects returns the dialects to run a suite on.
@@ -45,6 +46,13 @@ func randomName() string {
 // MySQL, dropped) when the test ends. onStatement, if not nil, is called for
 // every SQL statement.
 func Open(t testing.TB, d string, onStatement func(context.Context)) *ent.Client {
+	t.Helper()
+	return OpenWith(t, d, sqlcount.Options{OnStatement: onStatement})
+}
+
+// OpenWith is Open with every option of the statement wrapper (a Hook for
+// fault injection).
+func OpenWith(t testing.TB, d string, opts sqlcount.Options) *ent.Client {
 	t.Helper()
 	ctx := context.Background()
 	var target db.Target
@@ -86,7 +94,7 @@ func Open(t testing.TB, d string, onStatement func(context.Context)) *ent.Client
 	default:
 		t.Fatalf("unknown dialect %q", d)
 	}
-	client, sqldb, err := db.Open(ctx, target, onStatement)
+	client, sqldb, err := db.OpenWith(ctx, target, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
