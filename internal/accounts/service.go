@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hostpanel/panel/ent"
 	"github.com/hostpanel/panel/ent/administrator"
@@ -116,7 +117,7 @@ func (s *Service) CreateCustomer(ctx context.Context, in CreateCustomerInput) (*
 		if err != nil {
 			return constraint(err, "login")
 		}
-		cu, err := c.Customer.Create().
+		cb := c.Customer.Create().
 			SetLogin(in.Login).
 			SetName(in.Name).SetEmail(in.Email).
 			SetNillableCompany(in.Company).SetNillablePhone(in.Phone).SetNillableFax(in.Fax).
@@ -124,8 +125,13 @@ func (s *Service) CreateCustomer(ctx context.Context, in CreateCustomerInput) (*
 			SetNillablePostalCode(in.PostalCode).SetNillableCountry(in.Country).SetNillableLocale(in.Locale).
 			SetNillableExternalID(in.ExternalID).
 			SetNillableResellerID(scope).
-			SetCredential(cred).
-			Save(ctx)
+			SetCredential(cred)
+		if owner != nil && owner.Status == types.StatusSuspended {
+			// A customer of a suspended reseller starts suspended from above
+			// (SPEC 3.4), and is activated with its reseller.
+			cb.SetStatus(types.StatusSuspended).SetSuspendedParentAt(time.Now())
+		}
+		cu, err := cb.Save(ctx)
 		if err != nil {
 			return constraint(err, "externalId")
 		}

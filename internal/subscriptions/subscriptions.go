@@ -235,8 +235,12 @@ func (s *Service) AddDomain(ctx context.Context, in AddDomainInput) (*ent.Domain
 			return err
 		}
 		id = d.ID
+		scope, err := subscriptionReseller(ctx, c, hs)
+		if err != nil {
+			return err
+		}
 		return audit.Record(ctx, c, audit.Event{
-			Action: "domain.add", Targets: []int{d.ID, hs.ID}, ScopeResellerID: nil,
+			Action: "domain.add", Targets: []int{d.ID, hs.ID}, ScopeResellerID: scope,
 			Summary: fmt.Sprintf("added domain %s to subscription %s", name, hs.Name),
 		})
 	})
@@ -244,4 +248,18 @@ func (s *Service) AddDomain(ctx context.Context, in AddDomainInput) (*ent.Domain
 		return nil, err
 	}
 	return s.client.Domain.Get(ctx, id)
+}
+
+// subscriptionReseller returns the reseller whose scope hs is in: its
+// subscriber if that is a reseller, else its customer's reseller (nil for
+// the administrator's customers).
+func subscriptionReseller(ctx context.Context, c *ent.Client, hs *ent.HostingSubscription) (*int, error) {
+	if hs.ResellerID != nil || hs.CustomerID == nil {
+		return hs.ResellerID, nil
+	}
+	cu, err := c.Customer.Get(privacy.DecisionContext(ctx, privacy.Allow), *hs.CustomerID)
+	if err != nil {
+		return nil, err
+	}
+	return cu.ResellerID, nil
 }

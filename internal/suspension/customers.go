@@ -119,12 +119,17 @@ func (s *Service) customers(ctx context.Context, ids []int, opts bulk.Options, s
 			action, verb = "customer.suspend", "suspended"
 		}
 		if len(valid) > 0 {
-			var scope *int
-			if v.Is(viewer.Reseller) {
-				scope = &v.ResellerID
+			// Every reseller whose customers were acted on may read the event.
+			var scopes []int
+			seen := map[int]bool{}
+			for _, id := range valid {
+				if r := after[id].ResellerID; r != nil && !seen[*r] {
+					seen[*r] = true
+					scopes = append(scopes, *r)
+				}
 			}
 			err = audit.Record(ctx, c, audit.Event{
-				Action: action, Targets: valid, ScopeResellerID: scope,
+				Action: action, Targets: valid, ScopeResellerIDs: scopes,
 				Summary: fmt.Sprintf("%s %d customers (%d subscriptions changed)", verb, len(valid), res.SubscriptionsAffected),
 			})
 			if err != nil {
