@@ -9,6 +9,7 @@ import (
 	"os"
 	"reflect"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -274,6 +275,25 @@ func Run(ctx context.Context, c Config) ([]Result, error) {
 	bulkWs := e.bulkWorkloads(ctx, seed, all)
 	ws = append(ws, bulkWs...)
 
+	if c.CPUProf != "" {
+		f, err := os.Create(c.CPUProf)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if c.MemProf != "" {
+		defer func() {
+			if f, err := os.Create(c.MemProf); err == nil {
+				_ = pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
+	}
 	var out []Result
 	for _, w := range ws {
 		if c.Progress != nil {
