@@ -37,6 +37,7 @@ type Config struct {
 	Progress io.Writer
 	CPUProf  string
 	MemProf  string
+	Only     string
 }
 
 // treeStatementBound is the most SQL statements the customer tree page may
@@ -53,13 +54,14 @@ func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&c.Duration, "duration", 5*time.Second, "measuring time of each read workload (server and baseline each)")
 	fs.StringVar(&c.JSON, "json", "", "also write the results as JSON to this file")
 	fs.BoolVar(&c.Quick, "quick", false, "CI mode: dataset S on sqlite::memory:, short runs, fail when the tree's SQL statement counts grow")
+	fs.StringVar(&c.Only, "only", "", "run only the workloads whose name matches this regular expression")
 	fs.StringVar(&c.CPUProf, "cpuprofile", "", "write a CPU profile of the workloads (server and client: one process) to this file")
 	fs.StringVar(&c.MemProf, "memprofile", "", "write an allocation profile to this file at the end")
 	if err := fs.Parse(argv); err != nil {
 		return 2
 	}
 	if c.Quick {
-		c.DB, c.Dataset, c.Duration = "sqlite::memory:", "S", 300*time.Millisecond
+		c.DB, c.Dataset, c.Duration, c.Only = "sqlite::memory:", "S", 300*time.Millisecond, ""
 	}
 	c.Progress = stderr
 	res, err := Run(ctx, c)

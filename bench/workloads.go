@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"reflect"
+	"regexp"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -294,8 +295,17 @@ func Run(ctx context.Context, c Config) ([]Result, error) {
 			}
 		}()
 	}
+	var only *regexp.Regexp
+	if c.Only != "" {
+		if only, err = regexp.Compile(c.Only); err != nil {
+			return nil, fmt.Errorf("--only: %w", err)
+		}
+	}
 	var out []Result
 	for _, w := range ws {
+		if only != nil && !only.MatchString(w.name) {
+			continue
+		}
 		if c.Progress != nil {
 			fmt.Fprintf(c.Progress, "running %s\n", w.name)
 		}
