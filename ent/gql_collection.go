@@ -1261,7 +1261,7 @@ func (_q *HostingSubscriptionQuery) collectField(ctx context.Context, oneNode bo
 				fieldSeen[hostingsubscription.FieldServicePlanID] = struct{}{}
 			}
 
-		case "domains", "domain":
+		case "domains":
 			var (
 				alias = field.Alias
 				path  = append(path, alias)

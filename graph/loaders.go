@@ -5,10 +5,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/graph-gophers/dataloader/v7"
 
 	"github.com/hostpanel/panel/ent"
 	"github.com/hostpanel/panel/ent/customer"
+	"github.com/hostpanel/panel/ent/domain"
 	"github.com/hostpanel/panel/ent/reseller"
 	"github.com/hostpanel/panel/internal/limits"
 )
@@ -27,6 +29,8 @@ type Loaders struct {
 	Usage    *dataloader.Loader[int, limits.Usage]
 	// AuditActor loads the actors of audit events (graph/audit.go).
 	AuditActor *dataloader.Loader[actorKey, ent.Noder]
+	// PrimaryDomain is a subscription's primary domain, by subscription ID.
+	PrimaryDomain *dataloader.Loader[int, *ent.Domain]
 
 	adminOnce sync.Once
 	admin     *ent.Administrator
@@ -59,7 +63,37 @@ func newLoaders(client *ent.Client) *Loaders {
 			return out
 		}, dataloader.WithWait[int, limits.Usage](loaderWait)),
 		AuditActor: newActorLoader(client),
+		PrimaryDomain: dataloader.NewBatchedLoader(func(ctx context.Context, ids []int) []*dataloader.Result[*ent.Domain] {
+			ds, err := client.Domain.Query().Where(domain.SubscriptionIDIn(ids...), domain.Primary(true)).All(ctx)
+			return byID(ids, ds, err, func(d *ent.Domain) int { return d.SubscriptionID })
+		}, dataloader.WithWait[int, *ent.Domain](loaderWait)),
 	}
+}
+
+// siblingDomains returns the domains of obj eager-loaded for a "domains"
+// field (under any alias) asked for next to the current field, if any.
+func siblingDomains(ctx context.Context, obj *ent.HostingSubscription) ([]*ent.Domain, bool) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return nil, false
+	}
+	// The field that returned obj; list elements have contexts without a
+	// field of their own.
+	p := fc.Parent
+	for p != nil && p.Field.Field == nil {
+		p = p.Parent
+	}
+	if p == nil {
+		return nil, false
+	}
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), p.Field.Selections, []string{"HostingSubscription", "Node"}) {
+		if f.Name == "domains" {
+			if ds, err := obj.NamedDomains(f.Alias); err == nil {
+				return ds, true
+			}
+		}
+	}
+	return nil, false
 }
 
 // Admin returns the administrator, read once per request.

@@ -94,16 +94,19 @@ func (r *descriptionResolver) Author(ctx context.Context, obj *ent.Description) 
 
 // Domain is the resolver for the domain field.
 func (r *hostingSubscriptionResolver) Domain(ctx context.Context, obj *ent.HostingSubscription) (*ent.Domain, error) {
-	ds, err := obj.Domains(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range ds {
-		if d.Primary {
-			return d, nil
+	if ds, ok := siblingDomains(ctx, obj); ok {
+		for _, d := range ds {
+			if d.Primary {
+				return d, nil
+			}
 		}
+		return nil, fmt.Errorf("subscription %d has no primary domain (%d loaded)", obj.ID, len(ds))
 	}
-	return nil, fmt.Errorf("subscription %d has no primary domain (%d loaded: %+v)", obj.ID, len(ds), ds)
+	d, err := loadersFrom(ctx).PrimaryDomain.Load(ctx, obj.ID)()
+	if ent.IsNotFound(err) {
+		return nil, fmt.Errorf("subscription %d has no primary domain", obj.ID)
+	}
+	return d, err
 }
 
 // Domains is the resolver for the domains field.

@@ -41,8 +41,11 @@ func (HostingSubscription) Edges() []ent.Edge {
 			Annotations(entgql.MapsTo("subscriber")),
 		edge.From("reseller", Reseller.Type).Ref("subscriptions").Field("reseller_id").Unique(),
 		edge.From("plan", ServicePlan.Type).Ref("subscriptions").Field("service_plan_id").Unique(),
+		// Only "domains" is collected: the "domain" resolver reads the
+		// eager-loaded domains when both are asked for (one query, not two)
+		// and otherwise a per-request loader of primary domains.
 		edge.To("domains", Domain.Type).
-			Annotations(entgql.MapsTo("domains", "domain"), entsql.OnDelete(entsql.Cascade)),
+			Annotations(entgql.MapsTo("domains"), entsql.OnDelete(entsql.Cascade)),
 	}
 }
 

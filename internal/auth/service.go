@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -11,7 +12,6 @@ import (
 	"github.com/hostpanel/panel/ent"
 	"github.com/hostpanel/panel/ent/credential"
 	"github.com/hostpanel/panel/ent/privacy"
-	"github.com/hostpanel/panel/ent/session"
 	"github.com/hostpanel/panel/internal/apperr"
 	"github.com/hostpanel/panel/internal/audit"
 	"github.com/hostpanel/panel/internal/httpx"
@@ -133,38 +133,132 @@ func (s *Service) Logout(ctx context.Context) error {
 // Authenticate returns the viewer of a bearer token, or nil if the token is
 // unknown, expired, or belongs to a principal that (or whose account or
 // owner) is not active. It runs on every request, so a suspension takes
-// effect on the next one.
+// effect on the next one. It costs one SQL statement: the session, its
+// credential, the principal and every account above it in one join
+// (viewerOf, used by Login, reads the same through eager loads).
 func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewer, error) {
 	if token == "" {
 		return nil, nil
 	}
-	sys := system(ctx)
-	sess, err := s.client.Session.Query().
-		Where(session.TokenHash(HashToken(token)),
-			session.KindIn(types.SessionLogin, types.SessionAPI)).
-		Only(sys)
-	switch {
-	case ent.IsNotFound(err):
-		return nil, nil
-	case err != nil:
-		return nil, err
-	}
-	if sess.ExpiresAt != nil && !sess.ExpiresAt.After(s.now()) {
-		return nil, nil
-	}
-	v, err := s.viewerOf(sys, sess.CredentialID)
-	if errors.Is(err, errInactive) || ent.IsNotFound(err) {
-		return nil, nil
-	}
+	rows, err := s.client.QueryContext(system(ctx), authQuery,
+		HashToken(token), string(types.SessionLogin), string(types.SessionAPI))
 	if err != nil {
 		return nil, err
 	}
-	v.SessionID = sess.ID
-	v.ReadOnly = sess.ReadOnly
+	defer rows.Close()
+	if !rows.Next() {
+		return nil, rows.Err()
+	}
+	var (
+		r        authRow
+		sessID   int
+		readOnly bool
+		expires  sql.NullTime
+		kind     string
+		lastUsed sql.NullTime
+	)
+	if err := rows.Scan(&sessID, &readOnly, &expires, &kind, &lastUsed, &r.credID, &r.login, &r.adminID,
+		&r.resID, &r.resSt, &r.custID, &r.custSt, &r.custRes, &r.custResSt,
+		&r.puID, &r.puRole, &r.pucID, &r.pucSt, &r.pucRes, &r.pucResSt, &r.purID, &r.purSt); err != nil {
+		return nil, err
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if expires.Valid && !expires.Time.After(s.now()) {
+		return nil, nil
+	}
+	v, ok := r.viewer()
+	if !ok {
+		return nil, nil
+	}
+	v.SessionID = sessID
+	v.ReadOnly = readOnly
+	sess := &ent.Session{ID: sessID, Kind: types.SessionKind(kind)}
+	if lastUsed.Valid {
+		sess.LastUsedAt = &lastUsed.Time
+	}
 	if err := s.touch(ctx, sess); err != nil {
 		s.log.ErrorContext(ctx, "recording API token use failed", "err", err)
 	}
 	return v, nil
+}
+
+// authQuery reads a session by token hash with its credential, the
+// principal and the accounts above it (backticks quote for MySQL and
+// SQLite alike).
+const authQuery = "SELECT s.`id`, s.`read_only`, s.`expires_at`, s.`kind`, s.`last_used_at`, c.`id`, c.`login`, a.`id`, " +
+	"r.`id`, r.`status`, cu.`id`, cu.`status`, cu.`reseller_id`, cur.`status`, " +
+	"pu.`id`, pu.`role`, puc.`id`, puc.`status`, puc.`reseller_id`, pucr.`status`, pur.`id`, pur.`status` " +
+	"FROM `sessions` s JOIN `credentials` c ON c.`id` = s.`credential_id` " +
+	"LEFT JOIN `administrators` a ON a.`id` = c.`administrator_credential` " +
+	"LEFT JOIN `resellers` r ON r.`id` = c.`reseller_credential` " +
+	"LEFT JOIN `customers` cu ON cu.`id` = c.`customer_credential` " +
+	"LEFT JOIN `resellers` cur ON cur.`id` = cu.`reseller_id` " +
+	"LEFT JOIN `panel_users` pu ON pu.`id` = c.`panel_user_credential` " +
+	"LEFT JOIN `customers` puc ON puc.`id` = pu.`customer_id` " +
+	"LEFT JOIN `resellers` pucr ON pucr.`id` = puc.`reseller_id` " +
+	"LEFT JOIN `resellers` pur ON pur.`id` = pu.`reseller_id` " +
+	"WHERE s.`token_hash` = ? AND s.`kind` IN (?, ?)"
+
+// authRow is the principal part of authQuery's row.
+type authRow struct {
+	credID                                               int
+	login                                                string
+	adminID, resID, custID, custRes, puID, pucID, pucRes sql.NullInt64
+	purID                                                sql.NullInt64
+	resSt, custSt, custResSt, puRole, pucSt, pucResSt    sql.NullString
+	purSt                                                sql.NullString
+}
+
+// viewer applies viewerOf's rules to the joined row; false means no viewer
+// (the principal or an account above it is not active, or it is missing).
+func (r authRow) viewer() (*viewer.Viewer, bool) {
+	v := &viewer.Viewer{CredentialID: r.credID, Login: r.login}
+	active := func(st sql.NullString) bool { return st.Valid && st.String == string(types.StatusActive) }
+	// A customer is active when it is and its reseller, if any, is.
+	customerActive := func(st sql.NullString, res sql.NullInt64, resSt sql.NullString) bool {
+		return active(st) && (!res.Valid || active(resSt))
+	}
+	switch {
+	case r.adminID.Valid:
+		v.Role, v.AdministratorID = viewer.Admin, int(r.adminID.Int64)
+	case r.resID.Valid:
+		if !active(r.resSt) {
+			return nil, false
+		}
+		v.Role, v.ResellerID = viewer.Reseller, int(r.resID.Int64)
+	case r.custID.Valid:
+		if !customerActive(r.custSt, r.custRes, r.custResSt) {
+			return nil, false
+		}
+		v.Role, v.CustomerID = viewer.Customer, int(r.custID.Int64)
+		if r.custRes.Valid {
+			v.OwnerResellerID = int(r.custRes.Int64)
+		}
+	case r.puID.Valid:
+		v.Role, v.PanelUserID, v.PanelUserRole = viewer.PanelUser, int(r.puID.Int64), r.puRole.String
+		switch {
+		case r.pucID.Valid:
+			if !customerActive(r.pucSt, r.pucRes, r.pucResSt) {
+				return nil, false
+			}
+			v.CustomerID = int(r.pucID.Int64)
+			if r.pucRes.Valid {
+				v.OwnerResellerID = int(r.pucRes.Int64)
+			}
+		case r.purID.Valid:
+			if !active(r.purSt) {
+				return nil, false
+			}
+			v.ResellerID = int(r.purID.Int64)
+		default:
+			return nil, false
+		}
+	default:
+		return nil, false
+	}
+	return v, true
 }
 
 var errInactive = errors.New("account not active")

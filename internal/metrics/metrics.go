@@ -12,6 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/hostpanel/panel/internal/sqlcount"
 )
 
 // Route labels. Requests are labelled with one of these fixed values so that
@@ -56,6 +58,7 @@ type Metrics struct {
 	inFlight   prometheus.Gauge
 	gqlErrors  *prometheus.CounterVec
 	statements prometheus.Counter
+	perRequest *prometheus.HistogramVec
 	handler    http.Handler
 }
 
@@ -85,11 +88,16 @@ func New() *Metrics {
 			Name: "panel_sql_statements_total",
 			Help: "SQL statements sent to the database.",
 		}),
+		perRequest: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "panel_sql_statements_per_request",
+			Help:    "SQL statements sent to the database while serving one HTTP request, by route.",
+			Buckets: []float64{0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 100, 1000},
+		}, []string{"route"}),
 	}
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.duration, m.inFlight, m.gqlErrors, m.statements,
+		m.requests, m.duration, m.inFlight, m.gqlErrors, m.statements, m.perRequest,
 	)
 	// Export every error code from the start, at zero, so that rate() and
 	// alerts work before the first error of a kind.
@@ -156,6 +164,10 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 		route := Route(r.URL.Path)
 		m.inFlight.Inc()
 		sw := &statusWriter{ResponseWriter: w}
+		// Count the request's SQL statements (the database is opened
+		// through sqlcount, which adds to every counter of the context).
+		var stmts sqlcount.Counter
+		r = r.WithContext(sqlcount.WithCounter(r.Context(), &stmts))
 		defer func() {
 			m.inFlight.Dec()
 			// A panic is recovered by an outer middleware that answers 500;
@@ -168,6 +180,7 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 			code := statusLabel(status)
 			m.requests.WithLabelValues(route, code).Inc()
 			m.duration.WithLabelValues(route, code).Observe(time.Since(start).Seconds())
+			m.perRequest.WithLabelValues(route).Observe(float64(stmts.Load()))
 			if p != nil {
 				panic(p)
 			}
