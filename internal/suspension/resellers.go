@@ -70,6 +70,9 @@ func (s *Service) resellers(ctx context.Context, ids []int, opts bulk.Options, s
 	}
 	res := &ResellersResult{Resellers: []*ent.Reseller{}}
 	err = txn.RunOrRollback(ctx, s.client, func(c *ent.Client) (bool, error) {
+		// A retried attempt starts from scratch (internal/txn).
+		req.Reset()
+		*res = *&ResellersResult{Resellers: []*ent.Reseller{}}
 		found, err := loadResellers(ctx, c, req.IDs)
 		if err != nil {
 			return false, err

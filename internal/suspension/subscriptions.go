@@ -67,6 +67,9 @@ func (s *Service) subscriptions(ctx context.Context, ids []int, opts bulk.Option
 	}
 	res := &SubscriptionsResult{Subscriptions: []*ent.HostingSubscription{}}
 	err = txn.RunOrRollback(ctx, s.client, func(c *ent.Client) (bool, error) {
+		// A retried attempt starts from scratch (internal/txn).
+		req.Reset()
+		*res = *&SubscriptionsResult{Subscriptions: []*ent.HostingSubscription{}}
 		found, err := loadSubscriptions(ctx, c, req.IDs, true)
 		if err != nil {
 			return false, err

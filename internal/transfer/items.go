@@ -41,6 +41,13 @@ func newItems(ids []int) (*items, error) {
 	return r, nil
 }
 
+// reset forgets the failures found so far, for a transaction that runs
+// again after a deadlock (see internal/txn).
+func (r *items) reset() {
+	r.failed = map[int]bool{}
+	r.errs = apperr.List{}
+}
+
 // path is the input path of field of id's item.
 func (r *items) path(id int, field string) []string {
 	return []string{"items", apperr.Index(r.index[id]), field}
