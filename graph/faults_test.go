@@ -26,7 +26,7 @@ type injector struct {
 	hit    atomic.Bool
 	// match, when set, restricts counting to the statements it accepts.
 	match atomic.Pointer[func(string) bool]
-	err    atomic.Pointer[error]
+	err   atomic.Pointer[error]
 	// times is how many matching statements fail from failAt on (0 = one).
 	times   atomic.Int64
 	retries atomic.Int64
