@@ -151,7 +151,7 @@ func (s *Service) customers(ctx context.Context, ids []int, opts bulk.Options, s
 func loadCustomers(ctx context.Context, c *ent.Client, ids []int) (map[int]*ent.Customer, error) {
 	out := make(map[int]*ent.Customer, len(ids))
 	for _, chunk := range bulk.Chunks(ids) {
-		cs, err := c.Customer.Query().Where(customer.IDIn(chunk...)).All(ctx)
+		cs, err := c.Customer.Query().Where(customer.IDIn(chunk...)).Modify(lockRows).All(ctx)
 		if err != nil {
 			return nil, err
 		}

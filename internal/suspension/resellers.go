@@ -139,7 +139,7 @@ func (s *Service) resellers(ctx context.Context, ids []int, opts bulk.Options, s
 func loadResellers(ctx context.Context, c *ent.Client, ids []int) (map[int]*ent.Reseller, error) {
 	out := make(map[int]*ent.Reseller, len(ids))
 	for _, chunk := range bulk.Chunks(ids) {
-		rs, err := c.Reseller.Query().Where(reseller.IDIn(chunk...)).All(ctx)
+		rs, err := c.Reseller.Query().Where(reseller.IDIn(chunk...)).Modify(lockRows).All(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -89,7 +89,7 @@ func (r *items) committed(o bulk.Options) bool { return !o.DryRun && r.proceed(o
 func loadCustomers(ctx context.Context, c *ent.Client, ids []int) (map[int]*ent.Customer, error) {
 	out := make(map[int]*ent.Customer, len(ids))
 	for _, chunk := range bulk.Chunks(ids) {
-		cs, err := c.Customer.Query().Where(customer.IDIn(chunk...)).All(ctx)
+		cs, err := c.Customer.Query().Where(customer.IDIn(chunk...)).Modify(lockRows).All(ctx)
 		if err != nil {
 			return nil, err
 		}

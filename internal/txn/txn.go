@@ -6,7 +6,8 @@
 // reads of fresh data rather than of a snapshot fixed by an earlier SELECT.
 // SQLite ignores the level: its writers are serialised (_txlock=immediate).
 //
-// A deadlock (MariaDB error 1213) or a lock wait timeout (1205) rolls the
+// A deadlock (MariaDB error 1213) or a lock wait timeout (1205) (on SQLite:
+// SQLITE_BUSY, SQLITE_LOCKED) rolls the
 // transaction back and runs the whole of fn again, at most MaxRetries times
 // with a jittered, growing backoff; fn must therefore rebuild everything it
 // returns from scratch on each call. An exhausted retry returns the last
@@ -22,6 +23,7 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+	"modernc.org/sqlite"
 
 	"github.com/hostpanel/panel/ent"
 )
@@ -29,6 +31,11 @@ import (
 // MaxRetries is how many times a transaction that failed with a deadlock
 // or a lock wait timeout is run again.
 const MaxRetries = 3
+
+// maxSQLiteRetries bounds the retries after SQLITE_BUSY/SQLITE_LOCKED: the
+// shared cache of sqlite::memory: fails a conflicting writer at once
+// instead of making it wait, so conflicts are more frequent there.
+const maxSQLiteRetries = 10
 
 // baseBackoff is the mean wait before the first retry; it doubles for each
 // further one. The actual wait is uniform in [base/2, 3*base/2).
@@ -48,14 +55,25 @@ func WithRetryObserver(ctx context.Context, observe func(error)) context.Context
 }
 
 // Retryable reports whether err is a MySQL/MariaDB deadlock (1213) or lock
-// wait timeout (1205): the transaction was (or must be) rolled back and can
-// be run again as a whole.
-func Retryable(err error) bool {
+// wait timeout (1205), or SQLite's SQLITE_BUSY/SQLITE_LOCKED (the shared
+// cache of sqlite::memory: locks tables without waiting): the transaction
+// was (or must be) rolled back and can be run again as a whole.
+func Retryable(err error) bool { return retries(err) > 0 }
+
+// retries is how many times a transaction that failed with err is run
+// again: 0 when err is not a lock conflict.
+func retries(err error) int {
 	var me *mysql.MySQLError
-	if errors.As(err, &me) {
-		return me.Number == 1213 || me.Number == 1205
+	if errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205) {
+		return MaxRetries
 	}
-	return false
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		if code := se.Code() & 0xff; code == 5 || code == 6 {
+			return maxSQLiteRetries
+		}
+	}
+	return 0
 }
 
 // Run runs fn in a transaction of client: committed when fn returns nil,
@@ -65,13 +83,13 @@ func Retryable(err error) bool {
 func Run(ctx context.Context, client *ent.Client, fn func(c *ent.Client) error) error {
 	for attempt := 0; ; attempt++ {
 		err := runOnce(ctx, client, fn)
-		if err == nil || attempt >= MaxRetries || !Retryable(err) {
+		if err == nil || attempt >= retries(err) {
 			return err
 		}
 		if observe, ok := ctx.Value(retryKey{}).(func(error)); ok {
 			observe(err)
 		}
-		wait := baseBackoff << attempt
+		wait := baseBackoff << min(attempt, 4)
 		wait = wait/2 + rand.N(wait)
 		t := time.NewTimer(wait)
 		select {
