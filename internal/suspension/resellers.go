@@ -168,7 +168,7 @@ func suspendResellerChunk(ctx context.Context, c *ent.Client, ids []int, now tim
 	if err != nil {
 		return 0, 0, err
 	}
-	customers, err := c.Customer.Query().Where(customer.ResellerIDIn(ids...)).IDs(ctx)
+	customers, err := c.Customer.Query().Where(customer.ResellerIDIn(ids...)).Select(customer.FieldID).Modify(lockRows).Ints(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -207,7 +207,7 @@ func activateResellerChunk(ctx context.Context, c *ent.Client, ids []int) (int, 
 	if err != nil {
 		return 0, 0, err
 	}
-	customers, err := c.Customer.Query().Where(customer.ResellerIDIn(active...)).IDs(ctx)
+	customers, err := c.Customer.Query().Where(customer.ResellerIDIn(active...)).Select(customer.FieldID).Modify(lockRows).Ints(ctx)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -39,7 +39,7 @@ const maxSQLiteRetries = 10
 
 // baseBackoff is the mean wait before the first retry; it doubles for each
 // further one. The actual wait is uniform in [base/2, 3*base/2).
-const baseBackoff = 15 * time.Millisecond
+const baseBackoff = 25 * time.Millisecond
 
 // errDryRun rolls a transaction back on purpose: the work was computed and
 // must not be kept.
