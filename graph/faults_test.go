@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -231,6 +232,59 @@ func TestRetryDeadlock(t *testing.T) {
 		in.failAt.Store(0)
 		if in.retries.Load() != 0 || r.Code() != "INTERNAL_SERVER_ERROR" {
 			t.Fatalf("non-retryable error: retries %d, %+v", in.retries.Load(), r.Errors)
+		}
+	})
+}
+
+// TestTransactionIsolation: on MariaDB a transaction of txn.Run runs at READ
+// COMMITTED, so that reads after a lock see rows committed meanwhile.
+func TestTransactionIsolation(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d string) {
+		if d == "sqlite3" {
+			t.Skip("SQLite serialises writers; no isolation levels")
+		}
+		c := dbtest.Open(t, d, nil)
+		ctx := context.Background()
+		for _, q := range []string{"CREATE TABLE iso_probe (id INT PRIMARY KEY, v INT)", "INSERT INTO iso_probe VALUES (1, 1)"} {
+			if _, err := c.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		read := func(c *ent.Client) (int, error) {
+			rows, err := c.QueryContext(ctx, "SELECT v FROM iso_probe WHERE id = 1")
+			if err != nil {
+				return 0, err
+			}
+			defer rows.Close()
+			if !rows.Next() {
+				return 0, errors.New("no row")
+			}
+			var v int
+			return v, rows.Scan(&v)
+		}
+		// A plain read fixes a REPEATABLE READ snapshot; a write committed
+		// after it must be visible to the next read of the transaction.
+		var first, second int
+		err := txn.Run(ctx, c, func(tc *ent.Client) error {
+			var err error
+			if first, err = read(tc); err != nil {
+				return err
+			}
+			if _, err := c.ExecContext(ctx, "UPDATE iso_probe SET v = 2 WHERE id = 1"); err != nil {
+				return err
+			}
+			second, err = read(tc)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		level := "READ-COMMITTED"
+		if first != 1 || second != 2 {
+			level = fmt.Sprintf("reads %d then %d", first, second)
+		}
+		if level != "READ-COMMITTED" {
+			t.Fatalf("transaction isolation %q, want READ-COMMITTED", level)
 		}
 	})
 }
