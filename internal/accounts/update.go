@@ -267,7 +267,10 @@ func (s *Service) UpdateCustomerContact(ctx context.Context, in UpdateCustomerCo
 		}
 		u := c.Customer.UpdateOne(cu)
 		apply(u.Mutation(), cs)
-		if err := u.Exec(ctx); err != nil {
+		if err := u.Exec(ctx); ent.IsNotFound(err) {
+			// Deleted by a concurrent request since it was read.
+			return apperr.New(apperr.NotFound, "no such customer", "customerId")
+		} else if err != nil {
 			return constraint(err, "externalId")
 		}
 		return audit.Record(ctx, c, audit.Event{
@@ -278,7 +281,12 @@ func (s *Service) UpdateCustomerContact(ctx context.Context, in UpdateCustomerCo
 	if err != nil {
 		return nil, err
 	}
-	return s.client.Customer.Get(ctx, in.CustomerID)
+	cu, err := s.client.Customer.Get(ctx, in.CustomerID)
+	if ent.IsNotFound(err) {
+		// Deleted by a concurrent request since the update.
+		return nil, apperr.New(apperr.NotFound, "no such customer", "customerId")
+	}
+	return cu, err
 }
 
 // UpdateResellerContact changes a reseller's contact data (ADMIN).

@@ -75,6 +75,13 @@ func NewRequest(field string, ids []int) (*Request, error) {
 	return r, nil
 }
 
+// Reset forgets the user errors found so far, for a transaction that runs
+// again after a deadlock (see internal/txn).
+func (r *Request) Reset() {
+	r.Errors = nil
+	r.failed = map[int]bool{}
+}
+
 // Fail records a user error for id.
 func (r *Request) Fail(id int, code apperr.Code, msg string) {
 	if r.failed[id] {

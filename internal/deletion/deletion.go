@@ -130,6 +130,9 @@ func (s *Service) DeleteCustomers(ctx context.Context, in DeleteCustomersInput) 
 	sys := privacy.DecisionContext(ctx, privacy.Allow)
 	res := &CustomersResult{DeletedCustomerIDs: []int{}, Deleted: emptySummary()}
 	err = txn.RunOrRollback(ctx, s.client, func(c *ent.Client) (bool, error) {
+		// A retried attempt starts from scratch (internal/txn).
+		req.Reset()
+		*res = *&CustomersResult{DeletedCustomerIDs: []int{}, Deleted: emptySummary()}
 		// Read in the viewer's scope (foreign customers look missing) and
 		// lock the rows, so that a concurrent move cannot slip a customer
 		// out of the scope between this check and the deletes.
@@ -231,6 +234,9 @@ func (s *Service) DeleteResellers(ctx context.Context, in DeleteResellersInput) 
 	sys := privacy.DecisionContext(ctx, privacy.Allow)
 	res := &ResellersResult{DeletedResellerIDs: []int{}, Deleted: emptySummary()}
 	err = txn.RunOrRollback(ctx, s.client, func(c *ent.Client) (bool, error) {
+		// A retried attempt starts from scratch (internal/txn).
+		req.Reset()
+		*res = *&ResellersResult{DeletedResellerIDs: []int{}, Deleted: emptySummary()}
 		found := make(map[int]bool, len(req.IDs))
 		for _, chunk := range bulk.Chunks(req.IDs) {
 			// Locked: nothing can be created under these resellers (a

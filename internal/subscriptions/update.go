@@ -330,6 +330,9 @@ func (s *Service) DeleteSubscriptions(ctx context.Context, in DeleteSubscription
 	v := viewer.FromContext(ctx)
 	res := &DeleteSubscriptionsResult{DeletedSubscriptionIDs: []int{}, DomainNames: []string{}}
 	err = txn.RunOrRollback(ctx, s.client, func(c *ent.Client) (bool, error) {
+		// A retried attempt starts from scratch (internal/txn).
+		req.Reset()
+		*res = *&DeleteSubscriptionsResult{DeletedSubscriptionIDs: []int{}, DomainNames: []string{}}
 		found := make(map[int]*ent.HostingSubscription, len(req.IDs))
 		for _, chunk := range bulk.Chunks(req.IDs) {
 			subs, err := c.HostingSubscription.Query().Where(hostingsubscription.IDIn(chunk...)).

@@ -76,6 +76,9 @@ func (s *Service) customers(ctx context.Context, ids []int, opts bulk.Options, s
 	v := viewer.FromContext(ctx)
 	res := &CustomersResult{Customers: []*ent.Customer{}}
 	err = txn.RunOrRollback(ctx, s.client, func(c *ent.Client) (bool, error) {
+		// A retried attempt starts from scratch (internal/txn).
+		req.Reset()
+		*res = *&CustomersResult{Customers: []*ent.Customer{}}
 		found, err := loadCustomers(ctx, c, req.IDs)
 		if err != nil {
 			return false, err
@@ -153,7 +156,7 @@ func (s *Service) customers(ctx context.Context, ids []int, opts bulk.Options, s
 func loadCustomers(ctx context.Context, c *ent.Client, ids []int) (map[int]*ent.Customer, error) {
 	out := make(map[int]*ent.Customer, len(ids))
 	for _, chunk := range bulk.Chunks(ids) {
-		cs, err := c.Customer.Query().Where(customer.IDIn(chunk...)).All(ctx)
+		cs, err := c.Customer.Query().Where(customer.IDIn(chunk...)).Modify(lockRows).All(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -67,6 +67,9 @@ func (s *Service) subscriptions(ctx context.Context, ids []int, opts bulk.Option
 	}
 	res := &SubscriptionsResult{Subscriptions: []*ent.HostingSubscription{}}
 	err = txn.RunOrRollback(ctx, s.client, func(c *ent.Client) (bool, error) {
+		// A retried attempt starts from scratch (internal/txn).
+		req.Reset()
+		*res = *&SubscriptionsResult{Subscriptions: []*ent.HostingSubscription{}}
 		found, err := loadSubscriptions(ctx, c, req.IDs, true)
 		if err != nil {
 			return false, err
@@ -145,7 +148,7 @@ func loadSubscriptions(ctx context.Context, c *ent.Client, ids []int, withOwner 
 		if withOwner {
 			q.WithCustomer(func(q *ent.CustomerQuery) { q.Select(customer.FieldID, customer.FieldResellerID) })
 		}
-		subs, err := q.All(ctx)
+		subs, err := q.Modify(lockRows).All(ctx)
 		if err != nil {
 			return nil, err
 		}

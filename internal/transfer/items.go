@@ -41,6 +41,13 @@ func newItems(ids []int) (*items, error) {
 	return r, nil
 }
 
+// reset forgets the failures found so far, for a transaction that runs
+// again after a deadlock (see internal/txn).
+func (r *items) reset() {
+	r.failed = map[int]bool{}
+	r.errs = apperr.List{}
+}
+
 // path is the input path of field of id's item.
 func (r *items) path(id int, field string) []string {
 	return []string{"items", apperr.Index(r.index[id]), field}
@@ -82,7 +89,7 @@ func (r *items) committed(o bulk.Options) bool { return !o.DryRun && r.proceed(o
 func loadCustomers(ctx context.Context, c *ent.Client, ids []int) (map[int]*ent.Customer, error) {
 	out := make(map[int]*ent.Customer, len(ids))
 	for _, chunk := range bulk.Chunks(ids) {
-		cs, err := c.Customer.Query().Where(customer.IDIn(chunk...)).All(ctx)
+		cs, err := c.Customer.Query().Where(customer.IDIn(chunk...)).Modify(lockRows).All(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -91,6 +91,9 @@ func (s *Service) MoveCustomers(ctx context.Context, in MoveCustomersInput) (*Mo
 	opts := bulk.Options{Mode: in.Mode, DryRun: in.DryRun}
 	res := &MoveResult{Customers: []*ent.Customer{}, UserErrors: []*apperr.UserError{}}
 	err = txn.RunOrRollback(ctx, s.client, func(c *ent.Client) (bool, error) {
+		// A retried attempt starts from scratch (internal/txn).
+		req.reset()
+		*res = *&MoveResult{Customers: []*ent.Customer{}, UserErrors: []*apperr.UserError{}}
 		owner, err := accounts.Owner(ctx, c, in.NewOwnerID, "newOwnerId")
 		if ue, ok := apperr.AsUser(err); ok {
 			res.UserErrors = []*apperr.UserError{ue}
