@@ -1,0 +1,609 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+
+	"entgo.io/ent/dialect"
+	"pgregory.net/rapid"
+
+	"github.com/hostpanel/panel/ent"
+	"github.com/hostpanel/panel/ent/administrator"
+	"github.com/hostpanel/panel/ent/credential"
+	"github.com/hostpanel/panel/ent/privacy"
+	"github.com/hostpanel/panel/graph"
+	"github.com/hostpanel/panel/internal/auth"
+	"github.com/hostpanel/panel/internal/db"
+	"github.com/hostpanel/panel/internal/dbtest"
+	"github.com/hostpanel/panel/internal/types"
+)
+
+// TestTenantIsolationProperty: random ownership graphs, random viewers of
+// every role and random sequences of reads and bulk writes through the
+// GraphQL API; after every step the API's answers and the database equal the
+// reference model (property_model_test.go), and a foreign ID answers exactly
+// like a missing one. 500 sequences on SQLite by default
+// (PANEL_PROPERTY_CHECKS or -rapid.checks for more), 50 on MariaDB.
+func TestTenantIsolationProperty(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d string) {
+		checks := 500
+		if d == dialect.MySQL {
+			checks = 50
+		}
+		if n, err := strconv.Atoi(os.Getenv("PANEL_PROPERTY_CHECKS")); err == nil && n > 0 {
+			checks = n
+		}
+		setRapidChecks(t, checks)
+		p := newPropEnv(t, d)
+		rapid.Check(t, p.run)
+	})
+}
+
+// setRapidChecks sets -rapid.checks unless it was given on the command line.
+func setRapidChecks(t *testing.T, n int) {
+	f := flag.Lookup("rapid.checks")
+	if f == nil {
+		return
+	}
+	given := false
+	flag.Visit(func(g *flag.Flag) { given = given || g.Name == "rapid.checks" })
+	if given {
+		return
+	}
+	old := f.Value.String()
+	_ = f.Value.Set(strconv.Itoa(n))
+	t.Cleanup(func() { _ = f.Value.Set(old) })
+}
+
+const propPassword = "property-pass-1"
+
+type propEnv struct {
+	client  *ent.Client
+	auth    *auth.Service
+	handler http.Handler
+	hash    string
+	adminID int
+}
+
+func propSys() context.Context { return privacy.DecisionContext(context.Background(), privacy.Allow) }
+
+func newPropEnv(t *testing.T, d string) *propEnv {
+	client := dbtest.Open(t, d, nil)
+	hasher := auth.FastHasher()
+	if _, err := db.EnsureAdmin(context.Background(), client, hasher, propPassword); err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	as := auth.NewService(client, hasher, logger)
+	as.SetThrottle(auth.ThrottleConfig{MaxPerLogin: 1 << 30, MaxPerAddress: 1 << 30})
+	hash, err := hasher.Hash(propPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adminID, err := client.Administrator.Query().OnlyID(propSys())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &propEnv{client: client, auth: as, hash: hash, adminID: adminID,
+		handler: as.Middleware(graph.NewHandler(graph.HandlerConfig{Client: client, Auth: as, Logger: logger}))}
+}
+
+// wipe removes everything but the administrator, so that one database
+// serves every sequence.
+func (p *propEnv) wipe(t *rapid.T) {
+	ctx, c := propSys(), p.client
+	steps := []func() error{
+		func() error { _, err := c.Domain.Delete().Exec(ctx); return err },
+		func() error { _, err := c.HostingSubscription.Delete().Exec(ctx); return err },
+		func() error { _, err := c.Description.Delete().Exec(ctx); return err },
+		func() error { _, err := c.Session.Delete().Exec(ctx); return err },
+		func() error {
+			_, err := c.Credential.Delete().Where(credential.Not(credential.HasAdministrator())).Exec(ctx)
+			return err
+		},
+		func() error { _, err := c.PanelUser.Delete().Exec(ctx); return err },
+		func() error { _, err := c.Customer.Delete().Exec(ctx); return err },
+		func() error { _, err := c.ServicePlan.Delete().Exec(ctx); return err },
+		func() error { _, err := c.Reseller.Delete().Exec(ctx); return err },
+		func() error { _, err := c.AuditTarget.Delete().Exec(ctx); return err },
+		func() error { _, err := c.AuditScope.Delete().Exec(ctx); return err },
+		func() error { _, err := c.AuditEvent.Delete().Exec(ctx); return err },
+	}
+	for _, s := range steps {
+		if err := s(); err != nil {
+			t.Fatalf("wipe: %v", err)
+		}
+	}
+	_ = administrator.Label
+}
+
+// build draws an ownership graph, creates it through ent and returns its model.
+func (p *propEnv) build(t *rapid.T) *model {
+	ctx, c := propSys(), p.client
+	m := &model{admin: p.adminID, resLogin: map[int]string{}, customers: map[int]*mCustomer{},
+		subs: map[int]*mSub{}, domains: map[int]int{}, panelUsers: map[int]*mPanelUser{}}
+	must := func(err error) {
+		if err != nil {
+			t.Fatalf("build: %v", err)
+		}
+	}
+	nRes := rapid.IntRange(2, 4).Draw(t, "resellers")
+	for i := range nRes {
+		login := fmt.Sprintf("pr%d", i)
+		r, err := c.Reseller.Create().SetLogin(login).SetName(login).SetEmail(login + "@example.com").Save(ctx)
+		must(err)
+		must(c.Credential.Create().SetLogin(login).SetPasswordHash(p.hash).SetReseller(r).Exec(ctx))
+		m.resellers = append(m.resellers, r.ID)
+		m.resLogin[r.ID] = login
+	}
+	nCust := rapid.IntRange(1, 8).Draw(t, "customers")
+	dn := 0
+	for i := range nCust {
+		owner := rapid.IntRange(0, nRes).Draw(t, "owner") // 0 = the administrator
+		login := fmt.Sprintf("pc%d", i)
+		cc := c.Customer.Create().SetLogin(login).SetName(login).SetEmail(login + "@example.com")
+		mc := &mCustomer{login: login}
+		if owner > 0 {
+			mc.owner = m.resellers[owner-1]
+			cc.SetResellerID(mc.owner)
+		}
+		cu, err := cc.Save(ctx)
+		must(err)
+		must(c.Credential.Create().SetLogin(login).SetPasswordHash(p.hash).SetCustomer(cu).Exec(ctx))
+		mc.id = cu.ID
+		m.customers[cu.ID] = mc
+		m.custOrder = append(m.custOrder, cu.ID)
+		for range rapid.IntRange(0, 2).Draw(t, "subscriptions") {
+			name := fmt.Sprintf("d%d.example", dn)
+			dn++
+			s, err := c.HostingSubscription.Create().SetName(name).SetCustomerID(cu.ID).Save(ctx)
+			must(err)
+			m.subs[s.ID] = &mSub{id: s.ID, customer: cu.ID}
+			m.subOrder = append(m.subOrder, s.ID)
+			for j := range rapid.IntRange(1, 2).Draw(t, "domains") {
+				if j > 0 {
+					name = fmt.Sprintf("d%d.example", dn)
+					dn++
+				}
+				dm, err := c.Domain.Create().SetName(name).SetPrimary(j == 0).SetSubscriptionID(s.ID).Save(ctx)
+				must(err)
+				m.domains[dm.ID] = s.ID
+			}
+		}
+		if rapid.Bool().Draw(t, "panelUser") {
+			pl := login + "-pu"
+			pu, err := c.PanelUser.Create().SetLogin(pl).SetName(pl).SetEmail(pl + "@example.com").SetCustomerID(cu.ID).Save(ctx)
+			must(err)
+			must(c.Credential.Create().SetLogin(pl).SetPasswordHash(p.hash).SetPanelUserID(pu.ID).Exec(ctx))
+			m.panelUsers[pu.ID] = &mPanelUser{id: pu.ID, customer: cu.ID, login: pl}
+			m.puOrder = append(m.puOrder, pu.ID)
+		}
+	}
+	return m
+}
+
+// allIDs is every ID the model ever knew plus missing ones of each kind.
+func (m *model) allIDs() []int {
+	ids := []int{m.admin}
+	ids = append(ids, m.resellers...)
+	ids = append(ids, m.custOrder...)
+	for id := range m.subs {
+		ids = append(ids, id)
+	}
+	for id := range m.domains {
+		ids = append(ids, id)
+	}
+	for id := range m.panelUsers {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	missing := []int{m.custOrder[0] + 10000, m.resellers[0] + 10000, 1 << 40}
+	return append(ids, missing...)
+}
+
+// do runs a GraphQL request in process as the holder of token.
+func (p *propEnv) do(t *rapid.T, token, query string, vars map[string]any) (map[string]any, []map[string]any) {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	rec := httptest.NewRecorder()
+	p.handler.ServeHTTP(rec, req)
+	var out struct {
+		Data   map[string]any
+		Errors []map[string]any
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		t.Fatalf("bad response %d: %s", rec.Code, rec.Body.String())
+	}
+	return out.Data, out.Errors
+}
+
+func errCode(errs []map[string]any) string {
+	if len(errs) == 0 {
+		return ""
+	}
+	ext, _ := errs[0]["extensions"].(map[string]any)
+	c, _ := ext["code"].(string)
+	return c
+}
+
+func gid(v any) int {
+	s, _ := v.(string)
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+func gids(ids []int) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = strconv.Itoa(id)
+	}
+	return out
+}
+
+// connIDs decodes {totalCount edges{node{id status}}}.
+func connIDs(v any) (ids []int, total int, statuses map[int]string) {
+	conn, _ := v.(map[string]any)
+	tc, _ := conn["totalCount"].(float64)
+	statuses = map[int]string{}
+	edges, _ := conn["edges"].([]any)
+	for _, e := range edges {
+		n := e.(map[string]any)["node"].(map[string]any)
+		id := gid(n["id"])
+		ids = append(ids, id)
+		if s, ok := n["status"].(string); ok {
+			statuses[id] = s
+		}
+	}
+	return ids, int(tc), statuses
+}
+
+func sameSet(a, b []int) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
+// drawViewer picks a role and an account of it (possibly deleted).
+func (m *model) drawViewer(t *rapid.T) (propViewer, string) {
+	roles := []propRole{pAdmin, pReseller, pCustomer}
+	if len(m.puOrder) > 0 {
+		roles = append(roles, pPanelUser)
+	}
+	switch rapid.SampledFrom(roles).Draw(t, "role") {
+	case pReseller:
+		id := rapid.SampledFrom(m.resellers).Draw(t, "reseller")
+		return propViewer{pReseller, id}, m.resLogin[id]
+	case pCustomer:
+		id := rapid.SampledFrom(m.custOrder).Draw(t, "customer")
+		return propViewer{pCustomer, id}, m.customers[id].login
+	case pPanelUser:
+		id := rapid.SampledFrom(m.puOrder).Draw(t, "panelUser")
+		return propViewer{pPanelUser, id}, m.panelUsers[id].login
+	}
+	return propViewer{role: pAdmin, id: m.admin}, "admin"
+}
+
+// drawIDs draws a bulk ID list mixing own, foreign, missing and repeated IDs.
+func drawIDs(t *rapid.T, pool []int, label string) []int {
+	ids := rapid.SliceOfN(rapid.SampledFrom(pool), 0, 6).Draw(t, label)
+	if len(ids) > 0 && rapid.Bool().Draw(t, label+"Repeat") {
+		ids = append(ids, ids[rapid.IntRange(0, len(ids)-1).Draw(t, label+"RepeatOf")])
+	}
+	return ids
+}
+
+func (p *propEnv) run(t *rapid.T) {
+	p.wipe(t)
+	m := p.build(t)
+	pool := m.allIDs()
+	custPool := append(slices.Clone(m.custOrder), m.custOrder[0]+10000)
+	subPool := append(slices.Clone(m.subOrder), pool[len(pool)-1])
+	if len(m.subOrder) > 0 {
+		subPool = append(subPool, m.subOrder[0]+10000)
+	}
+	steps := rapid.IntRange(1, 12).Draw(t, "steps")
+	for step := range steps {
+		v, login := m.drawViewer(t)
+		token, _, err := p.auth.Login(context.Background(), login, propPassword)
+		if ok := m.canLogin(v); ok != (err == nil) {
+			t.Fatalf("step %d: login %s (%v): model says %v, API %v", step, login, v, ok, err)
+		}
+		if err != nil {
+			continue
+		}
+		p.step(t, m, v, token, pool, custPool, subPool)
+		p.checkDB(t, m)
+	}
+}
+
+const (
+	propSuspendCustomers  = `mutation($in:SuspendCustomersInput!){r:suspendCustomers(input:$in){customers{id status} committed userErrors{code field}}}`
+	propActivateCustomers = `mutation($in:ActivateCustomersInput!){r:activateCustomers(input:$in){customers{id status} committed userErrors{code field}}}`
+	propSuspendSubs       = `mutation($in:SuspendSubscriptionsInput!){r:suspendSubscriptions(input:$in){subscriptions{id status} committed userErrors{code field}}}`
+	propActivateSubs      = `mutation($in:ActivateSubscriptionsInput!){r:activateSubscriptions(input:$in){subscriptions{id status} committed userErrors{code field}}}`
+	propDeleteCustomers   = `mutation($in:DeleteCustomersInput!){r:deleteCustomers(input:$in){deletedCustomerIds committed userErrors{code field}}}`
+)
+
+func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, custPool, subPool []int) {
+	op := rapid.IntRange(0, 9).Draw(t, "op")
+	switch op {
+	case 0: // node(id), and a foreign ID answers like a missing one
+		id := rapid.SampledFrom(pool).Draw(t, "id")
+		data, errs := p.do(t, token, `query($id:ID!){node(id:$id){id}}`, map[string]any{"id": strconv.Itoa(id)})
+		if len(errs) > 0 {
+			t.Fatalf("node(%d) as %v: %v", id, v, errs)
+		}
+		got := data["node"] != nil
+		if want := m.visible(v, id); got != want {
+			t.Fatalf("node(%d) as %v: visible %v, model %v", id, v, got, want)
+		}
+		if got && gid(data["node"].(map[string]any)["id"]) != id {
+			t.Fatalf("node(%d) answered %v", id, data["node"])
+		}
+		missing, merrs := p.do(t, token, `query($id:ID!){node(id:$id){id}}`, map[string]any{"id": strconv.Itoa(pool[len(pool)-1])})
+		if !got && (fmt.Sprint(missing) != fmt.Sprint(data) || fmt.Sprint(merrs) != fmt.Sprint(errs)) {
+			t.Fatalf("foreign %d answers %v %v, missing %v %v", id, data, errs, missing, merrs)
+		}
+	case 1: // nodes(ids)
+		ids := rapid.SliceOfN(rapid.SampledFrom(pool), 1, 8).Draw(t, "ids")
+		data, errs := p.do(t, token, `query($ids:[ID!]!){nodes(ids:$ids){id}}`, map[string]any{"ids": gids(ids)})
+		if len(errs) > 0 {
+			t.Fatalf("nodes as %v: %v", v, errs)
+		}
+		got := data["nodes"].([]any)
+		for i, id := range ids {
+			if want := m.visible(v, id); (got[i] != nil) != want {
+				t.Fatalf("nodes[%d]=%d as %v: got %v, model visible %v", i, id, v, got[i], want)
+			}
+		}
+	case 2: // customers with totalCount and statuses
+		data, errs := p.do(t, token, `{customers(first:100){totalCount edges{node{id status}}}}`, nil)
+		if len(errs) > 0 {
+			t.Fatalf("customers as %v: %v", v, errs)
+		}
+		ids, total, st := connIDs(data["customers"])
+		want := m.visibleCustomers(v)
+		if !sameSet(ids, want) || total != len(want) {
+			t.Fatalf("customers as %v: %v (total %d), model %v", v, ids, total, want)
+		}
+		for _, id := range want {
+			if st[id] != status(m.customers[id].suspended()) {
+				t.Fatalf("customer %d as %v: status %s, model suspended=%v", id, v, st[id], m.customers[id].suspended())
+			}
+		}
+	case 3: // subscriptions with totalCount and statuses
+		data, errs := p.do(t, token, `{subscriptions(first:100){totalCount edges{node{id status}}}}`, nil)
+		if len(errs) > 0 {
+			t.Fatalf("subscriptions as %v: %v", v, errs)
+		}
+		ids, total, st := connIDs(data["subscriptions"])
+		want := m.visibleSubs(v)
+		if !sameSet(ids, want) || total != len(want) {
+			t.Fatalf("subscriptions as %v: %v (total %d), model %v", v, ids, total, want)
+		}
+		for _, id := range want {
+			if st[id] != m.subStatus(m.subs[id]) {
+				t.Fatalf("subscription %d as %v: status %s, model %s", id, v, st[id], m.subStatus(m.subs[id]))
+			}
+		}
+	case 4: // customerStats
+		data, errs := p.do(t, token, `{customerStats{total active suspended}}`, nil)
+		if len(errs) > 0 {
+			t.Fatalf("customerStats as %v: %v", v, errs)
+		}
+		var total, susp int
+		for _, id := range m.visibleCustomers(v) {
+			total++
+			if m.customers[id].suspended() {
+				susp++
+			}
+		}
+		got := data["customerStats"].(map[string]any)
+		if int(got["total"].(float64)) != total || int(got["suspended"].(float64)) != susp || int(got["active"].(float64)) != total-susp {
+			t.Fatalf("customerStats as %v: %v, model total %d suspended %d", v, got, total, susp)
+		}
+	case 5: // Customer.subscriptions
+		id := rapid.SampledFrom(custPool).Draw(t, "customer")
+		data, errs := p.do(t, token, `query($id:ID!){node(id:$id){... on Customer{subscriptions(first:100){totalCount edges{node{id}}}}}}`,
+			map[string]any{"id": strconv.Itoa(id)})
+		if len(errs) > 0 {
+			t.Fatalf("Customer.subscriptions as %v: %v", v, errs)
+		}
+		if !m.seesCustomer(v, id) {
+			if data["node"] != nil {
+				t.Fatalf("customer %d visible to %v: %v", id, v, data)
+			}
+			return
+		}
+		if data["node"] == nil {
+			t.Fatalf("customer %d invisible to %v", id, v)
+		}
+		ids, total, _ := connIDs(data["node"].(map[string]any)["subscriptions"])
+		var want []int
+		for _, sid := range m.subOrder {
+			if m.subs[sid].customer == id {
+				want = append(want, sid)
+			}
+		}
+		if !sameSet(ids, want) || total != len(want) {
+			t.Fatalf("customer %d subscriptions as %v: %v (%d), model %v", id, v, ids, total, want)
+		}
+	case 6, 7, 8, 9: // bulk writes
+		partial := rapid.Bool().Draw(t, "partial")
+		dry := rapid.IntRange(0, 3).Draw(t, "dry") == 0
+		in := map[string]any{"mode": "ATOMIC", "dryRun": dry}
+		if partial {
+			in["mode"] = "PARTIAL"
+		}
+		var (
+			query, field string
+			ids          []int
+			want         bulkResult
+			allowed      = v.role == pAdmin || v.role == pReseller
+			apply        func() bulkResult
+		)
+		switch op {
+		case 6, 7:
+			suspend := op == 6
+			ids = drawIDs(t, custPool, "ids")
+			query, field = propActivateCustomers, "customers"
+			if suspend {
+				query = propSuspendCustomers
+			}
+			apply = func() bulkResult { return m.suspendCustomers(v, ids, suspend, partial, dry) }
+		case 8:
+			if len(subPool) == 0 {
+				return
+			}
+			suspend := rapid.Bool().Draw(t, "suspend")
+			ids = drawIDs(t, subPool, "ids")
+			query, field = propActivateSubs, "subscriptions"
+			if suspend {
+				query = propSuspendSubs
+			}
+			apply = func() bulkResult { return m.suspendSubs(v, ids, suspend, partial, dry) }
+		case 9:
+			ids = drawIDs(t, custPool, "ids")
+			query, field = propDeleteCustomers, "deletedCustomerIds"
+			apply = func() bulkResult { return m.deleteCustomers(v, ids, partial, dry) }
+		}
+		in["ids"] = gids(ids)
+		data, errs := p.do(t, token, query, map[string]any{"in": in})
+		if !allowed {
+			if errCode(errs) != "FORBIDDEN" || data["r"] != nil {
+				t.Fatalf("%s as %v: want FORBIDDEN, got %v %v", field, v, data, errs)
+			}
+			return
+		}
+		if len(errs) > 0 {
+			t.Fatalf("%s %v as %v: %v", field, ids, v, errs)
+		}
+		// Statuses of the payload's objects are those after the change.
+		want = apply()
+		r := data["r"].(map[string]any)
+		var gotIDs []int
+		for _, o := range r[field].([]any) {
+			if s, ok := o.(string); ok {
+				gotIDs = append(gotIDs, gid(s))
+				continue
+			}
+			obj := o.(map[string]any)
+			id := gid(obj["id"])
+			gotIDs = append(gotIDs, id)
+			if !dry {
+				var ws string
+				if field == "customers" {
+					ws = status(m.customers[id].suspended())
+				} else {
+					ws = m.subStatus(m.subs[id])
+				}
+				if obj["status"] != ws {
+					t.Fatalf("%s %v as %v: %d is %v, model %s", field, ids, v, id, obj["status"], ws)
+				}
+			}
+		}
+		var gotErrs []bulkErr
+		for _, e := range r["userErrors"].([]any) {
+			em := e.(map[string]any)
+			var path []string
+			for _, f := range em["field"].([]any) {
+				path = append(path, f.(string))
+			}
+			gotErrs = append(gotErrs, bulkErr{em["code"].(string), fmt.Sprint(joinPath(path))})
+		}
+		if !slices.Equal(gotIDs, want.IDs) && !(len(gotIDs) == 0 && len(want.IDs) == 0) ||
+			r["committed"] != want.Committed || !slices.Equal(gotErrs, want.Errors) {
+			t.Fatalf("%s %v (partial %v dry %v) as %v:\n got ids %v committed %v errors %v\nmodel ids %v committed %v errors %v",
+				field, ids, partial, dry, v, gotIDs, r["committed"], gotErrs, want.IDs, want.Committed, want.Errors)
+		}
+	}
+}
+
+func joinPath(p []string) string {
+	out := ""
+	for i, s := range p {
+		if i > 0 {
+			out += "."
+		}
+		out += s
+	}
+	return out
+}
+
+// checkDB compares the database, read with privacy allow, with the model:
+// which objects exist, who owns them and their suspension sources.
+func (p *propEnv) checkDB(t *rapid.T, m *model) {
+	ctx, c := propSys(), p.client
+	cs, err := c.Customer.Query().All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var live []int
+	for _, cu := range cs {
+		mc := m.customer(cu.ID)
+		if mc == nil {
+			t.Fatalf("db: customer %d exists, model deleted it", cu.ID)
+		}
+		live = append(live, cu.ID)
+		owner := 0
+		if cu.ResellerID != nil {
+			owner = *cu.ResellerID
+		}
+		if owner != mc.owner || (cu.SuspendedAdminAt != nil) != mc.susAdmin || (cu.SuspendedResellerAt != nil) != mc.susRes ||
+			cu.SuspendedParentAt != nil || cu.Status != types.Status(status(mc.suspended())) {
+			t.Fatalf("db: customer %d owner %d admin %v reseller %v status %s; model %+v", cu.ID, owner,
+				cu.SuspendedAdminAt != nil, cu.SuspendedResellerAt != nil, cu.Status, *mc)
+		}
+	}
+	var wantLive []int
+	for _, id := range m.custOrder {
+		if m.customer(id) != nil {
+			wantLive = append(wantLive, id)
+		}
+	}
+	if !sameSet(live, wantLive) {
+		t.Fatalf("db: customers %v, model %v", live, wantLive)
+	}
+	ss, err := c.HostingSubscription.Query().All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ss) != len(m.subs) {
+		t.Fatalf("db: %d subscriptions, model %d", len(ss), len(m.subs))
+	}
+	for _, s := range ss {
+		ms, ok := m.subs[s.ID]
+		if !ok || s.CustomerID == nil || *s.CustomerID != ms.customer {
+			t.Fatalf("db: subscription %d of %v, model %+v", s.ID, s.CustomerID, ms)
+		}
+		parent := m.customers[ms.customer].suspended()
+		if (s.SuspendedAdminAt != nil) != ms.susAdmin || (s.SuspendedResellerAt != nil) != ms.susRes ||
+			(s.SuspendedParentAt != nil) != parent || string(s.Status) != m.subStatus(ms) {
+			t.Fatalf("db: subscription %d admin %v reseller %v parent %v status %s; model %+v parent %v", s.ID,
+				s.SuspendedAdminAt != nil, s.SuspendedResellerAt != nil, s.SuspendedParentAt != nil, s.Status, *ms, parent)
+		}
+	}
+	if n, err := c.Domain.Query().Count(ctx); err != nil || n != len(m.domains) {
+		t.Fatalf("db: %d domains (%v), model %d", n, err, len(m.domains))
+	}
+	if n, err := c.PanelUser.Query().Count(ctx); err != nil || n != len(m.panelUsers) {
+		t.Fatalf("db: %d panel users (%v), model %d", n, err, len(m.panelUsers))
+	}
+	if n, err := c.Reseller.Query().Count(ctx); err != nil || n != len(m.resellers) {
+		t.Fatalf("db: %d resellers (%v), model %d", n, err, len(m.resellers))
+	}
+}
