@@ -19,10 +19,10 @@ const (
 )
 
 type mCustomer struct {
-	id, owner          int // owner 0 = the administrator
-	login              string
-	susAdmin, susRes   bool
-	deleted            bool
+	id, owner        int // owner 0 = the administrator
+	login            string
+	susAdmin, susRes bool
+	deleted          bool
 }
 
 func (c *mCustomer) suspended() bool { return c.susAdmin || c.susRes }
@@ -48,6 +48,7 @@ type model struct {
 	domains    map[int]int // domain -> subscription
 	panelUsers map[int]*mPanelUser
 	puOrder    []int
+	created    int // objects created by steps, for unique names
 }
 
 // propViewer is who runs a step: role and account ID (the panel user's own
@@ -297,4 +298,29 @@ func (m *model) deleteCustomers(v propViewer, ids []int, partial, dry bool) bulk
 		m.subOrder = slices.DeleteFunc(m.subOrder, func(id int) bool { _, ok := m.subs[id]; return !ok })
 		m.puOrder = slices.DeleteFunc(m.puOrder, func(id int) bool { _, ok := m.panelUsers[id]; return !ok })
 	})
+}
+
+// moveCustomers moves the customers to newOwner (0 = the administrator);
+// suspension sources stay (no reseller is suspended in these worlds).
+func (m *model) moveCustomers(ids []int, newOwner int, partial, dry bool) bulkResult {
+	res := bulkRun(ids, partial, dry, func(id int) string {
+		if m.customer(id) == nil {
+			return "NOT_FOUND"
+		}
+		return ""
+	}, func(valid []int) {
+		for _, id := range valid {
+			m.customers[id].owner = newOwner
+		}
+	})
+	for i := range res.Errors {
+		res.Errors[i].Field = "items." + res.Errors[i].Field[len("ids."):] + ".customerId"
+	}
+	return res
+}
+
+// canEditCustomer: updateCustomerContact reaches the customer (a panel
+// user may not call it at all).
+func (m *model) canEditCustomer(v propViewer, id int) bool {
+	return v.role != pPanelUser && m.seesCustomer(v, id)
 }

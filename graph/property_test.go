@@ -309,14 +309,14 @@ func drawIDs(t *rapid.T, pool []int, label string) []int {
 func (p *propEnv) run(t *rapid.T) {
 	p.wipe(t)
 	m := p.build(t)
-	pool := m.allIDs()
-	custPool := append(slices.Clone(m.custOrder), m.custOrder[0]+10000)
-	subPool := append(slices.Clone(m.subOrder), pool[len(pool)-1])
-	if len(m.subOrder) > 0 {
-		subPool = append(subPool, m.subOrder[0]+10000)
-	}
 	steps := rapid.IntRange(1, 12).Draw(t, "steps")
 	for step := range steps {
+		pool := m.allIDs()
+		custPool := append(slices.Clone(m.custOrder), m.custOrder[0]+10000)
+		subPool := append(slices.Clone(m.subOrder), pool[len(pool)-1])
+		if len(m.subOrder) > 0 {
+			subPool = append(subPool, m.subOrder[0]+10000)
+		}
 		v, login := m.drawViewer(t)
 		token, _, err := p.auth.Login(context.Background(), login, propPassword)
 		if ok := m.canLogin(v); ok != (err == nil) {
@@ -339,8 +339,132 @@ const (
 )
 
 func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, custPool, subPool []int) {
-	op := rapid.IntRange(0, 9).Draw(t, "op")
+	op := rapid.IntRange(0, 14).Draw(t, "op")
 	switch op {
+	case 10: // resellers: the administrator's only
+		data, errs := p.do(t, token, `{resellers(first:100){totalCount edges{node{id}}}}`, nil)
+		if v.role != pAdmin {
+			if errCode(errs) != "FORBIDDEN" || data != nil && data["resellers"] != nil {
+				t.Fatalf("resellers as %v: %v %v", v, data, errs)
+			}
+			return
+		}
+		ids, total, _ := connIDs(data["resellers"])
+		if len(errs) > 0 || !sameSet(ids, m.resellers) || total != len(m.resellers) {
+			t.Fatalf("resellers: %v (%d) %v, model %v", ids, total, errs, m.resellers)
+		}
+	case 11: // moveCustomers: the administrator's only
+		ids := drawIDs(t, custPool, "ids")
+		owners := append([]int{m.admin}, m.resellers...)
+		to := rapid.SampledFrom(owners).Draw(t, "newOwner")
+		partial := rapid.Bool().Draw(t, "partial")
+		dry := rapid.IntRange(0, 3).Draw(t, "dry") == 0
+		items := make([]map[string]any, len(ids))
+		for i, id := range ids {
+			items[i] = map[string]any{"customerId": strconv.Itoa(id)}
+		}
+		mode := "ATOMIC"
+		if partial {
+			mode = "PARTIAL"
+		}
+		data, errs := p.do(t, token, `mutation($in:MoveCustomersInput!){r:moveCustomers(input:$in){customers{id owner{... on Reseller{id} ... on Administrator{id}}} committed userErrors{code field}}}`,
+			map[string]any{"in": map[string]any{"newOwnerId": strconv.Itoa(to), "items": items, "mode": mode, "dryRun": dry}})
+		if v.role != pAdmin {
+			if errCode(errs) != "FORBIDDEN" || data != nil && data["r"] != nil {
+				t.Fatalf("moveCustomers as %v: %v %v", v, data, errs)
+			}
+			return
+		}
+		if len(errs) > 0 {
+			t.Fatalf("moveCustomers: %v", errs)
+		}
+		newOwner := to
+		if to == m.admin {
+			newOwner = 0
+		}
+		want := m.moveCustomers(ids, newOwner, partial, dry)
+		r := data["r"].(map[string]any)
+		var gotIDs []int
+		for _, o := range r["customers"].([]any) {
+			obj := o.(map[string]any)
+			gotIDs = append(gotIDs, gid(obj["id"]))
+			if own := gid(obj["owner"].(map[string]any)["id"]); own != to {
+				t.Fatalf("moveCustomers to %d: customer %v owned by %d", to, obj["id"], own)
+			}
+		}
+		p.checkBulk(t, "moveCustomers", ids, v, gotIDs, r, want)
+	case 12: // createCustomer: owned by the viewer's side
+		m.created++
+		login := fmt.Sprintf("pn%d", m.created)
+		data, errs := p.do(t, token, `mutation($in:CreateCustomerInput!){r:createCustomer(input:$in){customer{id owner{... on Reseller{id} ... on Administrator{id}}} userErrors{code field}}}`,
+			map[string]any{"in": map[string]any{"login": login, "password": propPassword, "name": login, "email": login + "@example.com"}})
+		if v.role != pAdmin && v.role != pReseller {
+			if errCode(errs) != "FORBIDDEN" || data != nil && data["r"] != nil {
+				t.Fatalf("createCustomer as %v: %v %v", v, data, errs)
+			}
+			return
+		}
+		r, _ := data["r"].(map[string]any)
+		if len(errs) > 0 || r == nil || len(r["userErrors"].([]any)) > 0 || r["customer"] == nil {
+			t.Fatalf("createCustomer as %v: %v %v", v, data, errs)
+		}
+		cu := r["customer"].(map[string]any)
+		id, owner := gid(cu["id"]), 0
+		if v.role == pReseller {
+			owner = v.id
+		}
+		if got := gid(cu["owner"].(map[string]any)["id"]); got != v.id {
+			t.Fatalf("createCustomer as %v: owner %d", v, got)
+		}
+		m.customers[id] = &mCustomer{id: id, owner: owner, login: login}
+		m.custOrder = append(m.custOrder, id)
+	case 13: // updateCustomerContact: own customers only; foreign = missing
+		id := rapid.SampledFrom(custPool).Draw(t, "customer")
+		data, errs := p.do(t, token, `mutation($in:UpdateCustomerContactInput!){r:updateCustomerContact(input:$in){customer{id} userErrors{code field}}}`,
+			map[string]any{"in": map[string]any{"customerId": strconv.Itoa(id), "city": "Property"}})
+		if v.role == pPanelUser {
+			if errCode(errs) != "FORBIDDEN" || data != nil && data["r"] != nil {
+				t.Fatalf("updateCustomerContact as %v: %v %v", v, data, errs)
+			}
+			return
+		}
+		want := `map[customer:<nil> userErrors:[map[code:NOT_FOUND field:[customerId]]]]`
+		if m.canEditCustomer(v, id) {
+			want = fmt.Sprintf(`map[customer:map[id:%d] userErrors:[]]`, id)
+		}
+		if len(errs) > 0 || fmt.Sprint(data["r"]) != want {
+			t.Fatalf("updateCustomerContact(%d) as %v: %v %v, want %s", id, v, data, errs, want)
+		}
+	case 14: // addDomain: subscriptions in scope only; foreign = missing
+		if len(subPool) == 0 {
+			return
+		}
+		sub := rapid.SampledFrom(subPool).Draw(t, "subscription")
+		m.created++
+		name := fmt.Sprintf("added%d.example", m.created)
+		data, errs := p.do(t, token, `mutation($in:AddDomainInput!){r:addDomain(input:$in){domain{id subscription{id}} userErrors{code field}}}`,
+			map[string]any{"in": map[string]any{"subscriptionId": strconv.Itoa(sub), "name": name}})
+		if v.role == pPanelUser && m.seesSub(v, sub) { // a WEBMASTER panel user may not manage domains
+			if errCode(errs) != "FORBIDDEN" || data != nil && data["r"] != nil {
+				t.Fatalf("addDomain(%d) as %v: %v %v, want FORBIDDEN", sub, v, data, errs)
+			}
+			return
+		}
+		r, _ := data["r"].(map[string]any)
+		if len(errs) > 0 || r == nil {
+			t.Fatalf("addDomain(%d) as %v: %v %v", sub, v, data, errs)
+		}
+		if !m.seesSub(v, sub) {
+			if fmt.Sprint(r) != `map[domain:<nil> userErrors:[map[code:NOT_FOUND field:[subscriptionId]]]]` {
+				t.Fatalf("addDomain(%d) as %v: %v, want NOT_FOUND", sub, v, r)
+			}
+			return
+		}
+		d, _ := r["domain"].(map[string]any)
+		if d == nil || len(r["userErrors"].([]any)) > 0 || gid(d["subscription"].(map[string]any)["id"]) != sub {
+			t.Fatalf("addDomain(%d) as %v: %v", sub, v, r)
+		}
+		m.domains[gid(d["id"])] = sub
 	case 0: // node(id), and a foreign ID answers like a missing one
 		id := rapid.SampledFrom(pool).Draw(t, "id")
 		data, errs := p.do(t, token, `query($id:ID!){node(id:$id){id}}`, map[string]any{"id": strconv.Itoa(id)})
@@ -516,20 +640,26 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, c
 				}
 			}
 		}
-		var gotErrs []bulkErr
-		for _, e := range r["userErrors"].([]any) {
-			em := e.(map[string]any)
-			var path []string
-			for _, f := range em["field"].([]any) {
-				path = append(path, f.(string))
-			}
-			gotErrs = append(gotErrs, bulkErr{em["code"].(string), fmt.Sprint(joinPath(path))})
+		p.checkBulk(t, field, ids, v, gotIDs, r, want)
+	}
+}
+
+// checkBulk compares a bulk payload's objects, committed flag and
+// userErrors (code and path of each item) with the model's.
+func (p *propEnv) checkBulk(t *rapid.T, what string, ids []int, v propViewer, gotIDs []int, r map[string]any, want bulkResult) {
+	var gotErrs []bulkErr
+	for _, e := range r["userErrors"].([]any) {
+		em := e.(map[string]any)
+		var path []string
+		for _, f := range em["field"].([]any) {
+			path = append(path, f.(string))
 		}
-		if !slices.Equal(gotIDs, want.IDs) && !(len(gotIDs) == 0 && len(want.IDs) == 0) ||
-			r["committed"] != want.Committed || !slices.Equal(gotErrs, want.Errors) {
-			t.Fatalf("%s %v (partial %v dry %v) as %v:\n got ids %v committed %v errors %v\nmodel ids %v committed %v errors %v",
-				field, ids, partial, dry, v, gotIDs, r["committed"], gotErrs, want.IDs, want.Committed, want.Errors)
-		}
+		gotErrs = append(gotErrs, bulkErr{em["code"].(string), joinPath(path)})
+	}
+	if !slices.Equal(gotIDs, want.IDs) && !(len(gotIDs) == 0 && len(want.IDs) == 0) ||
+		r["committed"] != want.Committed || !slices.Equal(gotErrs, want.Errors) {
+		t.Fatalf("%s %v as %v:\n got ids %v committed %v errors %v\nmodel ids %v committed %v errors %v",
+			what, ids, v, gotIDs, r["committed"], gotErrs, want.IDs, want.Committed, want.Errors)
 	}
 }
 
