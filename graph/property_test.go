@@ -309,7 +309,7 @@ func drawIDs(t *rapid.T, pool []int, label string) []int {
 func (p *propEnv) run(t *rapid.T) {
 	p.wipe(t)
 	m := p.build(t)
-	steps := rapid.IntRange(1, 12).Draw(t, "steps")
+	steps := rapid.IntRange(1, 20).Draw(t, "steps")
 	for step := range steps {
 		pool := m.allIDs()
 		custPool := append(slices.Clone(m.custOrder), m.custOrder[0]+10000)
@@ -339,8 +339,31 @@ const (
 )
 
 func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, custPool, subPool []int) {
-	op := rapid.IntRange(0, 14).Draw(t, "op")
+	op := rapid.IntRange(0, 15).Draw(t, "op")
 	switch op {
+	case 15: // Reseller.customers: a reseller node in reach lists only what the viewer may see
+		r := rapid.SampledFrom(m.resellers).Draw(t, "reseller")
+		data, errs := p.do(t, token, `query($id:ID!){node(id:$id){... on Reseller{customers(first:100){totalCount edges{node{id}}}}}}`,
+			map[string]any{"id": strconv.Itoa(r)})
+		if len(errs) > 0 {
+			t.Fatalf("Reseller.customers as %v: %v", v, errs)
+		}
+		if !m.visible(v, r) {
+			if data["node"] != nil {
+				t.Fatalf("reseller %d visible to %v", r, v)
+			}
+			return
+		}
+		ids, total, _ := connIDs(data["node"].(map[string]any)["customers"])
+		var want []int
+		for _, id := range m.visibleCustomers(v) {
+			if m.customers[id].owner == r {
+				want = append(want, id)
+			}
+		}
+		if !sameSet(ids, want) || total != len(want) {
+			t.Fatalf("reseller %d customers as %v: %v (%d), model %v", r, v, ids, total, want)
+		}
 	case 10: // resellers: the administrator's only
 		data, errs := p.do(t, token, `{resellers(first:100){totalCount edges{node{id}}}}`, nil)
 		if v.role != pAdmin {
@@ -542,7 +565,7 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, c
 		}
 	case 5: // Customer.subscriptions
 		id := rapid.SampledFrom(custPool).Draw(t, "customer")
-		data, errs := p.do(t, token, `query($id:ID!){node(id:$id){... on Customer{subscriptions(first:100){totalCount edges{node{id}}}}}}`,
+		data, errs := p.do(t, token, `query($id:ID!){node(id:$id){... on Customer{subscriptions(first:100){totalCount edges{node{id}}} panelUsers{id}}}}`,
 			map[string]any{"id": strconv.Itoa(id)})
 		if len(errs) > 0 {
 			t.Fatalf("Customer.subscriptions as %v: %v", v, errs)
@@ -565,6 +588,18 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, c
 		}
 		if !sameSet(ids, want) || total != len(want) {
 			t.Fatalf("customer %d subscriptions as %v: %v (%d), model %v", id, v, ids, total, want)
+		}
+		var pus, wantPUs []int
+		for _, pu := range data["node"].(map[string]any)["panelUsers"].([]any) {
+			pus = append(pus, gid(pu.(map[string]any)["id"]))
+		}
+		for _, pid := range m.puOrder {
+			if m.panelUsers[pid].customer == id {
+				wantPUs = append(wantPUs, pid)
+			}
+		}
+		if !sameSet(pus, wantPUs) {
+			t.Fatalf("customer %d panelUsers as %v: %v, model %v", id, v, pus, wantPUs)
 		}
 	case 6, 7, 8, 9: // bulk writes
 		partial := rapid.Bool().Draw(t, "partial")
