@@ -28,7 +28,8 @@ type mCustomer struct {
 func (c *mCustomer) suspended() bool { return c.susAdmin || c.susRes }
 
 type mSub struct {
-	id, customer     int
+	id, customer     int // customer 0: the reseller's own subscription
+	reseller         int
 	susAdmin, susRes bool
 }
 
@@ -66,7 +67,7 @@ func (m *model) customer(id int) *mCustomer {
 }
 
 func (m *model) subStatus(s *mSub) string {
-	if s.susAdmin || s.susRes || m.customers[s.customer].suspended() {
+	if s.susAdmin || s.susRes || s.customer != 0 && m.customers[s.customer].suspended() {
 		return "SUSPENDED"
 	}
 	return "ACTIVE"
@@ -120,6 +121,9 @@ func (m *model) seesCustomer(v propViewer, id int) bool {
 
 func (m *model) seesSub(v propViewer, id int) bool {
 	s, ok := m.subs[id]
+	if ok && s.customer == 0 {
+		return v.role == pAdmin || v.role == pReseller && v.id == s.reseller
+	}
 	return ok && m.seesCustomer(v, s.customer)
 }
 

@@ -147,8 +147,21 @@ func (p *propEnv) build(t *rapid.T) *model {
 		m.resellers = append(m.resellers, r.ID)
 		m.resLogin[r.ID] = login
 	}
-	nCust := rapid.IntRange(1, 8).Draw(t, "customers")
 	dn := 0
+	for _, r := range m.resellers {
+		if rapid.IntRange(0, 2).Draw(t, "ownSubscription") == 0 {
+			name := fmt.Sprintf("d%d.example", dn)
+			dn++
+			s, err := c.HostingSubscription.Create().SetName(name).SetResellerID(r).Save(ctx)
+			must(err)
+			dm, err := c.Domain.Create().SetName(name).SetPrimary(true).SetSubscriptionID(s.ID).Save(ctx)
+			must(err)
+			m.subs[s.ID] = &mSub{id: s.ID, reseller: r}
+			m.subOrder = append(m.subOrder, s.ID)
+			m.domains[dm.ID] = s.ID
+		}
+	}
+	nCust := rapid.IntRange(1, 8).Draw(t, "customers")
 	for i := range nCust {
 		owner := rapid.IntRange(0, nRes).Draw(t, "owner") // 0 = the administrator
 		login := fmt.Sprintf("pc%d", i)
@@ -752,10 +765,11 @@ func (p *propEnv) checkDB(t *rapid.T, m *model) {
 	}
 	for _, s := range ss {
 		ms, ok := m.subs[s.ID]
-		if !ok || s.CustomerID == nil || *s.CustomerID != ms.customer {
-			t.Fatalf("db: subscription %d of %v, model %+v", s.ID, s.CustomerID, ms)
+		if !ok || ms.customer != 0 && (s.CustomerID == nil || *s.CustomerID != ms.customer) ||
+			ms.customer == 0 && (s.CustomerID != nil || s.ResellerID == nil || *s.ResellerID != ms.reseller) {
+			t.Fatalf("db: subscription %d of customer %v reseller %v, model %+v", s.ID, s.CustomerID, s.ResellerID, ms)
 		}
-		parent := m.customers[ms.customer].suspended()
+		parent := ms.customer != 0 && m.customers[ms.customer].suspended()
 		if (s.SuspendedAdminAt != nil) != ms.susAdmin || (s.SuspendedResellerAt != nil) != ms.susRes ||
 			(s.SuspendedParentAt != nil) != parent || string(s.Status) != m.subStatus(ms) {
 			t.Fatalf("db: subscription %d admin %v reseller %v parent %v status %s; model %+v parent %v", s.ID,
