@@ -49,7 +49,8 @@ type model struct {
 	domains    map[int]int // domain -> subscription
 	panelUsers map[int]*mPanelUser
 	puOrder    []int
-	created    int // objects created by steps, for unique names
+	created    int
+	base       map[int]int // type (ID>>32) -> the world's first ID of it, for labels // objects created by steps, for unique names
 }
 
 // propViewer is who runs a step: role and account ID (the panel user's own

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"testing"
@@ -44,20 +45,21 @@ func TestTenantIsolationProperty(t *testing.T) {
 		if n, err := strconv.Atoi(os.Getenv("PANEL_PROPERTY_CHECKS")); err == nil && n > 0 {
 			checks = n
 		}
-		setRapidChecks(t, checks)
+		setRapidFlag(t, "rapid.checks", checks)
+		setRapidFlag(t, "rapid.steps", 12)
 		p := newPropEnv(t, d)
 		rapid.Check(t, p.run)
 	})
 }
 
-// setRapidChecks sets -rapid.checks unless it was given on the command line.
-func setRapidChecks(t *testing.T, n int) {
-	f := flag.Lookup("rapid.checks")
+// setRapidFlag sets a rapid flag unless it was given on the command line.
+func setRapidFlag(t *testing.T, name string, n int) {
+	f := flag.Lookup(name)
 	if f == nil {
 		return
 	}
 	given := false
-	flag.Visit(func(g *flag.Flag) { given = given || g.Name == "rapid.checks" })
+	flag.Visit(func(g *flag.Flag) { given = given || g.Name == name })
 	if given {
 		return
 	}
@@ -132,7 +134,7 @@ func (p *propEnv) wipe(t *rapid.T) {
 func (p *propEnv) build(t *rapid.T) *model {
 	ctx, c := propSys(), p.client
 	m := &model{admin: p.adminID, resLogin: map[int]string{}, customers: map[int]*mCustomer{},
-		subs: map[int]*mSub{}, domains: map[int]int{}, panelUsers: map[int]*mPanelUser{}}
+		subs: map[int]*mSub{}, domains: map[int]int{}, panelUsers: map[int]*mPanelUser{}, base: map[int]int{}}
 	must := func(err error) {
 		if err != nil {
 			t.Fatalf("build: %v", err)
@@ -144,6 +146,7 @@ func (p *propEnv) build(t *rapid.T) *model {
 		r, err := c.Reseller.Create().SetLogin(login).SetName(login).SetEmail(login + "@example.com").Save(ctx)
 		must(err)
 		must(c.Credential.Create().SetLogin(login).SetPasswordHash(p.hash).SetReseller(r).Exec(ctx))
+		m.note(r.ID)
 		m.resellers = append(m.resellers, r.ID)
 		m.resLogin[r.ID] = login
 	}
@@ -156,6 +159,8 @@ func (p *propEnv) build(t *rapid.T) *model {
 			must(err)
 			dm, err := c.Domain.Create().SetName(name).SetPrimary(true).SetSubscriptionID(s.ID).Save(ctx)
 			must(err)
+			m.note(s.ID)
+			m.note(dm.ID)
 			m.subs[s.ID] = &mSub{id: s.ID, reseller: r}
 			m.subOrder = append(m.subOrder, s.ID)
 			m.domains[dm.ID] = s.ID
@@ -175,6 +180,7 @@ func (p *propEnv) build(t *rapid.T) *model {
 		must(err)
 		must(c.Credential.Create().SetLogin(login).SetPasswordHash(p.hash).SetCustomer(cu).Exec(ctx))
 		mc.id = cu.ID
+		m.note(cu.ID)
 		m.customers[cu.ID] = mc
 		m.custOrder = append(m.custOrder, cu.ID)
 		for range rapid.IntRange(0, 2).Draw(t, "subscriptions") {
@@ -182,6 +188,7 @@ func (p *propEnv) build(t *rapid.T) *model {
 			dn++
 			s, err := c.HostingSubscription.Create().SetName(name).SetCustomerID(cu.ID).Save(ctx)
 			must(err)
+			m.note(s.ID)
 			m.subs[s.ID] = &mSub{id: s.ID, customer: cu.ID}
 			m.subOrder = append(m.subOrder, s.ID)
 			for j := range rapid.IntRange(1, 2).Draw(t, "domains") {
@@ -191,6 +198,7 @@ func (p *propEnv) build(t *rapid.T) *model {
 				}
 				dm, err := c.Domain.Create().SetName(name).SetPrimary(j == 0).SetSubscriptionID(s.ID).Save(ctx)
 				must(err)
+				m.note(dm.ID)
 				m.domains[dm.ID] = s.ID
 			}
 		}
@@ -199,11 +207,58 @@ func (p *propEnv) build(t *rapid.T) *model {
 			pu, err := c.PanelUser.Create().SetLogin(pl).SetName(pl).SetEmail(pl + "@example.com").SetCustomerID(cu.ID).Save(ctx)
 			must(err)
 			must(c.Credential.Create().SetLogin(pl).SetPasswordHash(p.hash).SetPanelUserID(pu.ID).Exec(ctx))
+			m.note(pu.ID)
 			m.panelUsers[pu.ID] = &mPanelUser{id: pu.ID, customer: cu.ID, login: pl}
 			m.puOrder = append(m.puOrder, pu.ID)
 		}
 	}
 	return m
+}
+
+// failer reports failures with the IDs replaced by labels relative to the
+// world (type:offset): IDs keep growing from run to run in the shared
+// database, and the labels make the shrunk case's log readable and stable.
+type failer struct {
+	t *rapid.T
+	m *model
+}
+
+func (m *model) failer(t *rapid.T) failer { return failer{t, m} }
+
+var bigID = regexp.MustCompile(`\d{10,}`)
+
+func (f failer) label(s string) string {
+	return bigID.ReplaceAllStringFunc(s, func(d string) string {
+		id, err := strconv.Atoi(d)
+		if err != nil {
+			return d
+		}
+		if base, ok := f.m.base[id>>32]; ok {
+			return fmt.Sprintf("<%d:+%d>", id>>32, id-base)
+		}
+		return d
+	})
+}
+
+// Fatalf logs the details and fails with the format alone: rapid shrinks
+// only while the failure message stays the same, so the message names the
+// check, not the objects of one case.
+func (f failer) Fatalf(format string, args ...any) {
+	f.t.Helper()
+	f.t.Log(f.label(fmt.Sprintf(format, args...)))
+	f.t.Fatal("property violated: " + format)
+}
+
+func (f failer) Fatal(args ...any) {
+	f.t.Helper()
+	f.t.Fatal(f.label(fmt.Sprint(args...)))
+}
+
+// note records the first ID of each type in the world.
+func (m *model) note(id int) {
+	if _, ok := m.base[id>>32]; !ok {
+		m.base[id>>32] = id
+	}
 }
 
 // allIDs is every ID the model ever knew plus missing ones of each kind.
@@ -319,28 +374,38 @@ func drawIDs(t *rapid.T, pool []int, label string) []int {
 	return ids
 }
 
+// propOps names the operations of a step (rapid's state machine deletes
+// whole steps when it shrinks).
+var propOps = []string{"node", "nodes", "customers", "subscriptions", "customerStats",
+	"customerSubscriptions", "suspendCustomers", "activateCustomers", "suspendActivateSubscriptions",
+	"deleteCustomers", "resellers", "moveCustomers", "createCustomer", "updateCustomerContact",
+	"addDomain", "resellerCustomers"}
+
 func (p *propEnv) run(t *rapid.T) {
 	p.wipe(t)
 	m := p.build(t)
-	steps := rapid.IntRange(1, 20).Draw(t, "steps")
-	for step := range steps {
-		pool := m.allIDs()
-		custPool := append(slices.Clone(m.custOrder), m.custOrder[0]+10000)
-		subPool := append(slices.Clone(m.subOrder), pool[len(pool)-1])
-		if len(m.subOrder) > 0 {
-			subPool = append(subPool, m.subOrder[0]+10000)
+	f := m.failer(t)
+	actions := map[string]func(*rapid.T){"": func(t *rapid.T) { p.checkDB(t, m) }}
+	for op, name := range propOps {
+		actions[name] = func(t *rapid.T) {
+			pool := m.allIDs()
+			custPool := append(slices.Clone(m.custOrder), m.custOrder[0]+10000)
+			subPool := append(slices.Clone(m.subOrder), pool[len(pool)-1])
+			if len(m.subOrder) > 0 {
+				subPool = append(subPool, m.subOrder[0]+10000)
+			}
+			v, login := m.drawViewer(t)
+			token, _, err := p.auth.Login(context.Background(), login, propPassword)
+			if ok := m.canLogin(v); ok != (err == nil) {
+				f.Fatalf("login %s (%v): model says %v, API %v", login, v, ok, err)
+			}
+			if err != nil {
+				return
+			}
+			p.step(t, m, v, token, op, pool, custPool, subPool)
 		}
-		v, login := m.drawViewer(t)
-		token, _, err := p.auth.Login(context.Background(), login, propPassword)
-		if ok := m.canLogin(v); ok != (err == nil) {
-			t.Fatalf("step %d: login %s (%v): model says %v, API %v", step, login, v, ok, err)
-		}
-		if err != nil {
-			continue
-		}
-		p.step(t, m, v, token, pool, custPool, subPool)
-		p.checkDB(t, m)
 	}
+	t.Repeat(actions)
 }
 
 const (
@@ -351,19 +416,19 @@ const (
 	propDeleteCustomers   = `mutation($in:DeleteCustomersInput!){r:deleteCustomers(input:$in){deletedCustomerIds committed userErrors{code field}}}`
 )
 
-func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, custPool, subPool []int) {
-	op := rapid.IntRange(0, 15).Draw(t, "op")
+func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, op int, pool, custPool, subPool []int) {
+	f := m.failer(t)
 	switch op {
 	case 15: // Reseller.customers: a reseller node in reach lists only what the viewer may see
 		r := rapid.SampledFrom(m.resellers).Draw(t, "reseller")
 		data, errs := p.do(t, token, `query($id:ID!){node(id:$id){... on Reseller{customers(first:100){totalCount edges{node{id}}}}}}`,
 			map[string]any{"id": strconv.Itoa(r)})
 		if len(errs) > 0 {
-			t.Fatalf("Reseller.customers as %v: %v", v, errs)
+			f.Fatalf("Reseller.customers as %v: %v", v, errs)
 		}
 		if !m.visible(v, r) {
 			if data["node"] != nil {
-				t.Fatalf("reseller %d visible to %v", r, v)
+				f.Fatalf("reseller %d visible to %v", r, v)
 			}
 			return
 		}
@@ -375,19 +440,19 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, c
 			}
 		}
 		if !sameSet(ids, want) || total != len(want) {
-			t.Fatalf("reseller %d customers as %v: %v (%d), model %v", r, v, ids, total, want)
+			f.Fatalf("reseller %d customers as %v: %v (%d), model %v", r, v, ids, total, want)
 		}
 	case 10: // resellers: the administrator's only
 		data, errs := p.do(t, token, `{resellers(first:100){totalCount edges{node{id}}}}`, nil)
 		if v.role != pAdmin {
 			if errCode(errs) != "FORBIDDEN" || data != nil && data["resellers"] != nil {
-				t.Fatalf("resellers as %v: %v %v", v, data, errs)
+				f.Fatalf("resellers as %v: %v %v", v, data, errs)
 			}
 			return
 		}
 		ids, total, _ := connIDs(data["resellers"])
 		if len(errs) > 0 || !sameSet(ids, m.resellers) || total != len(m.resellers) {
-			t.Fatalf("resellers: %v (%d) %v, model %v", ids, total, errs, m.resellers)
+			f.Fatalf("resellers: %v (%d) %v, model %v", ids, total, errs, m.resellers)
 		}
 	case 11: // moveCustomers: the administrator's only
 		ids := drawIDs(t, custPool, "ids")
@@ -407,12 +472,12 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, c
 			map[string]any{"in": map[string]any{"newOwnerId": strconv.Itoa(to), "items": items, "mode": mode, "dryRun": dry}})
 		if v.role != pAdmin {
 			if errCode(errs) != "FORBIDDEN" || data != nil && data["r"] != nil {
-				t.Fatalf("moveCustomers as %v: %v %v", v, data, errs)
+				f.Fatalf("moveCustomers as %v: %v %v", v, data, errs)
 			}
 			return
 		}
 		if len(errs) > 0 {
-			t.Fatalf("moveCustomers: %v", errs)
+			f.Fatalf("moveCustomers: %v", errs)
 		}
 		newOwner := to
 		if to == m.admin {
@@ -425,10 +490,10 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, c
 			obj := o.(map[string]any)
 			gotIDs = append(gotIDs, gid(obj["id"]))
 			if own := gid(obj["owner"].(map[string]any)["id"]); own != to {
-				t.Fatalf("moveCustomers to %d: customer %v owned by %d", to, obj["id"], own)
+				f.Fatalf("moveCustomers to %d: customer %v owned by %d", to, obj["id"], own)
 			}
 		}
-		p.checkBulk(t, "moveCustomers", ids, v, gotIDs, r, want)
+		p.checkBulk(t, m, "moveCustomers", ids, v, gotIDs, r, want)
 	case 12: // createCustomer: owned by the viewer's side
 		m.created++
 		login := fmt.Sprintf("pn%d", m.created)
@@ -436,13 +501,13 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, c
 			map[string]any{"in": map[string]any{"login": login, "password": propPassword, "name": login, "email": login + "@example.com"}})
 		if v.role != pAdmin && v.role != pReseller {
 			if errCode(errs) != "FORBIDDEN" || data != nil && data["r"] != nil {
-				t.Fatalf("createCustomer as %v: %v %v", v, data, errs)
+				f.Fatalf("createCustomer as %v: %v %v", v, data, errs)
 			}
 			return
 		}
 		r, _ := data["r"].(map[string]any)
 		if len(errs) > 0 || r == nil || len(r["userErrors"].([]any)) > 0 || r["customer"] == nil {
-			t.Fatalf("createCustomer as %v: %v %v", v, data, errs)
+			f.Fatalf("createCustomer as %v: %v %v", v, data, errs)
 		}
 		cu := r["customer"].(map[string]any)
 		id, owner := gid(cu["id"]), 0
@@ -450,7 +515,7 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, c
 			owner = v.id
 		}
 		if got := gid(cu["owner"].(map[string]any)["id"]); got != v.id {
-			t.Fatalf("createCustomer as %v: owner %d", v, got)
+			f.Fatalf("createCustomer as %v: owner %d", v, got)
 		}
 		m.customers[id] = &mCustomer{id: id, owner: owner, login: login}
 		m.custOrder = append(m.custOrder, id)
@@ -460,7 +525,7 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, c
 			map[string]any{"in": map[string]any{"customerId": strconv.Itoa(id), "city": "Property"}})
 		if v.role == pPanelUser {
 			if errCode(errs) != "FORBIDDEN" || data != nil && data["r"] != nil {
-				t.Fatalf("updateCustomerContact as %v: %v %v", v, data, errs)
+				f.Fatalf("updateCustomerContact as %v: %v %v", v, data, errs)
 			}
 			return
 		}
@@ -469,7 +534,7 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, c
 			want = fmt.Sprintf(`map[customer:map[id:%d] userErrors:[]]`, id)
 		}
 		if len(errs) > 0 || fmt.Sprint(data["r"]) != want {
-			t.Fatalf("updateCustomerContact(%d) as %v: %v %v, want %s", id, v, data, errs, want)
+			f.Fatalf("updateCustomerContact(%d) as %v: %v %v, want %s", id, v, data, errs, want)
 		}
 	case 14: // addDomain: subscriptions in scope only; foreign = missing
 		if len(subPool) == 0 {
@@ -482,88 +547,88 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, c
 			map[string]any{"in": map[string]any{"subscriptionId": strconv.Itoa(sub), "name": name}})
 		if v.role == pPanelUser && m.seesSub(v, sub) { // a WEBMASTER panel user may not manage domains
 			if errCode(errs) != "FORBIDDEN" || data != nil && data["r"] != nil {
-				t.Fatalf("addDomain(%d) as %v: %v %v, want FORBIDDEN", sub, v, data, errs)
+				f.Fatalf("addDomain(%d) as %v: %v %v, want FORBIDDEN", sub, v, data, errs)
 			}
 			return
 		}
 		r, _ := data["r"].(map[string]any)
 		if len(errs) > 0 || r == nil {
-			t.Fatalf("addDomain(%d) as %v: %v %v", sub, v, data, errs)
+			f.Fatalf("addDomain(%d) as %v: %v %v", sub, v, data, errs)
 		}
 		if !m.seesSub(v, sub) {
 			if fmt.Sprint(r) != `map[domain:<nil> userErrors:[map[code:NOT_FOUND field:[subscriptionId]]]]` {
-				t.Fatalf("addDomain(%d) as %v: %v, want NOT_FOUND", sub, v, r)
+				f.Fatalf("addDomain(%d) as %v: %v, want NOT_FOUND", sub, v, r)
 			}
 			return
 		}
 		d, _ := r["domain"].(map[string]any)
 		if d == nil || len(r["userErrors"].([]any)) > 0 || gid(d["subscription"].(map[string]any)["id"]) != sub {
-			t.Fatalf("addDomain(%d) as %v: %v", sub, v, r)
+			f.Fatalf("addDomain(%d) as %v: %v", sub, v, r)
 		}
 		m.domains[gid(d["id"])] = sub
 	case 0: // node(id), and a foreign ID answers like a missing one
 		id := rapid.SampledFrom(pool).Draw(t, "id")
 		data, errs := p.do(t, token, `query($id:ID!){node(id:$id){id}}`, map[string]any{"id": strconv.Itoa(id)})
 		if len(errs) > 0 {
-			t.Fatalf("node(%d) as %v: %v", id, v, errs)
+			f.Fatalf("node(%d) as %v: %v", id, v, errs)
 		}
 		got := data["node"] != nil
 		if want := m.visible(v, id); got != want {
-			t.Fatalf("node(%d) as %v: visible %v, model %v", id, v, got, want)
+			f.Fatalf("node(%d) as %v: visible %v, model %v", id, v, got, want)
 		}
 		if got && gid(data["node"].(map[string]any)["id"]) != id {
-			t.Fatalf("node(%d) answered %v", id, data["node"])
+			f.Fatalf("node(%d) answered %v", id, data["node"])
 		}
 		missing, merrs := p.do(t, token, `query($id:ID!){node(id:$id){id}}`, map[string]any{"id": strconv.Itoa(pool[len(pool)-1])})
 		if !got && (fmt.Sprint(missing) != fmt.Sprint(data) || fmt.Sprint(merrs) != fmt.Sprint(errs)) {
-			t.Fatalf("foreign %d answers %v %v, missing %v %v", id, data, errs, missing, merrs)
+			f.Fatalf("foreign %d answers %v %v, missing %v %v", id, data, errs, missing, merrs)
 		}
 	case 1: // nodes(ids)
 		ids := rapid.SliceOfN(rapid.SampledFrom(pool), 1, 8).Draw(t, "ids")
 		data, errs := p.do(t, token, `query($ids:[ID!]!){nodes(ids:$ids){id}}`, map[string]any{"ids": gids(ids)})
 		if len(errs) > 0 {
-			t.Fatalf("nodes as %v: %v", v, errs)
+			f.Fatalf("nodes as %v: %v", v, errs)
 		}
 		got := data["nodes"].([]any)
 		for i, id := range ids {
 			if want := m.visible(v, id); (got[i] != nil) != want {
-				t.Fatalf("nodes[%d]=%d as %v: got %v, model visible %v", i, id, v, got[i], want)
+				f.Fatalf("nodes[%d]=%d as %v: got %v, model visible %v", i, id, v, got[i], want)
 			}
 		}
 	case 2: // customers with totalCount and statuses
 		data, errs := p.do(t, token, `{customers(first:100){totalCount edges{node{id status}}}}`, nil)
 		if len(errs) > 0 {
-			t.Fatalf("customers as %v: %v", v, errs)
+			f.Fatalf("customers as %v: %v", v, errs)
 		}
 		ids, total, st := connIDs(data["customers"])
 		want := m.visibleCustomers(v)
 		if !sameSet(ids, want) || total != len(want) {
-			t.Fatalf("customers as %v: %v (total %d), model %v", v, ids, total, want)
+			f.Fatalf("customers as %v: %v (total %d), model %v", v, ids, total, want)
 		}
 		for _, id := range want {
 			if st[id] != status(m.customers[id].suspended()) {
-				t.Fatalf("customer %d as %v: status %s, model suspended=%v", id, v, st[id], m.customers[id].suspended())
+				f.Fatalf("customer %d as %v: status %s, model suspended=%v", id, v, st[id], m.customers[id].suspended())
 			}
 		}
 	case 3: // subscriptions with totalCount and statuses
 		data, errs := p.do(t, token, `{subscriptions(first:100){totalCount edges{node{id status}}}}`, nil)
 		if len(errs) > 0 {
-			t.Fatalf("subscriptions as %v: %v", v, errs)
+			f.Fatalf("subscriptions as %v: %v", v, errs)
 		}
 		ids, total, st := connIDs(data["subscriptions"])
 		want := m.visibleSubs(v)
 		if !sameSet(ids, want) || total != len(want) {
-			t.Fatalf("subscriptions as %v: %v (total %d), model %v", v, ids, total, want)
+			f.Fatalf("subscriptions as %v: %v (total %d), model %v", v, ids, total, want)
 		}
 		for _, id := range want {
 			if st[id] != m.subStatus(m.subs[id]) {
-				t.Fatalf("subscription %d as %v: status %s, model %s", id, v, st[id], m.subStatus(m.subs[id]))
+				f.Fatalf("subscription %d as %v: status %s, model %s", id, v, st[id], m.subStatus(m.subs[id]))
 			}
 		}
 	case 4: // customerStats
 		data, errs := p.do(t, token, `{customerStats{total active suspended}}`, nil)
 		if len(errs) > 0 {
-			t.Fatalf("customerStats as %v: %v", v, errs)
+			f.Fatalf("customerStats as %v: %v", v, errs)
 		}
 		var total, susp int
 		for _, id := range m.visibleCustomers(v) {
@@ -574,23 +639,23 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, c
 		}
 		got := data["customerStats"].(map[string]any)
 		if int(got["total"].(float64)) != total || int(got["suspended"].(float64)) != susp || int(got["active"].(float64)) != total-susp {
-			t.Fatalf("customerStats as %v: %v, model total %d suspended %d", v, got, total, susp)
+			f.Fatalf("customerStats as %v: %v, model total %d suspended %d", v, got, total, susp)
 		}
 	case 5: // Customer.subscriptions
 		id := rapid.SampledFrom(custPool).Draw(t, "customer")
 		data, errs := p.do(t, token, `query($id:ID!){node(id:$id){... on Customer{subscriptions(first:100){totalCount edges{node{id}}} panelUsers{id}}}}`,
 			map[string]any{"id": strconv.Itoa(id)})
 		if len(errs) > 0 {
-			t.Fatalf("Customer.subscriptions as %v: %v", v, errs)
+			f.Fatalf("Customer.subscriptions as %v: %v", v, errs)
 		}
 		if !m.seesCustomer(v, id) {
 			if data["node"] != nil {
-				t.Fatalf("customer %d visible to %v: %v", id, v, data)
+				f.Fatalf("customer %d visible to %v: %v", id, v, data)
 			}
 			return
 		}
 		if data["node"] == nil {
-			t.Fatalf("customer %d invisible to %v", id, v)
+			f.Fatalf("customer %d invisible to %v", id, v)
 		}
 		ids, total, _ := connIDs(data["node"].(map[string]any)["subscriptions"])
 		var want []int
@@ -600,7 +665,7 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, c
 			}
 		}
 		if !sameSet(ids, want) || total != len(want) {
-			t.Fatalf("customer %d subscriptions as %v: %v (%d), model %v", id, v, ids, total, want)
+			f.Fatalf("customer %d subscriptions as %v: %v (%d), model %v", id, v, ids, total, want)
 		}
 		var pus, wantPUs []int
 		for _, pu := range data["node"].(map[string]any)["panelUsers"].([]any) {
@@ -612,7 +677,7 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, c
 			}
 		}
 		if !sameSet(pus, wantPUs) {
-			t.Fatalf("customer %d panelUsers as %v: %v, model %v", id, v, pus, wantPUs)
+			f.Fatalf("customer %d panelUsers as %v: %v, model %v", id, v, pus, wantPUs)
 		}
 	case 6, 7, 8, 9: // bulk writes
 		partial := rapid.Bool().Draw(t, "partial")
@@ -657,12 +722,12 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, c
 		data, errs := p.do(t, token, query, map[string]any{"in": in})
 		if !allowed {
 			if errCode(errs) != "FORBIDDEN" || data["r"] != nil {
-				t.Fatalf("%s as %v: want FORBIDDEN, got %v %v", field, v, data, errs)
+				f.Fatalf("%s as %v: want FORBIDDEN, got %v %v", field, v, data, errs)
 			}
 			return
 		}
 		if len(errs) > 0 {
-			t.Fatalf("%s %v as %v: %v", field, ids, v, errs)
+			f.Fatalf("%s %v as %v: %v", field, ids, v, errs)
 		}
 		// Statuses of the payload's objects are those after the change.
 		want = apply()
@@ -684,29 +749,30 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, pool, c
 					ws = m.subStatus(m.subs[id])
 				}
 				if obj["status"] != ws {
-					t.Fatalf("%s %v as %v: %d is %v, model %s", field, ids, v, id, obj["status"], ws)
+					f.Fatalf("%s %v as %v: %d is %v, model %s", field, ids, v, id, obj["status"], ws)
 				}
 			}
 		}
-		p.checkBulk(t, field, ids, v, gotIDs, r, want)
+		p.checkBulk(t, m, field, ids, v, gotIDs, r, want)
 	}
 }
 
 // checkBulk compares a bulk payload's objects, committed flag and
 // userErrors (code and path of each item) with the model's.
-func (p *propEnv) checkBulk(t *rapid.T, what string, ids []int, v propViewer, gotIDs []int, r map[string]any, want bulkResult) {
+func (p *propEnv) checkBulk(t *rapid.T, m *model, what string, ids []int, v propViewer, gotIDs []int, r map[string]any, want bulkResult) {
 	var gotErrs []bulkErr
 	for _, e := range r["userErrors"].([]any) {
 		em := e.(map[string]any)
 		var path []string
-		for _, f := range em["field"].([]any) {
-			path = append(path, f.(string))
+		for _, seg := range em["field"].([]any) {
+			path = append(path, seg.(string))
 		}
 		gotErrs = append(gotErrs, bulkErr{em["code"].(string), joinPath(path)})
 	}
+	f := m.failer(t)
 	if !slices.Equal(gotIDs, want.IDs) && !(len(gotIDs) == 0 && len(want.IDs) == 0) ||
 		r["committed"] != want.Committed || !slices.Equal(gotErrs, want.Errors) {
-		t.Fatalf("%s %v as %v:\n got ids %v committed %v errors %v\nmodel ids %v committed %v errors %v",
+		f.Fatalf("%s %v as %v:\n got ids %v committed %v errors %v\nmodel ids %v committed %v errors %v",
 			what, ids, v, gotIDs, r["committed"], gotErrs, want.IDs, want.Committed, want.Errors)
 	}
 }
@@ -725,16 +791,17 @@ func joinPath(p []string) string {
 // checkDB compares the database, read with privacy allow, with the model:
 // which objects exist, who owns them and their suspension sources.
 func (p *propEnv) checkDB(t *rapid.T, m *model) {
+	f := m.failer(t)
 	ctx, c := propSys(), p.client
 	cs, err := c.Customer.Query().All(ctx)
 	if err != nil {
-		t.Fatal(err)
+		f.Fatal(err)
 	}
 	var live []int
 	for _, cu := range cs {
 		mc := m.customer(cu.ID)
 		if mc == nil {
-			t.Fatalf("db: customer %d exists, model deleted it", cu.ID)
+			f.Fatalf("db: customer %d exists, model deleted it", cu.ID)
 		}
 		live = append(live, cu.ID)
 		owner := 0
@@ -743,7 +810,7 @@ func (p *propEnv) checkDB(t *rapid.T, m *model) {
 		}
 		if owner != mc.owner || (cu.SuspendedAdminAt != nil) != mc.susAdmin || (cu.SuspendedResellerAt != nil) != mc.susRes ||
 			cu.SuspendedParentAt != nil || cu.Status != types.Status(status(mc.suspended())) {
-			t.Fatalf("db: customer %d owner %d admin %v reseller %v status %s; model %+v", cu.ID, owner,
+			f.Fatalf("db: customer %d owner %d admin %v reseller %v status %s; model %+v", cu.ID, owner,
 				cu.SuspendedAdminAt != nil, cu.SuspendedResellerAt != nil, cu.Status, *mc)
 		}
 	}
@@ -754,35 +821,35 @@ func (p *propEnv) checkDB(t *rapid.T, m *model) {
 		}
 	}
 	if !sameSet(live, wantLive) {
-		t.Fatalf("db: customers %v, model %v", live, wantLive)
+		f.Fatalf("db: customers %v, model %v", live, wantLive)
 	}
 	ss, err := c.HostingSubscription.Query().All(ctx)
 	if err != nil {
-		t.Fatal(err)
+		f.Fatal(err)
 	}
 	if len(ss) != len(m.subs) {
-		t.Fatalf("db: %d subscriptions, model %d", len(ss), len(m.subs))
+		f.Fatalf("db: %d subscriptions, model %d", len(ss), len(m.subs))
 	}
 	for _, s := range ss {
 		ms, ok := m.subs[s.ID]
 		if !ok || ms.customer != 0 && (s.CustomerID == nil || *s.CustomerID != ms.customer) ||
 			ms.customer == 0 && (s.CustomerID != nil || s.ResellerID == nil || *s.ResellerID != ms.reseller) {
-			t.Fatalf("db: subscription %d of customer %v reseller %v, model %+v", s.ID, s.CustomerID, s.ResellerID, ms)
+			f.Fatalf("db: subscription %d of customer %v reseller %v, model %+v", s.ID, s.CustomerID, s.ResellerID, ms)
 		}
 		parent := ms.customer != 0 && m.customers[ms.customer].suspended()
 		if (s.SuspendedAdminAt != nil) != ms.susAdmin || (s.SuspendedResellerAt != nil) != ms.susRes ||
 			(s.SuspendedParentAt != nil) != parent || string(s.Status) != m.subStatus(ms) {
-			t.Fatalf("db: subscription %d admin %v reseller %v parent %v status %s; model %+v parent %v", s.ID,
+			f.Fatalf("db: subscription %d admin %v reseller %v parent %v status %s; model %+v parent %v", s.ID,
 				s.SuspendedAdminAt != nil, s.SuspendedResellerAt != nil, s.SuspendedParentAt != nil, s.Status, *ms, parent)
 		}
 	}
 	if n, err := c.Domain.Query().Count(ctx); err != nil || n != len(m.domains) {
-		t.Fatalf("db: %d domains (%v), model %d", n, err, len(m.domains))
+		f.Fatalf("db: %d domains (%v), model %d", n, err, len(m.domains))
 	}
 	if n, err := c.PanelUser.Query().Count(ctx); err != nil || n != len(m.panelUsers) {
-		t.Fatalf("db: %d panel users (%v), model %d", n, err, len(m.panelUsers))
+		f.Fatalf("db: %d panel users (%v), model %d", n, err, len(m.panelUsers))
 	}
 	if n, err := c.Reseller.Query().Count(ctx); err != nil || n != len(m.resellers) {
-		t.Fatalf("db: %d resellers (%v), model %d", n, err, len(m.resellers))
+		f.Fatalf("db: %d resellers (%v), model %d", n, err, len(m.resellers))
 	}
 }
