@@ -353,21 +353,37 @@ func (m *model) drawViewer(t *rapid.T) (propViewer, string) {
 	}
 	switch rapid.SampledFrom(roles).Draw(t, "role") {
 	case pReseller:
-		id := rapid.SampledFrom(m.resellers).Draw(t, "reseller")
+		id := drawOne(t, m.resellers, "reseller")
 		return propViewer{pReseller, id}, m.resLogin[id]
 	case pCustomer:
-		id := rapid.SampledFrom(m.custOrder).Draw(t, "customer")
+		id := drawOne(t, m.custOrder, "customer")
 		return propViewer{pCustomer, id}, m.customers[id].login
 	case pPanelUser:
-		id := rapid.SampledFrom(m.puOrder).Draw(t, "panelUser")
+		id := drawOne(t, m.puOrder, "panelUser")
 		return propViewer{pPanelUser, id}, m.panelUsers[id].login
 	}
 	return propViewer{role: pAdmin, id: m.admin}, "admin"
 }
 
+// drawOne draws an element of ids by its index, so that the draws rapid
+// logs do not depend on the IDs of one run.
+func drawOne(t *rapid.T, ids []int, label string) int {
+	return ids[rapid.IntRange(0, len(ids)-1).Draw(t, label+"Index")]
+}
+
+// drawSlice draws a list of elements of ids (by index, see drawOne).
+func drawSlice(t *rapid.T, ids []int, minLen, maxLen int, label string) []int {
+	idx := rapid.SliceOfN(rapid.IntRange(0, len(ids)-1), minLen, maxLen).Draw(t, label+"Indexes")
+	out := make([]int, len(idx))
+	for i, j := range idx {
+		out[i] = ids[j]
+	}
+	return out
+}
+
 // drawIDs draws a bulk ID list mixing own, foreign, missing and repeated IDs.
 func drawIDs(t *rapid.T, pool []int, label string) []int {
-	ids := rapid.SliceOfN(rapid.SampledFrom(pool), 0, 6).Draw(t, label)
+	ids := drawSlice(t, pool, 0, 6, label)
 	if len(ids) > 0 && rapid.Bool().Draw(t, label+"Repeat") {
 		ids = append(ids, ids[rapid.IntRange(0, len(ids)-1).Draw(t, label+"RepeatOf")])
 	}
@@ -420,7 +436,7 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, op int,
 	f := m.failer(t)
 	switch op {
 	case 15: // Reseller.customers: a reseller node in reach lists only what the viewer may see
-		r := rapid.SampledFrom(m.resellers).Draw(t, "reseller")
+		r := drawOne(t, m.resellers, "reseller")
 		data, errs := p.do(t, token, `query($id:ID!){node(id:$id){... on Reseller{customers(first:100){totalCount edges{node{id}}}}}}`,
 			map[string]any{"id": strconv.Itoa(r)})
 		if len(errs) > 0 {
@@ -457,7 +473,7 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, op int,
 	case 11: // moveCustomers: the administrator's only
 		ids := drawIDs(t, custPool, "ids")
 		owners := append([]int{m.admin}, m.resellers...)
-		to := rapid.SampledFrom(owners).Draw(t, "newOwner")
+		to := drawOne(t, owners, "newOwner")
 		partial := rapid.Bool().Draw(t, "partial")
 		dry := rapid.IntRange(0, 3).Draw(t, "dry") == 0
 		items := make([]map[string]any, len(ids))
@@ -520,7 +536,7 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, op int,
 		m.customers[id] = &mCustomer{id: id, owner: owner, login: login}
 		m.custOrder = append(m.custOrder, id)
 	case 13: // updateCustomerContact: own customers only; foreign = missing
-		id := rapid.SampledFrom(custPool).Draw(t, "customer")
+		id := drawOne(t, custPool, "customer")
 		data, errs := p.do(t, token, `mutation($in:UpdateCustomerContactInput!){r:updateCustomerContact(input:$in){customer{id} userErrors{code field}}}`,
 			map[string]any{"in": map[string]any{"customerId": strconv.Itoa(id), "city": "Property"}})
 		if v.role == pPanelUser {
@@ -540,7 +556,7 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, op int,
 		if len(subPool) == 0 {
 			return
 		}
-		sub := rapid.SampledFrom(subPool).Draw(t, "subscription")
+		sub := drawOne(t, subPool, "subscription")
 		m.created++
 		name := fmt.Sprintf("added%d.example", m.created)
 		data, errs := p.do(t, token, `mutation($in:AddDomainInput!){r:addDomain(input:$in){domain{id subscription{id}} userErrors{code field}}}`,
@@ -567,7 +583,7 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, op int,
 		}
 		m.domains[gid(d["id"])] = sub
 	case 0: // node(id), and a foreign ID answers like a missing one
-		id := rapid.SampledFrom(pool).Draw(t, "id")
+		id := drawOne(t, pool, "id")
 		data, errs := p.do(t, token, `query($id:ID!){node(id:$id){id}}`, map[string]any{"id": strconv.Itoa(id)})
 		if len(errs) > 0 {
 			f.Fatalf("node(%d) as %v: %v", id, v, errs)
@@ -584,7 +600,7 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, op int,
 			f.Fatalf("foreign %d answers %v %v, missing %v %v", id, data, errs, missing, merrs)
 		}
 	case 1: // nodes(ids)
-		ids := rapid.SliceOfN(rapid.SampledFrom(pool), 1, 8).Draw(t, "ids")
+		ids := drawSlice(t, pool, 1, 8, "ids")
 		data, errs := p.do(t, token, `query($ids:[ID!]!){nodes(ids:$ids){id}}`, map[string]any{"ids": gids(ids)})
 		if len(errs) > 0 {
 			f.Fatalf("nodes as %v: %v", v, errs)
@@ -642,7 +658,7 @@ func (p *propEnv) step(t *rapid.T, m *model, v propViewer, token string, op int,
 			f.Fatalf("customerStats as %v: %v, model total %d suspended %d", v, got, total, susp)
 		}
 	case 5: // Customer.subscriptions
-		id := rapid.SampledFrom(custPool).Draw(t, "customer")
+		id := drawOne(t, custPool, "customer")
 		data, errs := p.do(t, token, `query($id:ID!){node(id:$id){... on Customer{subscriptions(first:100){totalCount edges{node{id}}} panelUsers{id}}}}`,
 			map[string]any{"id": strconv.Itoa(id)})
 		if len(errs) > 0 {
