@@ -3,6 +3,6 @@
 package main
 
 import (
-	_ "github.com/99designs/gqlgen"
 	_ "entgo.io/contrib/entgql"
+	_ "github.com/99designs/gqlgen"
 )

@@ -8,8 +8,8 @@ package graph_test
 
 import (
 	"encoding/json"
-	"slices"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -24,9 +24,9 @@ import (
 
 // acContact is an account's contact data as the API shows it.
 type acContact struct {
-	ID, Login, Name, Email                                          string
+	ID, Login, Name, Email                                         string
 	Company, Phone, Fax, Address, City, State, PostalCode, Country *string
-	Locale, ExternalID                                              *string
+	Locale, ExternalID                                             *string
 }
 
 const acContactSel = `id login name email company phone fax address city state postalCode country locale externalId`
@@ -298,7 +298,9 @@ func TestUpdateCustomerLogin(t *testing.T) {
 				t.Error("old credentials still log in")
 			}
 			tok := s.Login("RENAMED.ONE", "renamed-pass-1")
-			var v struct{ Viewer struct{ Account struct{ ID, Login string } } }
+			var v struct {
+				Viewer struct{ Account struct{ ID, Login string } }
+			}
 			s.Must(tok, `{viewer{account{id login}}}`, nil, &v)
 			if v.Viewer.Account.ID != c1.ID || v.Viewer.Account.Login != "renamed.one" {
 				t.Errorf("new login is %+v", v.Viewer.Account)
@@ -584,7 +586,9 @@ func TestUpdateDeletePanelUser(t *testing.T) {
 				t.Error("old session or credentials of the panel user still work")
 			}
 			tok := s.Login("web.lead", "web-lead-pass")
-			var v struct{ Viewer struct{ PanelUser struct{ ID string } } }
+			var v struct {
+				Viewer struct{ PanelUser struct{ ID string } }
+			}
 			s.Must(tok, `{viewer{panelUser{id}}}`, nil, &v)
 			if v.Viewer.PanelUser.ID != p1.ID {
 				t.Errorf("new login is panel user %q", v.Viewer.PanelUser.ID)

@@ -37,7 +37,9 @@ func TestCustomerTreeStatementsConstant(t *testing.T) {
 		count := func(n int) (int64, int) {
 			before := s.Statements.Load()
 			var out struct {
-				Customers struct{ Edges []struct{ Node struct{ ID string } } }
+				Customers struct {
+					Edges []struct{ Node struct{ ID string } }
+				}
 			}
 			s.Must(w.AdminToken, treeQuery, map[string]any{"n": n}, &out)
 			return s.Statements.Load() - before, len(out.Customers.Edges)

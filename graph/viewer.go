@@ -46,7 +46,6 @@ func isInvalidID(err error) bool {
 
 var errInvalidNodeID = errors.New("invalid node id")
 
-
 // node resolves id within the viewer's scope. An ID out of scope, of a type
 // the API does not expose as a Node, or that never existed is null alike.
 func (r *Resolver) node(ctx context.Context, id int) (ent.Noder, error) {

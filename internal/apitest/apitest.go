@@ -137,4 +137,7 @@ func (s *Server) AdminToken() string { return s.Login("admin", AdminPassword) }
 // testWriter sends server logs to the test log.
 type testWriter struct{ t testing.TB }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(string(bytes.TrimSpace(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(bytes.TrimSpace(p)))
+	return len(p), nil
+}

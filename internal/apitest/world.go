@@ -59,7 +59,9 @@ func upperFirst(s string) string { return string(s[0]-'a'+'A') + s[1:] }
 func (s *Server) BuildWorld() *World {
 	s.T.Helper()
 	w := &World{AdminToken: s.AdminToken()}
-	var v struct{ Viewer struct{ Account struct{ ID string } } }
+	var v struct {
+		Viewer struct{ Account struct{ ID string } }
+	}
 	s.Must(w.AdminToken, `{viewer{account{id}}}`, nil, &v)
 	w.AdminID = v.Viewer.Account.ID
 	w.ResellerPlan = s.Create(w.AdminToken, "createResellerPlan", "resellerPlan", map[string]any{
