@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"github.com/hostpanel/panel/ent"
 	"github.com/hostpanel/panel/ent/customer"
 	"github.com/hostpanel/panel/ent/hostingsubscription"
@@ -212,27 +213,45 @@ func activateChunk(ctx context.Context, c *ent.Client, v *viewer.Viewer, ids []i
 }
 
 // addParent adds PARENT to the subscriptions matching p and returns how
-// many of them changed from active to suspended.
+// many of them changed from active to suspended. Each row is written once:
+// one UPDATE sets the source (keeping an earlier PARENT's time) and the
+// status together; the count is read first, on the (customer_id, status)
+// index, because drivers disagree on what "rows affected" means.
 func addParent(ctx context.Context, c *ent.Client, p predicate.HostingSubscription, now time.Time) (int, error) {
-	if err := c.HostingSubscription.Update().
-		Where(p, hostingsubscription.SuspendedParentAtIsNil()).
-		SetSuspendedParentAt(now).Exec(ctx); err != nil {
+	n, err := c.HostingSubscription.Query().Where(p, hostingsubscription.StatusEQ(types.StatusActive)).Count(ctx)
+	if err != nil {
 		return 0, err
 	}
-	return c.HostingSubscription.Update().
-		Where(p, hostingsubscription.StatusEQ(types.StatusActive)).
-		SetStatus(types.StatusSuspended).Save(ctx)
+	err = c.HostingSubscription.Update().
+		Where(p, hostingsubscription.Or(hostingsubscription.SuspendedParentAtIsNil(),
+			hostingsubscription.StatusEQ(types.StatusActive))).
+		SetStatus(types.StatusSuspended).
+		Modify(func(u *sql.UpdateBuilder) {
+			u.Set(hostingsubscription.FieldSuspendedParentAt,
+				sql.Expr("COALESCE("+hostingsubscription.FieldSuspendedParentAt+", ?)", now))
+		}).Exec(ctx)
+	return n, err
 }
 
 // liftParent removes PARENT from the subscriptions matching p and returns
-// how many of them became active (those with no source of their own).
+// how many of them became active (those with no source of their own), in
+// one UPDATE that clears the source and sets the status together.
 func liftParent(ctx context.Context, c *ent.Client, p predicate.HostingSubscription) (int, error) {
-	if err := c.HostingSubscription.Update().Where(p).
-		ClearSuspendedParentAt().ClearSuspendedParentReason().Exec(ctx); err != nil {
+	n, err := c.HostingSubscription.Query().
+		Where(p, hostingsubscription.StatusEQ(types.StatusSuspended), hostingsubscription.SuspendedAdminAtIsNil(),
+			hostingsubscription.SuspendedResellerAtIsNil()).Count(ctx)
+	if err != nil {
 		return 0, err
 	}
-	return c.HostingSubscription.Update().
-		Where(p, hostingsubscription.StatusEQ(types.StatusSuspended), hostingsubscription.SuspendedAdminAtIsNil(),
-			hostingsubscription.SuspendedResellerAtIsNil(), hostingsubscription.SuspendedParentAtIsNil()).
-		SetStatus(types.StatusActive).Save(ctx)
+	err = c.HostingSubscription.Update().
+		Where(p, hostingsubscription.Or(hostingsubscription.SuspendedParentAtNotNil(),
+			hostingsubscription.StatusEQ(types.StatusSuspended))).
+		ClearSuspendedParentAt().ClearSuspendedParentReason().
+		Modify(func(u *sql.UpdateBuilder) {
+			u.Set(hostingsubscription.FieldStatus, sql.Expr(
+				"CASE WHEN "+hostingsubscription.FieldSuspendedAdminAt+" IS NULL AND "+
+					hostingsubscription.FieldSuspendedResellerAt+" IS NULL THEN ? ELSE "+
+					hostingsubscription.FieldStatus+" END", string(types.StatusActive)))
+		}).Exec(ctx)
+	return n, err
 }
