@@ -129,7 +129,7 @@ func (s *Service) DeleteCustomers(ctx context.Context, in DeleteCustomersInput) 
 	v := viewer.FromContext(ctx)
 	sys := privacy.DecisionContext(ctx, privacy.Allow)
 	res := &CustomersResult{DeletedCustomerIDs: []int{}, Deleted: emptySummary()}
-	err = txn.RunOrRollback(ctx, s.client, func(c *ent.Client) (bool, error) {
+	err = txn.RunBulk(ctx, s.client, func(c *ent.Client) (bool, error) {
 		// A retried attempt starts from scratch (internal/txn).
 		req.Reset()
 		*res = *&CustomersResult{DeletedCustomerIDs: []int{}, Deleted: emptySummary()}
@@ -233,7 +233,7 @@ func (s *Service) DeleteResellers(ctx context.Context, in DeleteResellersInput) 
 	opts := bulk.Options{Mode: in.Mode, DryRun: in.DryRun}
 	sys := privacy.DecisionContext(ctx, privacy.Allow)
 	res := &ResellersResult{DeletedResellerIDs: []int{}, Deleted: emptySummary()}
-	err = txn.RunOrRollback(ctx, s.client, func(c *ent.Client) (bool, error) {
+	err = txn.RunBulk(ctx, s.client, func(c *ent.Client) (bool, error) {
 		// A retried attempt starts from scratch (internal/txn).
 		req.Reset()
 		*res = *&ResellersResult{DeletedResellerIDs: []int{}, Deleted: emptySummary()}

@@ -329,7 +329,7 @@ func (s *Service) DeleteSubscriptions(ctx context.Context, in DeleteSubscription
 	opts := bulk.Options{Mode: in.Mode, DryRun: in.DryRun}
 	v := viewer.FromContext(ctx)
 	res := &DeleteSubscriptionsResult{DeletedSubscriptionIDs: []int{}, DomainNames: []string{}}
-	err = txn.RunOrRollback(ctx, s.client, func(c *ent.Client) (bool, error) {
+	err = txn.RunBulk(ctx, s.client, func(c *ent.Client) (bool, error) {
 		// A retried attempt starts from scratch (internal/txn).
 		req.Reset()
 		*res = *&DeleteSubscriptionsResult{DeletedSubscriptionIDs: []int{}, DomainNames: []string{}}

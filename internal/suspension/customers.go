@@ -76,7 +76,7 @@ func (s *Service) customers(ctx context.Context, ids []int, opts bulk.Options, s
 	}
 	v := viewer.FromContext(ctx)
 	res := &CustomersResult{Customers: []*ent.Customer{}}
-	err = txn.RunOrRollback(ctx, s.client, func(c *ent.Client) (bool, error) {
+	err = txn.RunBulk(ctx, s.client, func(c *ent.Client) (bool, error) {
 		// A retried attempt starts from scratch (internal/txn).
 		req.Reset()
 		*res = *&CustomersResult{Customers: []*ent.Customer{}}

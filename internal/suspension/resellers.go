@@ -69,7 +69,7 @@ func (s *Service) resellers(ctx context.Context, ids []int, opts bulk.Options, s
 		return nil, err
 	}
 	res := &ResellersResult{Resellers: []*ent.Reseller{}}
-	err = txn.RunOrRollback(ctx, s.client, func(c *ent.Client) (bool, error) {
+	err = txn.RunBulk(ctx, s.client, func(c *ent.Client) (bool, error) {
 		// A retried attempt starts from scratch (internal/txn).
 		req.Reset()
 		*res = *&ResellersResult{Resellers: []*ent.Reseller{}}

@@ -66,7 +66,7 @@ func (s *Service) subscriptions(ctx context.Context, ids []int, opts bulk.Option
 		return nil, err
 	}
 	res := &SubscriptionsResult{Subscriptions: []*ent.HostingSubscription{}}
-	err = txn.RunOrRollback(ctx, s.client, func(c *ent.Client) (bool, error) {
+	err = txn.RunBulk(ctx, s.client, func(c *ent.Client) (bool, error) {
 		// A retried attempt starts from scratch (internal/txn).
 		req.Reset()
 		*res = *&SubscriptionsResult{Subscriptions: []*ent.HostingSubscription{}}

@@ -85,7 +85,7 @@ func (s *Service) ConvertCustomersToResellers(ctx context.Context, in ConvertCus
 	}
 	opts := bulk.Options{Mode: in.Mode, DryRun: in.DryRun}
 	res := &ConvertResult{Converted: []*Converted{}, UserErrors: []*apperr.UserError{}}
-	err = txn.RunOrRollback(ctx, s.client, func(c *ent.Client) (bool, error) {
+	err = txn.RunBulk(ctx, s.client, func(c *ent.Client) (bool, error) {
 		// A retried attempt starts from scratch (internal/txn).
 		req.reset()
 		*res = *&ConvertResult{Converted: []*Converted{}, UserErrors: []*apperr.UserError{}}

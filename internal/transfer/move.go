@@ -90,7 +90,7 @@ func (s *Service) MoveCustomers(ctx context.Context, in MoveCustomersInput) (*Mo
 	}
 	opts := bulk.Options{Mode: in.Mode, DryRun: in.DryRun}
 	res := &MoveResult{Customers: []*ent.Customer{}, UserErrors: []*apperr.UserError{}}
-	err = txn.RunOrRollback(ctx, s.client, func(c *ent.Client) (bool, error) {
+	err = txn.RunBulk(ctx, s.client, func(c *ent.Client) (bool, error) {
 		// A retried attempt starts from scratch (internal/txn).
 		req.reset()
 		*res = *&MoveResult{Customers: []*ent.Customer{}, UserErrors: []*apperr.UserError{}}

@@ -25,7 +25,11 @@ import (
 	"github.com/go-sql-driver/mysql"
 	"modernc.org/sqlite"
 
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
 	"github.com/hostpanel/panel/ent"
+	"github.com/hostpanel/panel/ent/administrator"
+	"github.com/hostpanel/panel/ent/privacy"
 )
 
 // MaxRetries is how many times a transaction that failed with a deadlock
@@ -35,7 +39,7 @@ const MaxRetries = 3
 // maxSQLiteRetries bounds the retries after SQLITE_BUSY/SQLITE_LOCKED: the
 // shared cache of sqlite::memory: fails a conflicting writer at once
 // instead of making it wait, so conflicts are more frequent there.
-const maxSQLiteRetries = 10
+const maxSQLiteRetries = 20
 
 // baseBackoff is the mean wait before the first retry; it doubles for each
 // further one. The actual wait is uniform in [base/2, 3*base/2).
@@ -143,4 +147,28 @@ func RunOrRollback(ctx context.Context, client *ent.Client, fn func(c *ent.Clien
 		return nil
 	}
 	return err
+}
+
+// RunBulk is RunOrRollback for bulk mutations. On MySQL/MariaDB each first
+// locks one row shared by every bulk mutation (the administrator's), so bulk
+// mutations over overlapping customers, subscriptions and sessions run one
+// after the other instead of deadlocking each other into retries: under
+// eight concurrent clients, cascades that lock customers, then
+// subscriptions, then sessions could still exhaust the retries. Bulk work is
+// set-based and short, so queueing costs little; single-object mutations and
+// reads are not affected. SQLite already lets one transaction write at a
+// time.
+func RunBulk(ctx context.Context, client *ent.Client, fn func(c *ent.Client) (keep bool, err error)) error {
+	return RunOrRollback(ctx, client, func(c *ent.Client) (bool, error) {
+		_, err := c.Administrator.Query().Select(administrator.FieldID).Limit(1).
+			Modify(func(s *entsql.Selector) {
+				if s.Dialect() != dialect.SQLite {
+					s.ForUpdate()
+				}
+			}).Ints(privacy.DecisionContext(ctx, privacy.Allow))
+		if err != nil {
+			return false, err
+		}
+		return fn(c)
+	})
 }
