@@ -96,3 +96,16 @@ func scopes(v *viewer.Viewer, e Event) []int {
 	slices.Sort(ids)
 	return slices.Compact(ids)
 }
+
+// CustomerResellers returns the distinct resellers owning the customers of
+// ids (looked up in found), in order of first appearance: the scopes of an
+// event about those customers. The administrator's customers add none.
+func CustomerResellers(found map[int]*ent.Customer, ids []int) []int {
+	var out []int
+	for _, id := range ids {
+		if c := found[id]; c != nil && c.ResellerID != nil && !slices.Contains(out, *c.ResellerID) {
+			out = append(out, *c.ResellerID)
+		}
+	}
+	return out
+}

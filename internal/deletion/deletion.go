@@ -22,9 +22,6 @@ import (
 	"slices"
 	"strconv"
 
-	"entgo.io/ent/dialect"
-	"entgo.io/ent/dialect/sql"
-
 	"github.com/hostpanel/panel/ent"
 	"github.com/hostpanel/panel/ent/customer"
 	"github.com/hostpanel/panel/ent/privacy"
@@ -140,7 +137,7 @@ func (s *Service) DeleteCustomers(ctx context.Context, in DeleteCustomersInput) 
 		for _, chunk := range bulk.Chunks(req.IDs) {
 			var cs []*ent.Customer
 			err := c.Customer.Query().Where(customer.IDIn(chunk...)).
-				Select(customer.FieldID, customer.FieldResellerID).Modify(lockRows).Scan(ctx, &cs)
+				Select(customer.FieldID, customer.FieldResellerID).Modify(txn.LockRows).Scan(ctx, &cs)
 			if err != nil {
 				return false, err
 			}
@@ -176,7 +173,7 @@ func (s *Service) DeleteCustomers(ctx context.Context, in DeleteCustomersInput) 
 			if v.Is(viewer.Reseller) {
 				e.ScopeResellerID = &v.ResellerID
 			} else {
-				e.ScopeResellerIDs = owners(found, valid)
+				e.ScopeResellerIDs = audit.CustomerResellers(found, valid)
 			}
 			if err := audit.Record(ctx, c, e); err != nil {
 				return false, err
@@ -192,27 +189,6 @@ func (s *Service) DeleteCustomers(ctx context.Context, in DeleteCustomersInput) 
 		res.DeletedCustomerIDs, res.Deleted = []int{}, emptySummary()
 	}
 	return res, nil
-}
-
-// lockRows locks the selected rows for the rest of the transaction
-// (SELECT ... FOR UPDATE). SQLite has no row locks and needs none: it lets
-// one transaction write at a time.
-func lockRows(s *sql.Selector) {
-	if s.Dialect() != dialect.SQLite {
-		s.ForUpdate()
-	}
-}
-
-// owners returns the distinct resellers owning the customers of ids, in
-// order of first appearance.
-func owners(found map[int]*ent.Customer, ids []int) []int {
-	var out []int
-	for _, id := range ids {
-		if r := found[id].ResellerID; r != nil && !slices.Contains(out, *r) {
-			out = append(out, *r)
-		}
-	}
-	return out
 }
 
 // DeleteResellers (administrator only) deletes each reseller with its own
@@ -242,7 +218,7 @@ func (s *Service) DeleteResellers(ctx context.Context, in DeleteResellersInput) 
 			// Locked: nothing can be created under these resellers (a
 			// foreign key check reads the parent row) until they are gone.
 			var ids []int
-			err := c.Reseller.Query().Where(reseller.IDIn(chunk...)).Select(reseller.FieldID).Modify(lockRows).Scan(ctx, &ids)
+			err := c.Reseller.Query().Where(reseller.IDIn(chunk...)).Select(reseller.FieldID).Modify(txn.LockRows).Scan(ctx, &ids)
 			if err != nil {
 				return false, err
 			}

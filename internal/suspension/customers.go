@@ -123,17 +123,8 @@ func (s *Service) customers(ctx context.Context, ids []int, opts bulk.Options, s
 			action, verb = "customer.suspend", "suspended"
 		}
 		if len(valid) > 0 {
-			// Every reseller whose customers were acted on may read the event.
-			var scopes []int
-			seen := map[int]bool{}
-			for _, id := range valid {
-				if r := after[id].ResellerID; r != nil && !seen[*r] {
-					seen[*r] = true
-					scopes = append(scopes, *r)
-				}
-			}
 			err = audit.Record(ctx, c, audit.Event{
-				Action: action, Targets: valid, ScopeResellerIDs: scopes,
+				Action: action, Targets: valid, ScopeResellerIDs: audit.CustomerResellers(after, valid),
 				Summary: fmt.Sprintf("%s %d customers (%d subscriptions changed)", verb, len(valid), res.SubscriptionsAffected),
 			})
 			if err != nil {
@@ -157,7 +148,7 @@ func (s *Service) customers(ctx context.Context, ids []int, opts bulk.Options, s
 func loadCustomers(ctx context.Context, c *ent.Client, ids []int) (map[int]*ent.Customer, error) {
 	out := make(map[int]*ent.Customer, len(ids))
 	for _, chunk := range bulk.Chunks(ids) {
-		cs, err := c.Customer.Query().Where(customer.IDIn(chunk...)).Modify(lockRows).All(ctx)
+		cs, err := c.Customer.Query().Where(customer.IDIn(chunk...)).Modify(txn.LockRows).All(ctx)
 		if err != nil {
 			return nil, err
 		}

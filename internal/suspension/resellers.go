@@ -139,7 +139,7 @@ func (s *Service) resellers(ctx context.Context, ids []int, opts bulk.Options, s
 func loadResellers(ctx context.Context, c *ent.Client, ids []int) (map[int]*ent.Reseller, error) {
 	out := make(map[int]*ent.Reseller, len(ids))
 	for _, chunk := range bulk.Chunks(ids) {
-		rs, err := c.Reseller.Query().Where(reseller.IDIn(chunk...)).Modify(lockRows).All(ctx)
+		rs, err := c.Reseller.Query().Where(reseller.IDIn(chunk...)).Modify(txn.LockRows).All(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -168,7 +168,7 @@ func suspendResellerChunk(ctx context.Context, c *ent.Client, ids []int, now tim
 	if err != nil {
 		return 0, 0, err
 	}
-	customers, err := c.Customer.Query().Where(customer.ResellerIDIn(ids...)).Select(customer.FieldID).Modify(lockRows).Ints(ctx)
+	customers, err := c.Customer.Query().Where(customer.ResellerIDIn(ids...)).Select(customer.FieldID).Modify(txn.LockRows).Ints(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -207,7 +207,7 @@ func activateResellerChunk(ctx context.Context, c *ent.Client, ids []int) (int, 
 	if err != nil {
 		return 0, 0, err
 	}
-	customers, err := c.Customer.Query().Where(customer.ResellerIDIn(active...)).Select(customer.FieldID).Modify(lockRows).Ints(ctx)
+	customers, err := c.Customer.Query().Where(customer.ResellerIDIn(active...)).Select(customer.FieldID).Modify(txn.LockRows).Ints(ctx)
 	if err != nil {
 		return 0, 0, err
 	}

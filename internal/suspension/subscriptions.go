@@ -148,7 +148,7 @@ func loadSubscriptions(ctx context.Context, c *ent.Client, ids []int, withOwner 
 		if withOwner {
 			q.WithCustomer(func(q *ent.CustomerQuery) { q.Select(customer.FieldID, customer.FieldResellerID) })
 		}
-		subs, err := q.Modify(lockRows).All(ctx)
+		subs, err := q.Modify(txn.LockRows).All(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/hostpanel/panel/ent/hostingsubscription"
 	"github.com/hostpanel/panel/internal/apperr"
 	"github.com/hostpanel/panel/internal/bulk"
+	"github.com/hostpanel/panel/internal/txn"
 )
 
 // items is a list of bulk items keyed by customer ID: the unique IDs in
@@ -89,7 +90,7 @@ func (r *items) committed(o bulk.Options) bool { return !o.DryRun && r.proceed(o
 func loadCustomers(ctx context.Context, c *ent.Client, ids []int) (map[int]*ent.Customer, error) {
 	out := make(map[int]*ent.Customer, len(ids))
 	for _, chunk := range bulk.Chunks(ids) {
-		cs, err := c.Customer.Query().Where(customer.IDIn(chunk...)).Modify(lockRows).All(ctx)
+		cs, err := c.Customer.Query().Where(customer.IDIn(chunk...)).Modify(txn.LockRows).All(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -161,14 +161,21 @@ func RunOrRollback(ctx context.Context, client *ent.Client, fn func(c *ent.Clien
 func RunBulk(ctx context.Context, client *ent.Client, fn func(c *ent.Client) (keep bool, err error)) error {
 	return RunOrRollback(ctx, client, func(c *ent.Client) (bool, error) {
 		_, err := c.Administrator.Query().Select(administrator.FieldID).Limit(1).
-			Modify(func(s *entsql.Selector) {
-				if s.Dialect() != dialect.SQLite {
-					s.ForUpdate()
-				}
-			}).Ints(privacy.DecisionContext(ctx, privacy.Allow))
+			Modify(LockRows).Ints(privacy.DecisionContext(ctx, privacy.Allow))
 		if err != nil {
 			return false, err
 		}
 		return fn(c)
 	})
+}
+
+// LockRows locks the rows a query selects for the rest of the transaction
+// (SELECT ... FOR UPDATE; use it as query.Modify(txn.LockRows)), so that a
+// concurrent delete or move cannot change them between a service's checks
+// and its writes (transactions run at READ COMMITTED on MariaDB). SQLite has
+// no row locks and needs none: it lets one transaction write at a time.
+func LockRows(s *entsql.Selector) {
+	if s.Dialect() != dialect.SQLite {
+		s.ForUpdate()
+	}
 }
