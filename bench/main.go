@@ -42,7 +42,7 @@ type Config struct {
 
 // treeStatementBound is the most SQL statements the customer tree page may
 // cost per request (authentication included); --quick fails above it.
-const treeStatementBound = 9
+const treeStatementBound = 5
 
 func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)

@@ -37,6 +37,7 @@ type Env struct {
 	srv        *http.Server
 	base       *Baseline
 	dbStmts    atomic.Int64 // every statement, through the metrics hook
+	cpu        cpuClock
 }
 
 // Open opens the database and starts the server (not yet seeded: the
@@ -46,7 +47,7 @@ func Open(ctx context.Context, dbURL string) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Env{Target: t, Metrics: metrics.New()}
+	e := &Env{Target: t, Metrics: metrics.New(), cpu: newCPUClock(t.Dialect)}
 	client, sqlDB, err := db.Open(ctx, t, func(ctx context.Context) {
 		e.Metrics.Statement(ctx)
 		e.dbStmts.Add(1)

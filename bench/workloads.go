@@ -32,6 +32,12 @@ type Result struct {
 	BaselineP50 *float64 `json:"baseline_p50_ms"`
 	BaselineRPS *float64 `json:"baseline_rps"`
 	BaselineSQL *float64 `json:"baseline_sql_per_request"`
+	// CPU milliseconds per request: the Go process (server or baseline,
+	// with the HTTP clients) and the database server when it is local.
+	CPU         *float64 `json:"cpu_ms_per_request,omitempty"`
+	DBCPU       *float64 `json:"db_cpu_ms_per_request,omitempty"`
+	BaselineCPU *float64 `json:"baseline_cpu_ms_per_request,omitempty"`
+	BaselineDB  *float64 `json:"baseline_db_cpu_ms_per_request,omitempty"`
 	Ratio       *float64 `json:"ratio_p50"`
 	RSS         *float64 `json:"rss_mb"`
 	Skipped     string   `json:"skipped,omitempty"`
@@ -58,6 +64,8 @@ type measured struct {
 	wall   time.Duration
 	stmts  int64
 	allocs uint64
+	cpu    time.Duration // this process
+	dbCPU  time.Duration // the database server, if local
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -92,6 +100,7 @@ func (e *Env) measure(ctx context.Context, clients int, d time.Duration, once bo
 	runtime.GC()
 	runtime.ReadMemStats(&ms0)
 	s0 := e.statements.Load()
+	cpu0, db0 := e.cpu.read()
 	m := &measured{}
 	start := time.Now()
 	if once {
@@ -135,6 +144,8 @@ func (e *Env) measure(ctx context.Context, clients int, d time.Duration, once bo
 	m.wall = time.Since(start)
 	runtime.ReadMemStats(&ms1)
 	m.stmts = e.statements.Load() - s0
+	cpu1, db1 := e.cpu.read()
+	m.cpu, m.dbCPU = cpu1-cpu0, db1-db0
 	m.allocs = ms1.Mallocs - ms0.Mallocs
 	return m, ctx.Err()
 }
@@ -189,6 +200,7 @@ func (e *Env) result(ctx context.Context, c Config, w workload) (Result, error) 
 	r.SQL = f(float64(sm.stmts) / n)
 	r.Allocs = f(float64(sm.allocs) / n)
 	r.RSS = rssMB()
+	r.CPU, r.DBCPU = cpuPer(sm)
 	if w.baseline != nil {
 		bm, err := e.measure(ctx, c.Clients, c.Duration, w.once, w.baseline)
 		if err != nil {
@@ -199,11 +211,26 @@ func (e *Env) result(ctx context.Context, c Config, w workload) (Result, error) 
 		r.BaselineP50 = f(b50)
 		r.BaselineRPS = f(bn / bm.wall.Seconds())
 		r.BaselineSQL = f(float64(bm.stmts) / bn)
+		r.BaselineCPU, r.BaselineDB = cpuPer(bm)
 		if b50 > 0 {
 			r.Ratio = f(*r.P50 / b50)
 		}
 	}
 	return r, nil
+}
+
+// cpuPer is the CPU milliseconds per request of m: of this process, and of
+// the database server (nil when it does not run on this machine).
+func cpuPer(m *measured) (self, db *float64) {
+	n := float64(len(m.lat))
+	if n == 0 {
+		return nil, nil
+	}
+	self = f(ms(m.cpu) / n)
+	if m.dbCPU > 0 {
+		db = f(ms(m.dbCPU) / n)
+	}
+	return self, db
 }
 
 // gql returns an op running query with vars as token.
@@ -542,8 +569,8 @@ func CheckStatements(rs []Result, bound float64) error {
 // Markdown renders the results as a table.
 func Markdown(rs []Result) string {
 	var b strings.Builder
-	b.WriteString("| workload | db | dataset | p50 ms | p99 ms | rps | SQL/req | allocs/req | baseline p50 ms | baseline rps | baseline SQL/req | ratio p50 | RSS MB |\n")
-	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString("| workload | db | dataset | p50 ms | p99 ms | rps | SQL/req | allocs/req | baseline p50 ms | baseline rps | baseline SQL/req | ratio p50 | RSS MB | CPU ms/req (Go, db) | baseline CPU ms/req (Go, db) |\n")
+	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	num := func(p *float64, prec int) string {
 		if p == nil {
 			return "-"
@@ -552,12 +579,13 @@ func Markdown(rs []Result) string {
 	}
 	for _, r := range rs {
 		if r.Skipped != "" {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |  |  |  |  |  |  |  |  |  |\n", r.Name, r.DB, r.Dataset, r.Skipped)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |  |  |  |  |  |  |  |  |  |  |  |\n", r.Name, r.DB, r.Dataset, r.Skipped)
 			continue
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.Name, r.DB, r.Dataset,
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s, %s | %s, %s |\n", r.Name, r.DB, r.Dataset,
 			num(r.P50, 2), num(r.P99, 2), num(r.RPS, 0), num(r.SQL, 1), num(r.Allocs, 0),
-			num(r.BaselineP50, 2), num(r.BaselineRPS, 0), num(r.BaselineSQL, 1), num(r.Ratio, 2), num(r.RSS, 0))
+			num(r.BaselineP50, 2), num(r.BaselineRPS, 0), num(r.BaselineSQL, 1), num(r.Ratio, 2), num(r.RSS, 0),
+			num(r.CPU, 2), num(r.DBCPU, 2), num(r.BaselineCPU, 2), num(r.BaselineDB, 2))
 	}
 	return b.String()
 }

@@ -537,6 +537,13 @@ func (_q *AdministratorQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
+// lightRows makes the query read every column but the JSON ones the GraphQL
+// selection did not ask for (seen holds the columns it named): resolvers may
+// derive a field from any plain column, but a JSON column is only ever read
+// by its own field.
+func (_q *AdministratorQuery) lightRows(seen map[string]struct{}) {
+}
+
 // ForUpdate locks the selected rows against concurrent updates, and prevent them from being
 // updated, deleted or "selected ... for update" by other sessions, until the transaction is
 // either committed or rolled-back.

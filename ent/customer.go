@@ -70,6 +70,9 @@ type Customer struct {
 	// The values are being populated by the CustomerQuery when eager-loading is set.
 	Edges        CustomerEdges `json:"edges"`
 	selectValues sql.SelectValues
+	// ownerAdmin is the administrator owning the customer, when the query
+	// that read it joined it (ent/joins.go).
+	ownerAdmin *Administrator
 }
 
 // CustomerEdges holds the relations/edges for other nodes in the graph.

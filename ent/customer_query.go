@@ -26,15 +26,17 @@ import (
 // CustomerQuery is the builder for querying Customer entities.
 type CustomerQuery struct {
 	config
-	ctx                    *QueryContext
-	order                  []customer.OrderOption
-	inters                 []Interceptor
-	predicates             []predicate.Customer
-	withReseller           *ResellerQuery
-	withSubscriptions      *HostingSubscriptionQuery
-	withPanelUsers         *PanelUserQuery
-	withDescriptions       *DescriptionQuery
-	withCredential         *CredentialQuery
+	ctx               *QueryContext
+	order             []customer.OrderOption
+	inters            []Interceptor
+	predicates        []predicate.Customer
+	withReseller      *ResellerQuery
+	withSubscriptions *HostingSubscriptionQuery
+	withPanelUsers    *PanelUserQuery
+	withDescriptions  *DescriptionQuery
+	withCredential    *CredentialQuery
+	// joined reads the owners in the query's own statement (ent/joins.go).
+	joined                 *customerJoins
 	loadTotal              []func(context.Context, []*Customer) error
 	modifiers              []func(*sql.Selector)
 	withNamedSubscriptions map[string]*HostingSubscriptionQuery
@@ -546,6 +548,9 @@ func (_q *CustomerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cus
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	if _q.joined != nil && _spec.Assign != nil {
+		_q.joined.wrap(_spec)
+	}
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -782,6 +787,9 @@ func (_q *CustomerQuery) loadCredential(ctx context.Context, query *CredentialQu
 
 func (_q *CustomerQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	if _q.joined != nil && _spec.Assign != nil {
+		_q.joined.wrap(_spec)
+	}
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -868,6 +876,13 @@ func (_q *CustomerQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// lightRows makes the query read every column but the JSON ones the GraphQL
+// selection did not ask for (seen holds the columns it named): resolvers may
+// derive a field from any plain column, but a JSON column is only ever read
+// by its own field.
+func (_q *CustomerQuery) lightRows(seen map[string]struct{}) {
 }
 
 // ForUpdate locks the selected rows against concurrent updates, and prevent them from being

@@ -3,11 +3,11 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"log"
 	"os"
 	"path/filepath"
+	"regexp"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
@@ -15,6 +15,13 @@ import (
 )
 
 func main() {
+	// Fold connection counts into the queries that load the rows (see
+	// template/counts.tmpl): redefine two of entgql's template blocks.
+	for _, t := range []*gen.Template{entgql.PaginationTemplate, entgql.CollectionTemplate} {
+		if _, err := t.ParseFiles("template/counts.tmpl"); err != nil {
+			log.Fatalf("parsing template/counts.tmpl: %v", err)
+		}
+	}
 	ex, err := entgql.NewExtension(
 		entgql.WithConfigPath("../gqlgen.yml"),
 	)
@@ -31,19 +38,21 @@ func main() {
 			gen.FeatureLock,
 		},
 		Hooks: []gen.Hook{wholeRows},
-	}, entc.Extensions(ex))
+	}, entc.Extensions(ex), entc.TemplateFiles("template/joins.tmpl"))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
 }
 
-// wholeRows keeps entgql's field collection from projecting columns: it
-// still loads the requested edges eagerly, but always as whole rows. Our SDL
-// is hand-written and its resolvers derive fields from columns the client did
-// not name (status from expires_at, the primary domain from primary, a
-// description from its side and owner), so a projected row would answer
-// wrongly; whole rows cost next to nothing more. entgql has no option for
-// this, so the generated projection call is rewritten after generation.
+// wholeRows replaces entgql's projection of field collection (only the
+// columns of the fields asked for) by lightRows (template/joins.tmpl): every
+// column but the JSON ones not asked for. Our SDL is hand-written and its
+// resolvers derive fields from plain columns the client did not name (status
+// from expires_at, the primary domain from primary, a description from its
+// side and owner), so entgql's projection would answer wrongly; a JSON column
+// is only read by its own field, and decoding it is what a wide row costs.
+// entgql has no option for this, so the generated call is rewritten after
+// generation.
 func wholeRows(next gen.Generator) gen.Generator {
 	return gen.GenerateFunc(func(g *gen.Graph) error {
 		if err := next.Generate(g); err != nil {
@@ -54,11 +63,11 @@ func wholeRows(next gen.Generator) gen.Generator {
 		if err != nil {
 			return err
 		}
-		const projection = "_q.Select(selectedFields...)"
-		if !bytes.Contains(src, []byte(projection)) {
+		projection := regexp.MustCompile(`if !unknownSeen \{\s*_q\.Select\(selectedFields\.\.\.\)\s*\}`)
+		if !projection.Match(src) {
 			return fmt.Errorf("%s: projection call not found; entgql changed", path)
 		}
-		src = bytes.ReplaceAll(src, []byte(projection), []byte("_ = selectedFields // whole rows: see ent/entc.go"))
+		src = projection.ReplaceAll(src, []byte("_, _ = unknownSeen, selectedFields\n\t_q.lightRows(fieldSeen)"))
 		return os.WriteFile(path, src, 0o644)
 	})
 }

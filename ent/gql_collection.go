@@ -134,9 +134,8 @@ func (_q *AdministratorQuery) collectField(ctx context.Context, oneNode bool, op
 			unknownSeen = true
 		}
 	}
-	if !unknownSeen {
-		_ = selectedFields // whole rows: see ent/entc.go
-	}
+	_, _ = unknownSeen, selectedFields
+	_q.lightRows(fieldSeen)
 	return nil
 }
 
@@ -281,9 +280,8 @@ func (_q *AuditEventQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			unknownSeen = true
 		}
 	}
-	if !unknownSeen {
-		_ = selectedFields // whole rows: see ent/entc.go
-	}
+	_, _ = unknownSeen, selectedFields
+	_q.lightRows(fieldSeen)
 	return nil
 }
 
@@ -387,9 +385,8 @@ func (_q *AuditScopeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			unknownSeen = true
 		}
 	}
-	if !unknownSeen {
-		_ = selectedFields // whole rows: see ent/entc.go
-	}
+	_, _ = unknownSeen, selectedFields
+	_q.lightRows(fieldSeen)
 	return nil
 }
 
@@ -471,9 +468,8 @@ func (_q *AuditTargetQuery) collectField(ctx context.Context, oneNode bool, opCt
 			unknownSeen = true
 		}
 	}
-	if !unknownSeen {
-		_ = selectedFields // whole rows: see ent/entc.go
-	}
+	_, _ = unknownSeen, selectedFields
+	_q.lightRows(fieldSeen)
 	return nil
 }
 
@@ -597,9 +593,8 @@ func (_q *CredentialQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			unknownSeen = true
 		}
 	}
-	if !unknownSeen {
-		_ = selectedFields // whole rows: see ent/entc.go
-	}
+	_, _ = unknownSeen, selectedFields
+	_q.lightRows(fieldSeen)
 	return nil
 }
 
@@ -687,35 +682,54 @@ func (_q *CustomerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Customer) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"customer_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(customer.SubscriptionsColumn), ids...))
-						})
-						if err := query.GroupBy(customer.SubscriptionsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+					if !oneNode && !ignoredEdges && args.after == nil && args.before == nil && paginateLimit(args.first, args.last) > 0 {
+						query.modifiers = append(query.modifiers, countPerPartition(customer.SubscriptionsColumn))
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Customer) error {
+							for i := range nodes {
+								n := 0
+								if es, err := nodes[i].NamedSubscriptions(alias); err == nil {
+									if n, _, err = countOf(es); err != nil {
+										return err
+									}
+								}
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Customer) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"customer_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(customer.SubscriptionsColumn), ids...))
+							})
+							if err := query.GroupBy(customer.SubscriptionsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Customer) error {
 						for i := range nodes {
@@ -912,9 +926,8 @@ func (_q *CustomerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			unknownSeen = true
 		}
 	}
-	if !unknownSeen {
-		_ = selectedFields // whole rows: see ent/entc.go
-	}
+	_, _ = unknownSeen, selectedFields
+	_q.lightRows(fieldSeen)
 	return nil
 }
 
@@ -1068,9 +1081,8 @@ func (_q *DescriptionQuery) collectField(ctx context.Context, oneNode bool, opCt
 			unknownSeen = true
 		}
 	}
-	if !unknownSeen {
-		_ = selectedFields // whole rows: see ent/entc.go
-	}
+	_, _ = unknownSeen, selectedFields
+	_q.lightRows(fieldSeen)
 	return nil
 }
 
@@ -1162,9 +1174,8 @@ func (_q *DomainQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			unknownSeen = true
 		}
 	}
-	if !unknownSeen {
-		_ = selectedFields // whole rows: see ent/entc.go
-	}
+	_, _ = unknownSeen, selectedFields
+	_q.lightRows(fieldSeen)
 	return nil
 }
 
@@ -1399,9 +1410,8 @@ func (_q *HostingSubscriptionQuery) collectField(ctx context.Context, oneNode bo
 			unknownSeen = true
 		}
 	}
-	if !unknownSeen {
-		_ = selectedFields // whole rows: see ent/entc.go
-	}
+	_, _ = unknownSeen, selectedFields
+	_q.lightRows(fieldSeen)
 	return nil
 }
 
@@ -1561,9 +1571,8 @@ func (_q *PanelUserQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			unknownSeen = true
 		}
 	}
-	if !unknownSeen {
-		_ = selectedFields // whole rows: see ent/entc.go
-	}
+	_, _ = unknownSeen, selectedFields
+	_q.lightRows(fieldSeen)
 	return nil
 }
 
@@ -1673,35 +1682,54 @@ func (_q *ResellerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Reseller) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"reseller_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(reseller.CustomersColumn), ids...))
-						})
-						if err := query.GroupBy(reseller.CustomersColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+					if !oneNode && !ignoredEdges && args.after == nil && args.before == nil && paginateLimit(args.first, args.last) > 0 {
+						query.modifiers = append(query.modifiers, countPerPartition(reseller.CustomersColumn))
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Reseller) error {
+							for i := range nodes {
+								n := 0
+								if es, err := nodes[i].NamedCustomers(alias); err == nil {
+									if n, _, err = countOf(es); err != nil {
+										return err
+									}
+								}
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Reseller) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"reseller_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(reseller.CustomersColumn), ids...))
+							})
+							if err := query.GroupBy(reseller.CustomersColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Reseller) error {
 						for i := range nodes {
@@ -1762,35 +1790,54 @@ func (_q *ResellerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Reseller) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"reseller_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(reseller.SubscriptionsColumn), ids...))
-						})
-						if err := query.GroupBy(reseller.SubscriptionsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+					if !oneNode && !ignoredEdges && args.after == nil && args.before == nil && paginateLimit(args.first, args.last) > 0 {
+						query.modifiers = append(query.modifiers, countPerPartition(reseller.SubscriptionsColumn))
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Reseller) error {
+							for i := range nodes {
+								n := 0
+								if es, err := nodes[i].NamedSubscriptions(alias); err == nil {
+									if n, _, err = countOf(es); err != nil {
+										return err
+									}
+								}
+								if nodes[i].Edges.totalCount[2] == nil {
+									nodes[i].Edges.totalCount[2] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[2][alias] = n
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Reseller) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"reseller_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(reseller.SubscriptionsColumn), ids...))
+							})
+							if err := query.GroupBy(reseller.SubscriptionsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[2] == nil {
+									nodes[i].Edges.totalCount[2] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[2][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Reseller) error {
 						for i := range nodes {
@@ -2063,9 +2110,8 @@ func (_q *ResellerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			unknownSeen = true
 		}
 	}
-	if !unknownSeen {
-		_ = selectedFields // whole rows: see ent/entc.go
-	}
+	_, _ = unknownSeen, selectedFields
+	_q.lightRows(fieldSeen)
 	return nil
 }
 
@@ -2160,35 +2206,54 @@ func (_q *ResellerPlanQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*ResellerPlan) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"reseller_plan_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(resellerplan.ResellersColumn), ids...))
-						})
-						if err := query.GroupBy(resellerplan.ResellersColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[0] == nil {
-								nodes[i].Edges.totalCount[0] = make(map[string]int)
+					if !oneNode && !ignoredEdges && args.after == nil && args.before == nil && paginateLimit(args.first, args.last) > 0 {
+						query.modifiers = append(query.modifiers, countPerPartition(resellerplan.ResellersColumn))
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*ResellerPlan) error {
+							for i := range nodes {
+								n := 0
+								if es, err := nodes[i].NamedResellers(alias); err == nil {
+									if n, _, err = countOf(es); err != nil {
+										return err
+									}
+								}
+								if nodes[i].Edges.totalCount[0] == nil {
+									nodes[i].Edges.totalCount[0] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[0][alias] = n
 							}
-							nodes[i].Edges.totalCount[0][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*ResellerPlan) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"reseller_plan_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(resellerplan.ResellersColumn), ids...))
+							})
+							if err := query.GroupBy(resellerplan.ResellersColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[0] == nil {
+									nodes[i].Edges.totalCount[0] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[0][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*ResellerPlan) error {
 						for i := range nodes {
@@ -2298,9 +2363,8 @@ func (_q *ResellerPlanQuery) collectField(ctx context.Context, oneNode bool, opC
 			unknownSeen = true
 		}
 	}
-	if !unknownSeen {
-		_ = selectedFields // whole rows: see ent/entc.go
-	}
+	_, _ = unknownSeen, selectedFields
+	_q.lightRows(fieldSeen)
 	return nil
 }
 
@@ -2410,35 +2474,54 @@ func (_q *ServicePlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*ServicePlan) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"service_plan_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(serviceplan.SubscriptionsColumn), ids...))
-						})
-						if err := query.GroupBy(serviceplan.SubscriptionsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+					if !oneNode && !ignoredEdges && args.after == nil && args.before == nil && paginateLimit(args.first, args.last) > 0 {
+						query.modifiers = append(query.modifiers, countPerPartition(serviceplan.SubscriptionsColumn))
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*ServicePlan) error {
+							for i := range nodes {
+								n := 0
+								if es, err := nodes[i].NamedSubscriptions(alias); err == nil {
+									if n, _, err = countOf(es); err != nil {
+										return err
+									}
+								}
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*ServicePlan) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"service_plan_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(serviceplan.SubscriptionsColumn), ids...))
+							})
+							if err := query.GroupBy(serviceplan.SubscriptionsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*ServicePlan) error {
 						for i := range nodes {
@@ -2548,9 +2631,8 @@ func (_q *ServicePlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			unknownSeen = true
 		}
 	}
-	if !unknownSeen {
-		_ = selectedFields // whole rows: see ent/entc.go
-	}
+	_, _ = unknownSeen, selectedFields
+	_q.lightRows(fieldSeen)
 	return nil
 }
 
@@ -2679,9 +2761,8 @@ func (_q *SessionQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			unknownSeen = true
 		}
 	}
-	if !unknownSeen {
-		_ = selectedFields // whole rows: see ent/entc.go
-	}
+	_, _ = unknownSeen, selectedFields
+	_q.lightRows(fieldSeen)
 	return nil
 }
 

@@ -283,9 +283,14 @@ func (_m *AdministratorQuery) Paginate(
 	}
 	conn := &AdministratorConnection{Edges: []*AdministratorEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	inlineCount := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case !hasPagination && !ignoredEdges:
+		case !ignoredEdges && (first == nil || *first > 0) && (last == nil || *last > 0):
+			inlineCount = true
+		default:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -298,7 +303,25 @@ func (_m *AdministratorQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+	var countQuery *AdministratorQuery
+	if inlineCount {
+		countQuery = _m.Clone()
+		countQuery.ctx.Fields = nil
+		n := len(_m.predicates)
+		cq, err := pager.applyCursors(_m.Clone(), after, before)
+		if err != nil {
+			return nil, err
+		}
+		cursors := make([]func(*sql.Selector), 0, len(cq.predicates)-n)
+		for _, p := range cq.predicates[n:] {
+			cursors = append(cursors, p)
+		}
+		unique := _m.path != nil
+		if u := _m.ctx.Unique; u != nil {
+			unique = *u
+		}
+		_m.modifiers = append(_m.modifiers, countInline(administrator.FieldID, unique, cursors))
+	} else if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
@@ -310,10 +333,27 @@ func (_m *AdministratorQuery) Paginate(
 			return nil, err
 		}
 	}
+	if j, ok := any(_m).(interface{ joinOwners(context.Context) error }); ok {
+		if err := j.joinOwners(ctx); err != nil {
+			return nil, err
+		}
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if inlineCount {
+		total, ok, err := countOf(nodes)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			if total, err = countQuery.Count(ctx); err != nil {
+				return nil, err
+			}
+		}
+		conn.TotalCount = total
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -633,9 +673,14 @@ func (_m *AuditEventQuery) Paginate(
 	}
 	conn := &AuditEventConnection{Edges: []*AuditEventEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	inlineCount := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case !hasPagination && !ignoredEdges:
+		case !ignoredEdges && (first == nil || *first > 0) && (last == nil || *last > 0):
+			inlineCount = true
+		default:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -648,7 +693,25 @@ func (_m *AuditEventQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+	var countQuery *AuditEventQuery
+	if inlineCount {
+		countQuery = _m.Clone()
+		countQuery.ctx.Fields = nil
+		n := len(_m.predicates)
+		cq, err := pager.applyCursors(_m.Clone(), after, before)
+		if err != nil {
+			return nil, err
+		}
+		cursors := make([]func(*sql.Selector), 0, len(cq.predicates)-n)
+		for _, p := range cq.predicates[n:] {
+			cursors = append(cursors, p)
+		}
+		unique := _m.path != nil
+		if u := _m.ctx.Unique; u != nil {
+			unique = *u
+		}
+		_m.modifiers = append(_m.modifiers, countInline(auditevent.FieldID, unique, cursors))
+	} else if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
@@ -660,10 +723,27 @@ func (_m *AuditEventQuery) Paginate(
 			return nil, err
 		}
 	}
+	if j, ok := any(_m).(interface{ joinOwners(context.Context) error }); ok {
+		if err := j.joinOwners(ctx); err != nil {
+			return nil, err
+		}
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if inlineCount {
+		total, ok, err := countOf(nodes)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			if total, err = countQuery.Count(ctx); err != nil {
+				return nil, err
+			}
+		}
+		conn.TotalCount = total
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -929,9 +1009,14 @@ func (_m *AuditScopeQuery) Paginate(
 	}
 	conn := &AuditScopeConnection{Edges: []*AuditScopeEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	inlineCount := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case !hasPagination && !ignoredEdges:
+		case !ignoredEdges && (first == nil || *first > 0) && (last == nil || *last > 0):
+			inlineCount = true
+		default:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -944,7 +1029,25 @@ func (_m *AuditScopeQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+	var countQuery *AuditScopeQuery
+	if inlineCount {
+		countQuery = _m.Clone()
+		countQuery.ctx.Fields = nil
+		n := len(_m.predicates)
+		cq, err := pager.applyCursors(_m.Clone(), after, before)
+		if err != nil {
+			return nil, err
+		}
+		cursors := make([]func(*sql.Selector), 0, len(cq.predicates)-n)
+		for _, p := range cq.predicates[n:] {
+			cursors = append(cursors, p)
+		}
+		unique := _m.path != nil
+		if u := _m.ctx.Unique; u != nil {
+			unique = *u
+		}
+		_m.modifiers = append(_m.modifiers, countInline(auditscope.FieldID, unique, cursors))
+	} else if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
@@ -956,10 +1059,27 @@ func (_m *AuditScopeQuery) Paginate(
 			return nil, err
 		}
 	}
+	if j, ok := any(_m).(interface{ joinOwners(context.Context) error }); ok {
+		if err := j.joinOwners(ctx); err != nil {
+			return nil, err
+		}
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if inlineCount {
+		total, ok, err := countOf(nodes)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			if total, err = countQuery.Count(ctx); err != nil {
+				return nil, err
+			}
+		}
+		conn.TotalCount = total
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -1178,9 +1298,14 @@ func (_m *AuditTargetQuery) Paginate(
 	}
 	conn := &AuditTargetConnection{Edges: []*AuditTargetEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	inlineCount := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case !hasPagination && !ignoredEdges:
+		case !ignoredEdges && (first == nil || *first > 0) && (last == nil || *last > 0):
+			inlineCount = true
+		default:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -1193,7 +1318,25 @@ func (_m *AuditTargetQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+	var countQuery *AuditTargetQuery
+	if inlineCount {
+		countQuery = _m.Clone()
+		countQuery.ctx.Fields = nil
+		n := len(_m.predicates)
+		cq, err := pager.applyCursors(_m.Clone(), after, before)
+		if err != nil {
+			return nil, err
+		}
+		cursors := make([]func(*sql.Selector), 0, len(cq.predicates)-n)
+		for _, p := range cq.predicates[n:] {
+			cursors = append(cursors, p)
+		}
+		unique := _m.path != nil
+		if u := _m.ctx.Unique; u != nil {
+			unique = *u
+		}
+		_m.modifiers = append(_m.modifiers, countInline(audittarget.FieldID, unique, cursors))
+	} else if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
@@ -1205,10 +1348,27 @@ func (_m *AuditTargetQuery) Paginate(
 			return nil, err
 		}
 	}
+	if j, ok := any(_m).(interface{ joinOwners(context.Context) error }); ok {
+		if err := j.joinOwners(ctx); err != nil {
+			return nil, err
+		}
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if inlineCount {
+		total, ok, err := countOf(nodes)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			if total, err = countQuery.Count(ctx); err != nil {
+				return nil, err
+			}
+		}
+		conn.TotalCount = total
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -1427,9 +1587,14 @@ func (_m *CredentialQuery) Paginate(
 	}
 	conn := &CredentialConnection{Edges: []*CredentialEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	inlineCount := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case !hasPagination && !ignoredEdges:
+		case !ignoredEdges && (first == nil || *first > 0) && (last == nil || *last > 0):
+			inlineCount = true
+		default:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -1442,7 +1607,25 @@ func (_m *CredentialQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+	var countQuery *CredentialQuery
+	if inlineCount {
+		countQuery = _m.Clone()
+		countQuery.ctx.Fields = nil
+		n := len(_m.predicates)
+		cq, err := pager.applyCursors(_m.Clone(), after, before)
+		if err != nil {
+			return nil, err
+		}
+		cursors := make([]func(*sql.Selector), 0, len(cq.predicates)-n)
+		for _, p := range cq.predicates[n:] {
+			cursors = append(cursors, p)
+		}
+		unique := _m.path != nil
+		if u := _m.ctx.Unique; u != nil {
+			unique = *u
+		}
+		_m.modifiers = append(_m.modifiers, countInline(credential.FieldID, unique, cursors))
+	} else if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
@@ -1454,10 +1637,27 @@ func (_m *CredentialQuery) Paginate(
 			return nil, err
 		}
 	}
+	if j, ok := any(_m).(interface{ joinOwners(context.Context) error }); ok {
+		if err := j.joinOwners(ctx); err != nil {
+			return nil, err
+		}
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if inlineCount {
+		total, ok, err := countOf(nodes)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			if total, err = countQuery.Count(ctx); err != nil {
+				return nil, err
+			}
+		}
+		conn.TotalCount = total
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -1676,9 +1876,14 @@ func (_m *CustomerQuery) Paginate(
 	}
 	conn := &CustomerConnection{Edges: []*CustomerEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	inlineCount := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case !hasPagination && !ignoredEdges:
+		case !ignoredEdges && (first == nil || *first > 0) && (last == nil || *last > 0):
+			inlineCount = true
+		default:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -1691,7 +1896,25 @@ func (_m *CustomerQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+	var countQuery *CustomerQuery
+	if inlineCount {
+		countQuery = _m.Clone()
+		countQuery.ctx.Fields = nil
+		n := len(_m.predicates)
+		cq, err := pager.applyCursors(_m.Clone(), after, before)
+		if err != nil {
+			return nil, err
+		}
+		cursors := make([]func(*sql.Selector), 0, len(cq.predicates)-n)
+		for _, p := range cq.predicates[n:] {
+			cursors = append(cursors, p)
+		}
+		unique := _m.path != nil
+		if u := _m.ctx.Unique; u != nil {
+			unique = *u
+		}
+		_m.modifiers = append(_m.modifiers, countInline(customer.FieldID, unique, cursors))
+	} else if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
@@ -1703,10 +1926,27 @@ func (_m *CustomerQuery) Paginate(
 			return nil, err
 		}
 	}
+	if j, ok := any(_m).(interface{ joinOwners(context.Context) error }); ok {
+		if err := j.joinOwners(ctx); err != nil {
+			return nil, err
+		}
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if inlineCount {
+		total, ok, err := countOf(nodes)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			if total, err = countQuery.Count(ctx); err != nil {
+				return nil, err
+			}
+		}
+		conn.TotalCount = total
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -2026,9 +2266,14 @@ func (_m *DescriptionQuery) Paginate(
 	}
 	conn := &DescriptionConnection{Edges: []*DescriptionEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	inlineCount := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case !hasPagination && !ignoredEdges:
+		case !ignoredEdges && (first == nil || *first > 0) && (last == nil || *last > 0):
+			inlineCount = true
+		default:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -2041,7 +2286,25 @@ func (_m *DescriptionQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+	var countQuery *DescriptionQuery
+	if inlineCount {
+		countQuery = _m.Clone()
+		countQuery.ctx.Fields = nil
+		n := len(_m.predicates)
+		cq, err := pager.applyCursors(_m.Clone(), after, before)
+		if err != nil {
+			return nil, err
+		}
+		cursors := make([]func(*sql.Selector), 0, len(cq.predicates)-n)
+		for _, p := range cq.predicates[n:] {
+			cursors = append(cursors, p)
+		}
+		unique := _m.path != nil
+		if u := _m.ctx.Unique; u != nil {
+			unique = *u
+		}
+		_m.modifiers = append(_m.modifiers, countInline(description.FieldID, unique, cursors))
+	} else if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
@@ -2053,10 +2316,27 @@ func (_m *DescriptionQuery) Paginate(
 			return nil, err
 		}
 	}
+	if j, ok := any(_m).(interface{ joinOwners(context.Context) error }); ok {
+		if err := j.joinOwners(ctx); err != nil {
+			return nil, err
+		}
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if inlineCount {
+		total, ok, err := countOf(nodes)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			if total, err = countQuery.Count(ctx); err != nil {
+				return nil, err
+			}
+		}
+		conn.TotalCount = total
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -2275,9 +2555,14 @@ func (_m *DomainQuery) Paginate(
 	}
 	conn := &DomainConnection{Edges: []*DomainEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	inlineCount := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case !hasPagination && !ignoredEdges:
+		case !ignoredEdges && (first == nil || *first > 0) && (last == nil || *last > 0):
+			inlineCount = true
+		default:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -2290,7 +2575,25 @@ func (_m *DomainQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+	var countQuery *DomainQuery
+	if inlineCount {
+		countQuery = _m.Clone()
+		countQuery.ctx.Fields = nil
+		n := len(_m.predicates)
+		cq, err := pager.applyCursors(_m.Clone(), after, before)
+		if err != nil {
+			return nil, err
+		}
+		cursors := make([]func(*sql.Selector), 0, len(cq.predicates)-n)
+		for _, p := range cq.predicates[n:] {
+			cursors = append(cursors, p)
+		}
+		unique := _m.path != nil
+		if u := _m.ctx.Unique; u != nil {
+			unique = *u
+		}
+		_m.modifiers = append(_m.modifiers, countInline(domain.FieldID, unique, cursors))
+	} else if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
@@ -2302,10 +2605,27 @@ func (_m *DomainQuery) Paginate(
 			return nil, err
 		}
 	}
+	if j, ok := any(_m).(interface{ joinOwners(context.Context) error }); ok {
+		if err := j.joinOwners(ctx); err != nil {
+			return nil, err
+		}
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if inlineCount {
+		total, ok, err := countOf(nodes)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			if total, err = countQuery.Count(ctx); err != nil {
+				return nil, err
+			}
+		}
+		conn.TotalCount = total
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -2524,9 +2844,14 @@ func (_m *HostingSubscriptionQuery) Paginate(
 	}
 	conn := &HostingSubscriptionConnection{Edges: []*HostingSubscriptionEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	inlineCount := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case !hasPagination && !ignoredEdges:
+		case !ignoredEdges && (first == nil || *first > 0) && (last == nil || *last > 0):
+			inlineCount = true
+		default:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -2539,7 +2864,25 @@ func (_m *HostingSubscriptionQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+	var countQuery *HostingSubscriptionQuery
+	if inlineCount {
+		countQuery = _m.Clone()
+		countQuery.ctx.Fields = nil
+		n := len(_m.predicates)
+		cq, err := pager.applyCursors(_m.Clone(), after, before)
+		if err != nil {
+			return nil, err
+		}
+		cursors := make([]func(*sql.Selector), 0, len(cq.predicates)-n)
+		for _, p := range cq.predicates[n:] {
+			cursors = append(cursors, p)
+		}
+		unique := _m.path != nil
+		if u := _m.ctx.Unique; u != nil {
+			unique = *u
+		}
+		_m.modifiers = append(_m.modifiers, countInline(hostingsubscription.FieldID, unique, cursors))
+	} else if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
@@ -2551,10 +2894,27 @@ func (_m *HostingSubscriptionQuery) Paginate(
 			return nil, err
 		}
 	}
+	if j, ok := any(_m).(interface{ joinOwners(context.Context) error }); ok {
+		if err := j.joinOwners(ctx); err != nil {
+			return nil, err
+		}
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if inlineCount {
+		total, ok, err := countOf(nodes)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			if total, err = countQuery.Count(ctx); err != nil {
+				return nil, err
+			}
+		}
+		conn.TotalCount = total
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -2856,9 +3216,14 @@ func (_m *PanelUserQuery) Paginate(
 	}
 	conn := &PanelUserConnection{Edges: []*PanelUserEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	inlineCount := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case !hasPagination && !ignoredEdges:
+		case !ignoredEdges && (first == nil || *first > 0) && (last == nil || *last > 0):
+			inlineCount = true
+		default:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -2871,7 +3236,25 @@ func (_m *PanelUserQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+	var countQuery *PanelUserQuery
+	if inlineCount {
+		countQuery = _m.Clone()
+		countQuery.ctx.Fields = nil
+		n := len(_m.predicates)
+		cq, err := pager.applyCursors(_m.Clone(), after, before)
+		if err != nil {
+			return nil, err
+		}
+		cursors := make([]func(*sql.Selector), 0, len(cq.predicates)-n)
+		for _, p := range cq.predicates[n:] {
+			cursors = append(cursors, p)
+		}
+		unique := _m.path != nil
+		if u := _m.ctx.Unique; u != nil {
+			unique = *u
+		}
+		_m.modifiers = append(_m.modifiers, countInline(paneluser.FieldID, unique, cursors))
+	} else if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
@@ -2883,10 +3266,27 @@ func (_m *PanelUserQuery) Paginate(
 			return nil, err
 		}
 	}
+	if j, ok := any(_m).(interface{ joinOwners(context.Context) error }); ok {
+		if err := j.joinOwners(ctx); err != nil {
+			return nil, err
+		}
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if inlineCount {
+		total, ok, err := countOf(nodes)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			if total, err = countQuery.Count(ctx); err != nil {
+				return nil, err
+			}
+		}
+		conn.TotalCount = total
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -3152,9 +3552,14 @@ func (_m *ResellerQuery) Paginate(
 	}
 	conn := &ResellerConnection{Edges: []*ResellerEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	inlineCount := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case !hasPagination && !ignoredEdges:
+		case !ignoredEdges && (first == nil || *first > 0) && (last == nil || *last > 0):
+			inlineCount = true
+		default:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -3167,7 +3572,25 @@ func (_m *ResellerQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+	var countQuery *ResellerQuery
+	if inlineCount {
+		countQuery = _m.Clone()
+		countQuery.ctx.Fields = nil
+		n := len(_m.predicates)
+		cq, err := pager.applyCursors(_m.Clone(), after, before)
+		if err != nil {
+			return nil, err
+		}
+		cursors := make([]func(*sql.Selector), 0, len(cq.predicates)-n)
+		for _, p := range cq.predicates[n:] {
+			cursors = append(cursors, p)
+		}
+		unique := _m.path != nil
+		if u := _m.ctx.Unique; u != nil {
+			unique = *u
+		}
+		_m.modifiers = append(_m.modifiers, countInline(reseller.FieldID, unique, cursors))
+	} else if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
@@ -3179,10 +3602,27 @@ func (_m *ResellerQuery) Paginate(
 			return nil, err
 		}
 	}
+	if j, ok := any(_m).(interface{ joinOwners(context.Context) error }); ok {
+		if err := j.joinOwners(ctx); err != nil {
+			return nil, err
+		}
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if inlineCount {
+		total, ok, err := countOf(nodes)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			if total, err = countQuery.Count(ctx); err != nil {
+				return nil, err
+			}
+		}
+		conn.TotalCount = total
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -3502,9 +3942,14 @@ func (_m *ResellerPlanQuery) Paginate(
 	}
 	conn := &ResellerPlanConnection{Edges: []*ResellerPlanEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	inlineCount := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case !hasPagination && !ignoredEdges:
+		case !ignoredEdges && (first == nil || *first > 0) && (last == nil || *last > 0):
+			inlineCount = true
+		default:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -3517,7 +3962,25 @@ func (_m *ResellerPlanQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+	var countQuery *ResellerPlanQuery
+	if inlineCount {
+		countQuery = _m.Clone()
+		countQuery.ctx.Fields = nil
+		n := len(_m.predicates)
+		cq, err := pager.applyCursors(_m.Clone(), after, before)
+		if err != nil {
+			return nil, err
+		}
+		cursors := make([]func(*sql.Selector), 0, len(cq.predicates)-n)
+		for _, p := range cq.predicates[n:] {
+			cursors = append(cursors, p)
+		}
+		unique := _m.path != nil
+		if u := _m.ctx.Unique; u != nil {
+			unique = *u
+		}
+		_m.modifiers = append(_m.modifiers, countInline(resellerplan.FieldID, unique, cursors))
+	} else if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
@@ -3529,10 +3992,27 @@ func (_m *ResellerPlanQuery) Paginate(
 			return nil, err
 		}
 	}
+	if j, ok := any(_m).(interface{ joinOwners(context.Context) error }); ok {
+		if err := j.joinOwners(ctx); err != nil {
+			return nil, err
+		}
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if inlineCount {
+		total, ok, err := countOf(nodes)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			if total, err = countQuery.Count(ctx); err != nil {
+				return nil, err
+			}
+		}
+		conn.TotalCount = total
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -3816,9 +4296,14 @@ func (_m *ServicePlanQuery) Paginate(
 	}
 	conn := &ServicePlanConnection{Edges: []*ServicePlanEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	inlineCount := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case !hasPagination && !ignoredEdges:
+		case !ignoredEdges && (first == nil || *first > 0) && (last == nil || *last > 0):
+			inlineCount = true
+		default:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -3831,7 +4316,25 @@ func (_m *ServicePlanQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+	var countQuery *ServicePlanQuery
+	if inlineCount {
+		countQuery = _m.Clone()
+		countQuery.ctx.Fields = nil
+		n := len(_m.predicates)
+		cq, err := pager.applyCursors(_m.Clone(), after, before)
+		if err != nil {
+			return nil, err
+		}
+		cursors := make([]func(*sql.Selector), 0, len(cq.predicates)-n)
+		for _, p := range cq.predicates[n:] {
+			cursors = append(cursors, p)
+		}
+		unique := _m.path != nil
+		if u := _m.ctx.Unique; u != nil {
+			unique = *u
+		}
+		_m.modifiers = append(_m.modifiers, countInline(serviceplan.FieldID, unique, cursors))
+	} else if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
@@ -3843,10 +4346,27 @@ func (_m *ServicePlanQuery) Paginate(
 			return nil, err
 		}
 	}
+	if j, ok := any(_m).(interface{ joinOwners(context.Context) error }); ok {
+		if err := j.joinOwners(ctx); err != nil {
+			return nil, err
+		}
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if inlineCount {
+		total, ok, err := countOf(nodes)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			if total, err = countQuery.Count(ctx); err != nil {
+				return nil, err
+			}
+		}
+		conn.TotalCount = total
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -4130,9 +4650,14 @@ func (_m *SessionQuery) Paginate(
 	}
 	conn := &SessionConnection{Edges: []*SessionEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	inlineCount := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case !hasPagination && !ignoredEdges:
+		case !ignoredEdges && (first == nil || *first > 0) && (last == nil || *last > 0):
+			inlineCount = true
+		default:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -4145,7 +4670,25 @@ func (_m *SessionQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+	var countQuery *SessionQuery
+	if inlineCount {
+		countQuery = _m.Clone()
+		countQuery.ctx.Fields = nil
+		n := len(_m.predicates)
+		cq, err := pager.applyCursors(_m.Clone(), after, before)
+		if err != nil {
+			return nil, err
+		}
+		cursors := make([]func(*sql.Selector), 0, len(cq.predicates)-n)
+		for _, p := range cq.predicates[n:] {
+			cursors = append(cursors, p)
+		}
+		unique := _m.path != nil
+		if u := _m.ctx.Unique; u != nil {
+			unique = *u
+		}
+		_m.modifiers = append(_m.modifiers, countInline(session.FieldID, unique, cursors))
+	} else if _m, err = pager.applyCursors(_m, after, before); err != nil {
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
@@ -4157,10 +4700,27 @@ func (_m *SessionQuery) Paginate(
 			return nil, err
 		}
 	}
+	if j, ok := any(_m).(interface{ joinOwners(context.Context) error }); ok {
+		if err := j.joinOwners(ctx); err != nil {
+			return nil, err
+		}
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if inlineCount {
+		total, ok, err := countOf(nodes)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			if total, err = countQuery.Count(ctx); err != nil {
+				return nil, err
+			}
+		}
+		conn.TotalCount = total
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil

@@ -38,6 +38,9 @@ func (r *customerResolver) Suspensions(ctx context.Context, obj *ent.Customer) (
 // Owner is the resolver for the owner field.
 func (r *customerResolver) Owner(ctx context.Context, obj *ent.Customer) (ent.Noder, error) {
 	if obj.ResellerID == nil {
+		if a := obj.JoinedAdministrator(); a != nil {
+			return a, nil
+		}
 		return loadersFrom(ctx).Admin(ctx)
 	}
 	if r := obj.Edges.Reseller; r != nil {
