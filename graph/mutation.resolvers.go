@@ -47,11 +47,13 @@ func (r *mutationResolver) CreateCustomer(ctx context.Context, input accounts.Cr
 
 // SuspendCustomers is the resolver for the suspendCustomers field.
 func (r *mutationResolver) SuspendCustomers(ctx context.Context, input suspension.SuspendCustomersInput) (*suspension.CustomersResult, error) {
+	input.WithoutCustomers = !selects(ctx, "SuspendCustomersPayload", "customers")
 	return r.suspension.SuspendCustomers(ctx, input)
 }
 
 // ActivateCustomers is the resolver for the activateCustomers field.
 func (r *mutationResolver) ActivateCustomers(ctx context.Context, input suspension.ActivateCustomersInput) (*suspension.CustomersResult, error) {
+	input.WithoutCustomers = !selects(ctx, "ActivateCustomersPayload", "customers")
 	return r.suspension.ActivateCustomers(ctx, input)
 }
 

@@ -284,3 +284,57 @@ func mustID(t *testing.T, s string) int {
 	}
 	return id
 }
+
+// TestBulkSuspendPayloadSelection: the payload's customers are read back
+// only when asked for (under any alias or fragment, dry runs included); the
+// operation is the same either way.
+func TestBulkSuspendPayloadSelection(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d string) {
+		s := apitest.New(t, d)
+		w := s.BuildWorld()
+		admin := w.AdminToken
+		c1 := w.Customers[1]
+		const bare = `mutation($in:SuspendCustomersInput!){suspendCustomers(input:$in){subscriptionsAffected committed}}`
+		const frag = `mutation($in:ActivateCustomersInput!){activateCustomers(input:$in){...P}}
+		  fragment P on ActivateCustomersPayload { subscriptionsAffected committed cs: customers { id status } }`
+		type payload struct {
+			SubscriptionsAffected int
+			Committed             bool
+			Cs                    []struct{ ID, Status string }
+		}
+
+		before := s.Statements.Load()
+		var out map[string]payload
+		s.Must(admin, bare, map[string]any{"in": map[string]any{"ids": []string{c1.ID}}}, &out)
+		bareCount := s.Statements.Load() - before
+		if p := out["suspendCustomers"]; !p.Committed || p.SubscriptionsAffected != 1 {
+			t.Fatalf("payload %+v", p)
+		}
+		if st := customerState(t, s, admin, c1.ID); st.Status != "SUSPENDED" || st.SubStatus != "SUSPENDED" {
+			t.Fatalf("state %+v", st)
+		}
+
+		// A dry run returns the customers as they would be.
+		out = nil
+		s.Must(admin, frag, map[string]any{"in": map[string]any{"ids": []string{c1.ID}, "dryRun": true}}, &out)
+		if p := out["activateCustomers"]; p.Committed || p.SubscriptionsAffected != 1 || len(p.Cs) != 1 || p.Cs[0].Status != "ACTIVE" {
+			t.Fatalf("dry run payload %+v", p)
+		}
+		if st := customerState(t, s, admin, c1.ID); st.Status != "SUSPENDED" {
+			t.Fatalf("dry run changed the state: %+v", st)
+		}
+
+		before = s.Statements.Load()
+		out = nil
+		s.Must(admin, frag, map[string]any{"in": map[string]any{"ids": []string{c1.ID}}}, &out)
+		fragCount := s.Statements.Load() - before
+		if p := out["activateCustomers"]; !p.Committed || p.SubscriptionsAffected != 1 || len(p.Cs) != 1 ||
+			p.Cs[0].ID != c1.ID || p.Cs[0].Status != "ACTIVE" {
+			t.Fatalf("payload %+v", p)
+		}
+		if st := customerState(t, s, admin, c1.ID); st.Status != "ACTIVE" || st.SubStatus != "ACTIVE" {
+			t.Fatalf("state %+v", st)
+		}
+		t.Logf("%s: %d statements without customers in the payload (suspend), %d with (activate)", d, bareCount, fragCount)
+	})
+}

@@ -7,8 +7,11 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/hostpanel/panel/ent"
+	"github.com/hostpanel/panel/ent/auditscope"
+	"github.com/hostpanel/panel/ent/audittarget"
 	"github.com/hostpanel/panel/ent/privacy"
 	"github.com/hostpanel/panel/internal/reqid"
 	"github.com/hostpanel/panel/internal/viewer"
@@ -60,23 +63,47 @@ func Record(ctx context.Context, c *ent.Client, e Event) error {
 	if err != nil {
 		return err
 	}
+	targets := make([]any, 0, 2*min(len(e.Targets), chunk))
 	for part := range slices.Chunk(e.Targets, chunk) {
-		err := c.AuditTarget.MapCreateBulk(part, func(tc *ent.AuditTargetCreate, j int) {
-			tc.SetEventID(ev.ID).SetTargetID(strconv.Itoa(part[j]))
-		}).Exec(sys)
-		if err != nil {
+		targets = targets[:0]
+		for _, id := range part {
+			targets = append(targets, ev.ID, strconv.Itoa(id))
+		}
+		if err := insertPairs(sys, c, audittarget.Table, audittarget.FieldEventID, audittarget.FieldTargetID, targets); err != nil {
 			return err
 		}
 	}
 	for part := range slices.Chunk(scopes(v, e), chunk) {
-		err := c.AuditScope.MapCreateBulk(part, func(sc *ent.AuditScopeCreate, j int) {
-			sc.SetEventID(ev.ID).SetResellerID(part[j])
-		}).Exec(sys)
-		if err != nil {
+		pairs := make([]any, 0, 2*len(part))
+		for _, id := range part {
+			pairs = append(pairs, ev.ID, id)
+		}
+		if err := insertPairs(sys, c, auditscope.Table, auditscope.FieldEventID, auditscope.FieldResellerID, pairs); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// insertPairs inserts rows of two columns (a, b) into table in one
+// statement: args holds the values, two per row. The target and scope rows
+// of an event are plain pairs with no hooks or defaults, so they are written
+// without one ent builder and mutation per row (a bulk action has thousands).
+func insertPairs(ctx context.Context, c *ent.Client, table, a, b string, args []any) error {
+	if len(args) == 0 {
+		return nil
+	}
+	var q strings.Builder
+	q.Grow(len(table) + len(a) + len(b) + 40 + 8*len(args)/2)
+	q.WriteString("INSERT INTO " + table + " (" + a + ", " + b + ") VALUES ")
+	for i := 0; i < len(args); i += 2 {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?)")
+	}
+	_, err := c.ExecContext(ctx, q.String(), args...)
+	return err
 }
 
 // chunk bounds the rows of one INSERT, like the bulk chunks.

@@ -36,6 +36,10 @@ type SuspendCustomersInput struct {
 	Reason *string
 	Mode   bulk.Mode
 	DryRun bool
+	// WithoutCustomers leaves CustomersResult.Customers empty: the caller
+	// does not use them (the GraphQL payload's customers were not asked
+	// for), so they are not read back. Not part of the GraphQL input.
+	WithoutCustomers bool
 }
 
 // ActivateCustomersInput is the API's ActivateCustomersInput.
@@ -43,6 +47,8 @@ type ActivateCustomersInput struct {
 	IDs    []int
 	Mode   bulk.Mode
 	DryRun bool
+	// WithoutCustomers: see SuspendCustomersInput.
+	WithoutCustomers bool
 }
 
 // CustomersResult is the payload of suspendCustomers and activateCustomers.
@@ -57,7 +63,7 @@ type CustomersResult struct {
 // RESELLER for the owning reseller) to each customer and PARENT to each of
 // their subscriptions. Suspending a suspended customer is not an error.
 func (s *Service) SuspendCustomers(ctx context.Context, in SuspendCustomersInput) (*CustomersResult, error) {
-	return s.customers(ctx, in.IDs, bulk.Options{Mode: in.Mode, DryRun: in.DryRun}, true, in.Reason)
+	return s.customers(ctx, in.IDs, bulk.Options{Mode: in.Mode, DryRun: in.DryRun}, true, in.Reason, !in.WithoutCustomers)
 }
 
 // ActivateCustomers removes the viewer's sources from each customer (the
@@ -66,10 +72,10 @@ func (s *Service) SuspendCustomers(ctx context.Context, in SuspendCustomersInput
 // source left is active, and so is each of its subscriptions that has no
 // source of its own.
 func (s *Service) ActivateCustomers(ctx context.Context, in ActivateCustomersInput) (*CustomersResult, error) {
-	return s.customers(ctx, in.IDs, bulk.Options{Mode: in.Mode, DryRun: in.DryRun}, false, nil)
+	return s.customers(ctx, in.IDs, bulk.Options{Mode: in.Mode, DryRun: in.DryRun}, false, nil, !in.WithoutCustomers)
 }
 
-func (s *Service) customers(ctx context.Context, ids []int, opts bulk.Options, suspend bool, reason *string) (*CustomersResult, error) {
+func (s *Service) customers(ctx context.Context, ids []int, opts bulk.Options, suspend bool, reason *string, readBack bool) (*CustomersResult, error) {
 	req, err := bulk.NewRequest("ids", ids)
 	if err != nil {
 		return nil, err
@@ -104,19 +110,21 @@ func (s *Service) customers(ctx context.Context, ids []int, opts bulk.Options, s
 			if suspend {
 				n, err = suspendChunk(ctx, c, v, chunk, now, reason)
 			} else {
-				n, err = activateChunk(ctx, c, v, chunk)
+				n, err = activateChunk(ctx, c, v, chunk, found)
 			}
 			if err != nil {
 				return false, err
 			}
 			res.SubscriptionsAffected += n
 		}
-		after, err := loadCustomers(ctx, c, valid)
-		if err != nil {
-			return false, err
-		}
-		for _, id := range valid {
-			res.Customers = append(res.Customers, after[id])
+		if readBack {
+			after, err := readCustomers(ctx, c, valid)
+			if err != nil {
+				return false, err
+			}
+			for _, id := range valid {
+				res.Customers = append(res.Customers, after[id])
+			}
 		}
 		action, verb := "customer.activate", "activated"
 		if suspend {
@@ -124,7 +132,7 @@ func (s *Service) customers(ctx context.Context, ids []int, opts bulk.Options, s
 		}
 		if len(valid) > 0 {
 			err = audit.Record(ctx, c, audit.Event{
-				Action: action, Targets: valid, ScopeResellerIDs: audit.CustomerResellers(after, valid),
+				Action: action, Targets: valid, ScopeResellerIDs: audit.CustomerResellers(found, valid),
 				Summary: fmt.Sprintf("%s %d customers (%d subscriptions changed)", verb, len(valid), res.SubscriptionsAffected),
 			})
 			if err != nil {
@@ -144,11 +152,32 @@ func (s *Service) customers(ctx context.Context, ids []int, opts bulk.Options, s
 	return res, nil
 }
 
-// loadCustomers reads the customers of ids in the viewer's scope.
+// loadCustomers reads and locks the customers of ids in the viewer's scope,
+// with only the columns the checks and the writes need: the owner (audit
+// scopes, which a suspension does not change), the status and the sources.
 func loadCustomers(ctx context.Context, c *ent.Client, ids []int) (map[int]*ent.Customer, error) {
 	out := make(map[int]*ent.Customer, len(ids))
 	for _, chunk := range bulk.Chunks(ids) {
-		cs, err := c.Customer.Query().Where(customer.IDIn(chunk...)).Modify(txn.LockRows).All(ctx)
+		cs, err := c.Customer.Query().Where(customer.IDIn(chunk...)).
+			Select(customer.FieldID, customer.FieldResellerID, customer.FieldStatus, customer.FieldSuspendedAdminAt,
+				customer.FieldSuspendedResellerAt, customer.FieldSuspendedParentAt).
+			Modify(txn.LockRows).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, cu := range cs {
+			out[cu.ID] = cu
+		}
+	}
+	return out, nil
+}
+
+// readCustomers reads the whole rows of the customers of ids (already
+// locked by loadCustomers) for the payload.
+func readCustomers(ctx context.Context, c *ent.Client, ids []int) (map[int]*ent.Customer, error) {
+	out := make(map[int]*ent.Customer, len(ids))
+	for _, chunk := range bulk.Chunks(ids) {
+		cs, err := c.Customer.Query().Where(customer.IDIn(chunk...)).All(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -180,25 +209,49 @@ func suspendChunk(ctx context.Context, c *ent.Client, v *viewer.Viewer, ids []in
 
 // activateChunk lifts the viewer's sources from the customers of ids and,
 // for those left with no source, PARENT from their subscriptions; it returns
-// how many subscriptions became active.
-func activateChunk(ctx context.Context, c *ent.Client, v *viewer.Viewer, ids []int) (int, error) {
-	upd := c.Customer.Update().Where(customer.IDIn(ids...)).
-		ClearSuspendedResellerAt().ClearSuspendedResellerReason()
-	if v.Is(viewer.Admin) {
+// how many subscriptions became active. found holds the customers as
+// loadCustomers read and locked them: which of them end up active follows
+// from their sources, so it is not read back.
+//
+// One UPDATE clears the sources and sets the status together, and touches
+// only the rows it changes: those with a source to lift, and those
+// SUSPENDED with no source left.
+func activateChunk(ctx context.Context, c *ent.Client, v *viewer.Viewer, ids []int, found map[int]*ent.Customer) (int, error) {
+	admin := v.Is(viewer.Admin)
+	// lift matches the rows with a source the viewer lifts; none those
+	// with no source left that the viewer cannot lift (the same test in
+	// SQL: cond), which are active afterwards.
+	lift := customer.SuspendedResellerAtNotNil()
+	none := []predicate.Customer{customer.SuspendedParentAtIsNil()}
+	cond := customer.FieldSuspendedParentAt + " IS NULL"
+	if admin {
+		lift = customer.Or(lift, customer.SuspendedAdminAtNotNil())
+	} else {
+		none = append(none, customer.SuspendedAdminAtIsNil())
+		cond += " AND " + customer.FieldSuspendedAdminAt + " IS NULL"
+	}
+	upd := c.Customer.Update().
+		Where(customer.IDIn(ids...), customer.Or(lift, customer.And(append(none, customer.StatusEQ(types.StatusSuspended))...))).
+		ClearSuspendedResellerAt().ClearSuspendedResellerReason().
+		Modify(func(u *sql.UpdateBuilder) {
+			u.Set(customer.FieldStatus, sql.Expr("CASE WHEN "+cond+" THEN ? ELSE "+customer.FieldStatus+" END",
+				string(types.StatusActive)))
+		})
+	if admin {
 		upd.ClearSuspendedAdminAt().ClearSuspendedAdminReason()
 	}
-	if _, err := upd.Save(ctx); err != nil {
+	if err := upd.Exec(ctx); err != nil {
 		return 0, err
 	}
-	if _, err := c.Customer.Update().
-		Where(customer.IDIn(ids...), customer.StatusEQ(types.StatusSuspended), customer.SuspendedAdminAtIsNil(),
-			customer.SuspendedResellerAtIsNil(), customer.SuspendedParentAtIsNil()).
-		SetStatus(types.StatusActive).Save(ctx); err != nil {
-		return 0, err
+	var active []int
+	for _, id := range ids {
+		cu := found[id]
+		if cu.Status == types.StatusActive || (cu.SuspendedParentAt == nil && (admin || cu.SuspendedAdminAt == nil)) {
+			active = append(active, id)
+		}
 	}
-	active, err := c.Customer.Query().Where(customer.IDIn(ids...), customer.StatusEQ(types.StatusActive)).IDs(ctx)
-	if err != nil || len(active) == 0 {
-		return 0, err
+	if len(active) == 0 {
+		return 0, nil
 	}
 	return liftParent(ctx, c, hostingsubscription.CustomerIDIn(active...))
 }

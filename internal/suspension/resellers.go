@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"github.com/hostpanel/panel/ent"
 	"github.com/hostpanel/panel/ent/customer"
 	"github.com/hostpanel/panel/ent/hostingsubscription"
+	"github.com/hostpanel/panel/ent/predicate"
 	"github.com/hostpanel/panel/ent/reseller"
 	"github.com/hostpanel/panel/internal/apperr"
 	"github.com/hostpanel/panel/internal/audit"
@@ -224,17 +226,20 @@ func activateResellerChunk(ctx context.Context, c *ent.Client, ids []int) (int, 
 
 // suspendCustomersParent adds PARENT to the customers of ids (their owner
 // was suspended) and to their subscriptions, and revokes their sessions; it
-// returns how many customers and subscriptions became suspended.
+// returns how many customers and subscriptions became suspended. As in
+// addParent, each customer row is written once (source and status in one
+// UPDATE) and the status changes are counted first.
 func suspendCustomersParent(ctx context.Context, c *ent.Client, ids []int, now time.Time) (int, int, error) {
-	if err := c.Customer.Update().
-		Where(customer.IDIn(ids...), customer.SuspendedParentAtIsNil()).
-		SetSuspendedParentAt(now).Exec(ctx); err != nil {
+	cn, err := c.Customer.Query().Where(customer.IDIn(ids...), customer.StatusEQ(types.StatusActive)).Count(ctx)
+	if err != nil {
 		return 0, 0, err
 	}
-	cn, err := c.Customer.Update().
-		Where(customer.IDIn(ids...), customer.StatusEQ(types.StatusActive)).
-		SetStatus(types.StatusSuspended).Save(ctx)
-	if err != nil {
+	if err := c.Customer.Update().
+		Where(customer.IDIn(ids...), customer.Or(customer.SuspendedParentAtIsNil(), customer.StatusEQ(types.StatusActive))).
+		SetStatus(types.StatusSuspended).
+		Modify(func(u *sql.UpdateBuilder) {
+			u.Set(customer.FieldSuspendedParentAt, sql.Expr("COALESCE("+customer.FieldSuspendedParentAt+", ?)", now))
+		}).Exec(ctx); err != nil {
 		return 0, 0, err
 	}
 	if err := revokeCustomers(ctx, c, ids); err != nil {
@@ -247,17 +252,27 @@ func suspendCustomersParent(ctx context.Context, c *ent.Client, ids []int, now t
 // activateCustomersParent lifts PARENT from the customers of ids (their
 // owner was activated); each left with no source is active again, and so is
 // each of its subscriptions without a source of its own. It returns how many
-// customers and subscriptions became active.
+// customers and subscriptions became active. As in liftParent, one UPDATE
+// clears the source and sets the status, touching only the rows it changes;
+// the status changes are counted first.
 func activateCustomersParent(ctx context.Context, c *ent.Client, ids []int) (int, int, error) {
-	if err := c.Customer.Update().Where(customer.IDIn(ids...)).
-		ClearSuspendedParentAt().ClearSuspendedParentReason().Exec(ctx); err != nil {
+	noOwn := []predicate.Customer{customer.SuspendedAdminAtIsNil(), customer.SuspendedResellerAtIsNil()}
+	cn, err := c.Customer.Query().
+		Where(append([]predicate.Customer{customer.IDIn(ids...), customer.StatusEQ(types.StatusSuspended)}, noOwn...)...).
+		Count(ctx)
+	if err != nil {
 		return 0, 0, err
 	}
-	cn, err := c.Customer.Update().
-		Where(customer.IDIn(ids...), customer.StatusEQ(types.StatusSuspended), customer.SuspendedAdminAtIsNil(),
-			customer.SuspendedResellerAtIsNil(), customer.SuspendedParentAtIsNil()).
-		SetStatus(types.StatusActive).Save(ctx)
-	if err != nil {
+	if err := c.Customer.Update().
+		Where(customer.IDIn(ids...), customer.Or(customer.SuspendedParentAtNotNil(),
+			customer.And(append([]predicate.Customer{customer.StatusEQ(types.StatusSuspended)}, noOwn...)...))).
+		ClearSuspendedParentAt().ClearSuspendedParentReason().
+		Modify(func(u *sql.UpdateBuilder) {
+			u.Set(customer.FieldStatus, sql.Expr(
+				"CASE WHEN "+customer.FieldSuspendedAdminAt+" IS NULL AND "+
+					customer.FieldSuspendedResellerAt+" IS NULL THEN ? ELSE "+customer.FieldStatus+" END",
+				string(types.StatusActive)))
+		}).Exec(ctx); err != nil {
 		return 0, 0, err
 	}
 	// The subscriptions of the customers that are active now: the IN list
