@@ -27,6 +27,7 @@ import (
 	"github.com/hostpanel/panel/graph"
 	"github.com/hostpanel/panel/internal/auth"
 	"github.com/hostpanel/panel/internal/db"
+	"github.com/hostpanel/panel/internal/gctune"
 	"github.com/hostpanel/panel/internal/httpx"
 	"github.com/hostpanel/panel/internal/metrics"
 )
@@ -99,6 +100,9 @@ Serves the hosting panel's GraphQL API.
 env PANEL_ADMIN_PASSWORD   the administrator's password when the database is
                            created; without it a random one is printed once
 
+Memory: the garbage collector runs at GOGC=400 with a soft limit of 1 GiB
+(GOMEMLIMIT) unless those variables are set: CPU for memory.
+
 Limits: request bodies up to 2 MiB, 30 s per request (every SQL statement
 included), query depth 15, 50 aliases, 2,000 fields once fragments are
 expanded, cost 50,000, 20 errors per response; 10 refused logins per login
@@ -169,6 +173,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fail("%v", err)
 	}
+	gctune.Apply(getenv)
 
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 	m := metrics.New()

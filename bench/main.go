@@ -17,10 +17,15 @@ import (
 	"os"
 	"os/signal"
 	"time"
+
+	"github.com/hostpanel/panel/internal/gctune"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// The server runs in this process: give it the collector settings it
+	// has in production (server.go); the baseline shares them.
+	gctune.Apply(os.Getenv)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

@@ -20407,7 +20407,7 @@ func (ec *executionContext) _ActivateCustomersPayload(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, activateCustomersPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20455,7 +20455,7 @@ func (ec *executionContext) _Administrator(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, administratorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20570,7 +20570,7 @@ func (ec *executionContext) _ApiToken(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, apiTokenImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20628,7 +20628,7 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20716,7 +20716,7 @@ func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20759,7 +20759,7 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20797,7 +20797,7 @@ func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, changePasswordPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20835,7 +20835,7 @@ func (ec *executionContext) _ConvertCustomersToResellersPayload(ctx context.Cont
 	fields := graphql.CollectFields(ec.OperationContext, sel, convertCustomersToResellersPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20878,7 +20878,7 @@ func (ec *executionContext) _ConvertedCustomer(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, convertedCustomerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20916,7 +20916,7 @@ func (ec *executionContext) _CreateApiTokenPayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, createApiTokenPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20959,7 +20959,7 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21108,7 +21108,7 @@ func (ec *executionContext) _CustomerConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21151,7 +21151,7 @@ func (ec *executionContext) _CustomerEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21189,7 +21189,7 @@ func (ec *executionContext) _CustomerPayload(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21227,7 +21227,7 @@ func (ec *executionContext) _CustomerStats(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerStatsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21270,7 +21270,7 @@ func (ec *executionContext) _DeleteCustomersPayload(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteCustomersPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21318,7 +21318,7 @@ func (ec *executionContext) _DeleteDomainPayload(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteDomainPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21356,7 +21356,7 @@ func (ec *executionContext) _DeletePanelUserPayload(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, deletePanelUserPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21394,7 +21394,7 @@ func (ec *executionContext) _DeleteResellerPlanPayload(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteResellerPlanPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21432,7 +21432,7 @@ func (ec *executionContext) _DeleteResellersPayload(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteResellersPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21485,7 +21485,7 @@ func (ec *executionContext) _DeleteServicePlanPayload(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteServicePlanPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21523,7 +21523,7 @@ func (ec *executionContext) _DeleteSubscriptionsPayload(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSubscriptionsPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21571,7 +21571,7 @@ func (ec *executionContext) _DeletionSummary(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, deletionSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21624,7 +21624,7 @@ func (ec *executionContext) _Description(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, descriptionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21668,7 +21668,7 @@ func (ec *executionContext) _Domain(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, domainImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21722,7 +21722,7 @@ func (ec *executionContext) _DomainPayload(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, domainPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21760,7 +21760,7 @@ func (ec *executionContext) _HostingSubscription(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, hostingSubscriptionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21865,7 +21865,7 @@ func (ec *executionContext) _HostingSubscriptionConnection(ctx context.Context, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, hostingSubscriptionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21908,7 +21908,7 @@ func (ec *executionContext) _HostingSubscriptionEdge(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, hostingSubscriptionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21946,7 +21946,7 @@ func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, loginPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21989,7 +21989,7 @@ func (ec *executionContext) _MoveCustomersPayload(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, moveCustomersPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22035,7 +22035,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -22355,7 +22355,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22403,7 +22403,7 @@ func (ec *executionContext) _PanelUser(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, panelUserImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22473,7 +22473,7 @@ func (ec *executionContext) _PanelUserPayload(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, panelUserPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22514,7 +22514,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -22621,7 +22621,7 @@ func (ec *executionContext) _RequestPasswordResetPayload(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, requestPasswordResetPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22659,7 +22659,7 @@ func (ec *executionContext) _Reseller(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, resellerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22835,7 +22835,7 @@ func (ec *executionContext) _ResellerConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, resellerConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22878,7 +22878,7 @@ func (ec *executionContext) _ResellerEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, resellerEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22916,7 +22916,7 @@ func (ec *executionContext) _ResellerLimits(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, resellerLimitsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22979,7 +22979,7 @@ func (ec *executionContext) _ResellerPayload(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23017,7 +23017,7 @@ func (ec *executionContext) _ResellerPlan(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23092,7 +23092,7 @@ func (ec *executionContext) _ResellerPlanConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23135,7 +23135,7 @@ func (ec *executionContext) _ResellerPlanEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23173,7 +23173,7 @@ func (ec *executionContext) _ResellerPlanPayload(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23211,7 +23211,7 @@ func (ec *executionContext) _ResellerUsage(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, resellerUsageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23274,7 +23274,7 @@ func (ec *executionContext) _ResellersPayload(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, resellersPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23327,7 +23327,7 @@ func (ec *executionContext) _ResetPasswordPayload(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, resetPasswordPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23365,7 +23365,7 @@ func (ec *executionContext) _ResourceLimits(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, resourceLimitsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23428,7 +23428,7 @@ func (ec *executionContext) _RevokeApiTokenPayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, revokeApiTokenPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23466,7 +23466,7 @@ func (ec *executionContext) _ServicePlan(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23542,7 +23542,7 @@ func (ec *executionContext) _ServicePlanConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23585,7 +23585,7 @@ func (ec *executionContext) _ServicePlanEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23623,7 +23623,7 @@ func (ec *executionContext) _ServicePlanPayload(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23661,7 +23661,7 @@ func (ec *executionContext) _SubscriptionPayload(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23699,7 +23699,7 @@ func (ec *executionContext) _SubscriptionsPayload(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionsPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23742,7 +23742,7 @@ func (ec *executionContext) _SuspendCustomersPayload(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, suspendCustomersPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23790,7 +23790,7 @@ func (ec *executionContext) _Suspension(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, suspensionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23833,7 +23833,7 @@ func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, userErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23876,7 +23876,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23925,7 +23925,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23978,7 +23978,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24026,7 +24026,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24084,7 +24084,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24142,7 +24142,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24200,7 +24200,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
