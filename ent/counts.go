@@ -56,6 +56,24 @@ func countPerPartition(parent string) func(*sql.Selector) {
 	}
 }
 
+// scanCounts makes a query scan totalCountColumn, when it selects it, as an
+// integer: ent scans a column it does not know through Rows.ColumnTypes,
+// which allocates the types of all columns once per row.
+func scanCounts(scan func([]string) ([]any, error)) func([]string) ([]any, error) {
+	return func(columns []string) ([]any, error) {
+		values, err := scan(columns)
+		if err != nil {
+			return nil, err
+		}
+		for i, c := range columns {
+			if c == totalCountColumn {
+				values[i] = new(sql.NullInt64)
+			}
+		}
+		return values, nil
+	}
+}
+
 // countOf returns the total count carried by the first row; false when there
 // is no row to carry it.
 func countOf[T interface{ Value(string) (Value, error) }](rows []T) (int, bool, error) {

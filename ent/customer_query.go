@@ -548,6 +548,9 @@ func (_q *CustomerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cus
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	if _spec.ScanValues != nil {
+		_spec.ScanValues = scanCounts(_spec.ScanValues)
+	}
 	if _q.joined != nil && _spec.Assign != nil {
 		_q.joined.wrap(_spec)
 	}
@@ -787,6 +790,9 @@ func (_q *CustomerQuery) loadCredential(ctx context.Context, query *CredentialQu
 
 func (_q *CustomerQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	if _spec.ScanValues != nil {
+		_spec.ScanValues = scanCounts(_spec.ScanValues)
+	}
 	if _q.joined != nil && _spec.Assign != nil {
 		_q.joined.wrap(_spec)
 	}

@@ -469,6 +469,9 @@ func (_q *PanelUserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Pa
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	if _spec.ScanValues != nil {
+		_spec.ScanValues = scanCounts(_spec.ScanValues)
+	}
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -602,6 +605,9 @@ func (_q *PanelUserQuery) loadCredential(ctx context.Context, query *CredentialQ
 
 func (_q *PanelUserQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	if _spec.ScanValues != nil {
+		_spec.ScanValues = scanCounts(_spec.ScanValues)
+	}
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}

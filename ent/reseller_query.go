@@ -659,6 +659,9 @@ func (_q *ResellerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Res
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	if _spec.ScanValues != nil {
+		_spec.ScanValues = scanCounts(_spec.ScanValues)
+	}
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -1036,6 +1039,9 @@ func (_q *ResellerQuery) loadCredential(ctx context.Context, query *CredentialQu
 
 func (_q *ResellerQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	if _spec.ScanValues != nil {
+		_spec.ScanValues = scanCounts(_spec.ScanValues)
+	}
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
