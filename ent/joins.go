@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"entgo.io/ent/dialect/sql"
@@ -31,6 +32,10 @@ type customerJoins struct {
 	reseller, admin []string // joined columns, unprefixed
 	owners          []*Reseller
 	admins          []*Administrator
+	// The split of the rows' columns, the same on every row.
+	columns          []string
+	base, rcol, acol []string
+	part             []int
 }
 
 // joinOwners replaces the eager load of the customers' resellers (a second
@@ -98,7 +103,7 @@ func (_q *ResellerQuery) leaf() bool {
 func (j *customerJoins) wrap(spec *sqlgraph.QuerySpec) {
 	scan, assign := spec.ScanValues, spec.Assign
 	spec.ScanValues = func(columns []string) ([]any, error) {
-		base, rc, ac, _ := splitJoined(columns)
+		base, rc, ac, _ := j.split(columns)
 		bv, err := scan(base)
 		if err != nil {
 			return nil, err
@@ -114,7 +119,7 @@ func (j *customerJoins) wrap(spec *sqlgraph.QuerySpec) {
 		return mergeJoined(columns, bv, rv, av), nil
 	}
 	spec.Assign = func(columns []string, values []any) error {
-		base, rc, ac, part := splitJoined(columns)
+		base, rc, ac, part := j.split(columns)
 		var bv, rv, av []any
 		for i, v := range values {
 			switch part[i] {
@@ -146,6 +151,15 @@ func (j *customerJoins) wrap(spec *sqlgraph.QuerySpec) {
 		j.owners, j.admins = append(j.owners, r), append(j.admins, a)
 		return nil
 	}
+}
+
+// split is splitJoined, computed once for the columns of every row.
+func (j *customerJoins) split(columns []string) (base, rc, ac []string, part []int) {
+	if !slices.Equal(j.columns, columns) {
+		j.columns = columns
+		j.base, j.rcol, j.acol, j.part = splitJoined(columns)
+	}
+	return j.base, j.rcol, j.acol, j.part
 }
 
 // splitJoined splits a row's columns into the customer's and the joined
