@@ -181,6 +181,7 @@ type workload struct {
 	server   func(context.Context) error
 	baseline func(context.Context) error
 	skip     string
+	note     func() string // after both sides ran: the Result's Note
 }
 
 func (e *Env) result(ctx context.Context, c Config, w workload) (Result, error) {
@@ -215,6 +216,9 @@ func (e *Env) result(ctx context.Context, c Config, w workload) (Result, error) 
 		if b50 > 0 {
 			r.Ratio = f(*r.P50 / b50)
 		}
+	}
+	if w.note != nil {
+		r.Note = w.note()
 	}
 	return r, nil
 }
@@ -400,8 +404,13 @@ func (e *Env) bulkWorkloads(ctx context.Context, seed *Seeded, all []int) []work
 	// The baseline of suspend runs after the server's activate: reorder so
 	// that each side finds every customer active. result() runs the server
 	// side then the baseline side of one row, so split the rows.
+	var srv, base [2]time.Duration
 	ws = []workload{
-		{name: ws[0].name, once: true, server: chain(ws[0].server, ws[1].server), baseline: chain(ws[0].baseline, ws[1].baseline)},
+		{name: ws[0].name, once: true, server: chain(&srv, ws[0].server, ws[1].server), baseline: chain(&base, ws[0].baseline, ws[1].baseline),
+			note: func() string {
+				return fmt.Sprintf("each: suspend %.0f ms, activate %.0f ms (baseline %.0f and %.0f ms)",
+					ms(srv[0]), ms(srv[1]), ms(base[0]), ms(base[1]))
+			}},
 	}
 	ws[0].name = fmt.Sprintf("bulk suspend+activate %d", len(all))
 
@@ -440,13 +449,19 @@ func (e *Env) bulkWorkloads(ctx context.Context, seed *Seeded, all []int) []work
 	return append(ws, mv, dl)
 }
 
-// chain runs a then b, timed as one operation.
-func chain(a, b func(context.Context) error) func(context.Context) error {
+// chain runs a then b, timed as one operation; took receives each one's
+// duration.
+func chain(took *[2]time.Duration, a, b func(context.Context) error) func(context.Context) error {
 	return func(ctx context.Context) error {
+		t := time.Now()
 		if err := a(ctx); err != nil {
 			return err
 		}
-		return b(ctx)
+		took[0] = time.Since(t)
+		t = time.Now()
+		err := b(ctx)
+		took[1] = time.Since(t)
+		return err
 	}
 }
 
@@ -586,6 +601,11 @@ func Markdown(rs []Result) string {
 			num(r.P50, 2), num(r.P99, 2), num(r.RPS, 0), num(r.SQL, 1), num(r.Allocs, 0),
 			num(r.BaselineP50, 2), num(r.BaselineRPS, 0), num(r.BaselineSQL, 1), num(r.Ratio, 2), num(r.RSS, 0),
 			num(r.CPU, 2), num(r.DBCPU, 2), num(r.BaselineCPU, 2), num(r.BaselineDB, 2))
+	}
+	for _, r := range rs {
+		if r.Note != "" {
+			fmt.Fprintf(&b, "\n%s: %s\n", r.Name, r.Note)
+		}
 	}
 	return b.String()
 }
