@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/pprof"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -74,7 +76,15 @@ func (e *Env) Start(ctx context.Context) error {
 	var h http.Handler = mux
 	h = e.Metrics.Middleware(h)
 	count := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(w, r.WithContext(sqlcount.WithCounter(r.Context(), &e.statements)))
+		// Label the request's goroutines (and those it starts) in CPU
+		// profiles: go tool pprof -tagfocus side=server (or baseline).
+		side := "server"
+		if strings.HasPrefix(r.URL.Path, "/baseline/") {
+			side = "baseline"
+		}
+		pprof.Do(r.Context(), pprof.Labels("side", side), func(ctx context.Context) {
+			h.ServeHTTP(w, r.WithContext(sqlcount.WithCounter(ctx, &e.statements)))
+		})
 	})
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
