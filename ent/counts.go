@@ -22,8 +22,9 @@ const totalCountColumn = "total_count"
 func countInline(id string, unique bool, cursors []func(*sql.Selector)) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		if t := s.Table(); t != nil {
-			// A fresh selector sharing the filter (Selector.Clone loses
-			// comparison operators of cloned predicates in ent v0.14.5).
+			// A fresh selector sharing the filter: in ent v0.14.5
+			// Selector.Clone drops the operator of a WHERE that is one
+			// lone comparison ("at" >= ? becomes "at"?).
 			c := sql.Dialect(s.Dialect()).Select().From(t)
 			if unique {
 				c.Select(sql.Count(sql.Distinct(c.C(id))))
