@@ -64,12 +64,19 @@ func Load(ctx context.Context, c *ent.Client, ids []int) (map[int]Usage, error) 
 	if err := closeRows(rows); err != nil {
 		return nil, err
 	}
-	q := "SELECT COALESCE(c.reseller_id, s.reseller_id) AS rid, COUNT(*)," +
-		" COALESCE(SUM(s.limit_disk_space_mb),0), COALESCE(SUM(s.limit_traffic_mb_per_month),0)," +
-		" COALESCE(SUM(s.limit_domains),0), COALESCE(SUM(s.limit_mailboxes),0), COALESCE(SUM(s.limit_databases),0)" +
+	// A subscription counts against its customer's owner, or, without a
+	// reseller-owned customer, against the reseller it belongs to
+	// (COALESCE(c.reseller_id, s.reseller_id)). Two index-driven halves: one
+	// WHERE with an OR across both tables made MariaDB scan every
+	// subscription (150 ms on 300,000).
+	const sums = " COUNT(*), COALESCE(SUM(s.limit_disk_space_mb),0), COALESCE(SUM(s.limit_traffic_mb_per_month),0)," +
+		" COALESCE(SUM(s.limit_domains),0), COALESCE(SUM(s.limit_mailboxes),0), COALESCE(SUM(s.limit_databases),0)"
+	q := "SELECT c.reseller_id," + sums +
+		" FROM customers c JOIN hosting_subscriptions s ON s.customer_id = c.id" +
+		" WHERE c.reseller_id IN (" + ph + ") GROUP BY c.reseller_id" +
+		" UNION ALL SELECT s.reseller_id," + sums +
 		" FROM hosting_subscriptions s LEFT JOIN customers c ON c.id = s.customer_id" +
-		" WHERE c.reseller_id IN (" + ph + ") OR s.reseller_id IN (" + ph + ")" +
-		" GROUP BY COALESCE(c.reseller_id, s.reseller_id)"
+		" WHERE s.reseller_id IN (" + ph + ") AND c.reseller_id IS NULL GROUP BY s.reseller_id"
 	rows, err = c.QueryContext(ctx, q, append(args, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("subscription usage: %w", err)
@@ -82,8 +89,14 @@ func Load(ctx context.Context, c *ent.Client, ids []int) (map[int]Usage, error) 
 			rows.Close()
 			return nil, err
 		}
-		u.Customers = out[id].Customers
-		out[id] = u
+		t := out[id]
+		t.Subscriptions += u.Subscriptions
+		t.DiskSpaceMB += u.DiskSpaceMB
+		t.TrafficMBPerMonth += u.TrafficMBPerMonth
+		t.Domains += u.Domains
+		t.Mailboxes += u.Mailboxes
+		t.Databases += u.Databases
+		out[id] = t
 	}
 	return out, closeRows(rows)
 }

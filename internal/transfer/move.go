@@ -315,8 +315,11 @@ func parent(ctx context.Context, c *ent.Client, ids []int, suspended bool, now t
 		SetStatus(types.StatusActive).Exec(ctx); err != nil {
 		return err
 	}
-	// The subscriptions of the customers now active lose PARENT.
-	return liftParent(ctx, c, hostingsubscription.HasCustomerWith(customer.IDIn(ids...), customer.StatusEQ(types.StatusActive)))
+	// The subscriptions of the customers now active lose PARENT. The IN
+	// list bounds the rows (an EXISTS on the customer alone made MariaDB
+	// scan every subscription); the subquery only filters them.
+	return liftParent(ctx, c, hostingsubscription.And(hostingsubscription.CustomerIDIn(ids...),
+		hostingsubscription.HasCustomerWith(customer.StatusEQ(types.StatusActive))))
 }
 
 // addParent adds PARENT to the subscriptions matching p.
