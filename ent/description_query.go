@@ -708,7 +708,7 @@ func (_q *DescriptionQuery) sqlQuery(ctx context.Context) *sql.Selector {
 // selection did not ask for (seen holds the columns it named): resolvers may
 // derive a field from any plain column, but a JSON column is only ever read
 // by its own field.
-func (_q *DescriptionQuery) lightRows(seen map[string]struct{}) {
+func (_q *DescriptionQuery) lightRows(ctx context.Context, seen map[string]struct{}) {
 }
 
 // ForUpdate locks the selected rows against concurrent updates, and prevent them from being

@@ -67,7 +67,7 @@ func wholeRows(next gen.Generator) gen.Generator {
 		if !projection.Match(src) {
 			return fmt.Errorf("%s: projection call not found; entgql changed", path)
 		}
-		src = projection.ReplaceAll(src, []byte("_, _ = unknownSeen, selectedFields\n\t_q.lightRows(fieldSeen)"))
+		src = projection.ReplaceAll(src, []byte("_, _ = unknownSeen, selectedFields\n\t_q.lightRows(ctx, fieldSeen)"))
 		return os.WriteFile(path, src, 0o644)
 	})
 }

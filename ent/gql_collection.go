@@ -135,7 +135,7 @@ func (_q *AdministratorQuery) collectField(ctx context.Context, oneNode bool, op
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(fieldSeen)
+	_q.lightRows(ctx, fieldSeen)
 	return nil
 }
 
@@ -281,7 +281,7 @@ func (_q *AuditEventQuery) collectField(ctx context.Context, oneNode bool, opCtx
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(fieldSeen)
+	_q.lightRows(ctx, fieldSeen)
 	return nil
 }
 
@@ -386,7 +386,7 @@ func (_q *AuditScopeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(fieldSeen)
+	_q.lightRows(ctx, fieldSeen)
 	return nil
 }
 
@@ -469,7 +469,7 @@ func (_q *AuditTargetQuery) collectField(ctx context.Context, oneNode bool, opCt
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(fieldSeen)
+	_q.lightRows(ctx, fieldSeen)
 	return nil
 }
 
@@ -594,7 +594,7 @@ func (_q *CredentialQuery) collectField(ctx context.Context, oneNode bool, opCtx
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(fieldSeen)
+	_q.lightRows(ctx, fieldSeen)
 	return nil
 }
 
@@ -927,7 +927,7 @@ func (_q *CustomerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(fieldSeen)
+	_q.lightRows(ctx, fieldSeen)
 	return nil
 }
 
@@ -1082,7 +1082,7 @@ func (_q *DescriptionQuery) collectField(ctx context.Context, oneNode bool, opCt
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(fieldSeen)
+	_q.lightRows(ctx, fieldSeen)
 	return nil
 }
 
@@ -1175,7 +1175,7 @@ func (_q *DomainQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(fieldSeen)
+	_q.lightRows(ctx, fieldSeen)
 	return nil
 }
 
@@ -1411,7 +1411,7 @@ func (_q *HostingSubscriptionQuery) collectField(ctx context.Context, oneNode bo
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(fieldSeen)
+	_q.lightRows(ctx, fieldSeen)
 	return nil
 }
 
@@ -1572,7 +1572,7 @@ func (_q *PanelUserQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(fieldSeen)
+	_q.lightRows(ctx, fieldSeen)
 	return nil
 }
 
@@ -2111,7 +2111,7 @@ func (_q *ResellerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(fieldSeen)
+	_q.lightRows(ctx, fieldSeen)
 	return nil
 }
 
@@ -2364,7 +2364,7 @@ func (_q *ResellerPlanQuery) collectField(ctx context.Context, oneNode bool, opC
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(fieldSeen)
+	_q.lightRows(ctx, fieldSeen)
 	return nil
 }
 
@@ -2632,7 +2632,7 @@ func (_q *ServicePlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(fieldSeen)
+	_q.lightRows(ctx, fieldSeen)
 	return nil
 }
 
@@ -2762,7 +2762,7 @@ func (_q *SessionQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(fieldSeen)
+	_q.lightRows(ctx, fieldSeen)
 	return nil
 }
 

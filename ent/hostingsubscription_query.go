@@ -792,7 +792,10 @@ func (_q *HostingSubscriptionQuery) sqlQuery(ctx context.Context) *sql.Selector 
 // selection did not ask for (seen holds the columns it named): resolvers may
 // derive a field from any plain column, but a JSON column is only ever read
 // by its own field.
-func (_q *HostingSubscriptionQuery) lightRows(seen map[string]struct{}) {
+func (_q *HostingSubscriptionQuery) lightRows(ctx context.Context, seen map[string]struct{}) {
+	if wholeRows(ctx) {
+		return
+	}
 	columns := make([]string, 0, len(hostingsubscription.Columns))
 	for _, c := range hostingsubscription.Columns {
 		switch c {

@@ -1134,7 +1134,10 @@ func (_q *ResellerQuery) sqlQuery(ctx context.Context) *sql.Selector {
 // selection did not ask for (seen holds the columns it named): resolvers may
 // derive a field from any plain column, but a JSON column is only ever read
 // by its own field.
-func (_q *ResellerQuery) lightRows(seen map[string]struct{}) {
+func (_q *ResellerQuery) lightRows(ctx context.Context, seen map[string]struct{}) {
+	if wholeRows(ctx) {
+		return
+	}
 	columns := make([]string, 0, len(reseller.Columns))
 	for _, c := range reseller.Columns {
 		switch c {

@@ -561,7 +561,10 @@ func (_q *ResellerPlanQuery) sqlQuery(ctx context.Context) *sql.Selector {
 // selection did not ask for (seen holds the columns it named): resolvers may
 // derive a field from any plain column, but a JSON column is only ever read
 // by its own field.
-func (_q *ResellerPlanQuery) lightRows(seen map[string]struct{}) {
+func (_q *ResellerPlanQuery) lightRows(ctx context.Context, seen map[string]struct{}) {
+	if wholeRows(ctx) {
+		return
+	}
 	columns := make([]string, 0, len(resellerplan.Columns))
 	for _, c := range resellerplan.Columns {
 		switch c {

@@ -50,6 +50,10 @@ type HandlerConfig struct {
 	// RequestTimeout bounds a request's work, every SQL statement included
 	// (zero: DefaultRequestTimeout).
 	RequestTimeout time.Duration
+	// WholeRows makes field collection read whole rows instead of the
+	// columns the selection and its resolvers need (ent.WithWholeRows): the
+	// reference the projection is tested against.
+	WholeRows bool
 }
 
 // DefaultRequestTimeout is the deadline of a GraphQL request's context, and
@@ -88,6 +92,9 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 		oc := graphql.GetOperationContext(ctx)
 		if viewer.FromContext(ctx) == nil && !cfg.PublicIntrospection {
 			oc.DisableIntrospection = true
+		}
+		if cfg.WholeRows {
+			ctx = ent.WithWholeRows(ctx)
 		}
 		return next(ctx)
 	})
