@@ -636,13 +636,6 @@ func (_q *AuditEventQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
-// lightRows makes the query read every column but the JSON ones the GraphQL
-// selection did not ask for (seen holds the columns it named): resolvers may
-// derive a field from any plain column, but a JSON column is only ever read
-// by its own field.
-func (_q *AuditEventQuery) lightRows(ctx context.Context, seen map[string]struct{}) {
-}
-
 // ForUpdate locks the selected rows against concurrent updates, and prevent them from being
 // updated, deleted or "selected ... for update" by other sessions, until the transaction is
 // either committed or rolled-back.
@@ -701,6 +694,18 @@ func (_q *AuditEventQuery) WithNamedScopes(name string, opts ...func(*AuditScope
 	}
 	_q.withNamedScopes[name] = query
 	return _q
+}
+
+// selectColumns makes the query read the columns a GraphQL selection needs:
+// seen holds the columns it named and its other fields (projectColumns in
+// ent/projection.go); the ID and foreign keys are always read.
+func (_q *AuditEventQuery) selectColumns(ctx context.Context, seen map[string]struct{}) {
+	if wholeRows(ctx) {
+		return
+	}
+	_q.Select(projectColumns("AuditEvent", seen, auditevent.Columns,
+		[]string{auditevent.FieldID},
+		nil)...)
 }
 
 // AuditEventGroupBy is the group-by builder for AuditEvent entities.

@@ -546,13 +546,6 @@ func (_q *AuditTargetQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
-// lightRows makes the query read every column but the JSON ones the GraphQL
-// selection did not ask for (seen holds the columns it named): resolvers may
-// derive a field from any plain column, but a JSON column is only ever read
-// by its own field.
-func (_q *AuditTargetQuery) lightRows(ctx context.Context, seen map[string]struct{}) {
-}
-
 // ForUpdate locks the selected rows against concurrent updates, and prevent them from being
 // updated, deleted or "selected ... for update" by other sessions, until the transaction is
 // either committed or rolled-back.
@@ -583,6 +576,18 @@ func (_q *AuditTargetQuery) ForShare(opts ...sql.LockOption) *AuditTargetQuery {
 func (_q *AuditTargetQuery) Modify(modifiers ...func(s *sql.Selector)) *AuditTargetSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// selectColumns makes the query read the columns a GraphQL selection needs:
+// seen holds the columns it named and its other fields (projectColumns in
+// ent/projection.go); the ID and foreign keys are always read.
+func (_q *AuditTargetQuery) selectColumns(ctx context.Context, seen map[string]struct{}) {
+	if wholeRows(ctx) {
+		return
+	}
+	_q.Select(projectColumns("AuditTarget", seen, audittarget.Columns,
+		[]string{audittarget.FieldID, audittarget.FieldEventID},
+		nil)...)
 }
 
 // AuditTargetGroupBy is the group-by builder for AuditTarget entities.

@@ -862,13 +862,6 @@ func (_q *CredentialQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
-// lightRows makes the query read every column but the JSON ones the GraphQL
-// selection did not ask for (seen holds the columns it named): resolvers may
-// derive a field from any plain column, but a JSON column is only ever read
-// by its own field.
-func (_q *CredentialQuery) lightRows(ctx context.Context, seen map[string]struct{}) {
-}
-
 // ForUpdate locks the selected rows against concurrent updates, and prevent them from being
 // updated, deleted or "selected ... for update" by other sessions, until the transaction is
 // either committed or rolled-back.
@@ -913,6 +906,18 @@ func (_q *CredentialQuery) WithNamedSessions(name string, opts ...func(*SessionQ
 	}
 	_q.withNamedSessions[name] = query
 	return _q
+}
+
+// selectColumns makes the query read the columns a GraphQL selection needs:
+// seen holds the columns it named and its other fields (projectColumns in
+// ent/projection.go); the ID and foreign keys are always read.
+func (_q *CredentialQuery) selectColumns(ctx context.Context, seen map[string]struct{}) {
+	if wholeRows(ctx) {
+		return
+	}
+	_q.Select(projectColumns("Credential", seen, credential.Columns,
+		[]string{credential.FieldID},
+		nil)...)
 }
 
 // CredentialGroupBy is the group-by builder for Credential entities.

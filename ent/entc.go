@@ -45,14 +45,15 @@ func main() {
 }
 
 // wholeRows replaces entgql's projection of field collection (only the
-// columns of the fields asked for) by lightRows (template/joins.tmpl): every
-// column but the JSON ones not asked for. Our SDL is hand-written and its
-// resolvers derive fields from plain columns the client did not name (status
-// from expires_at, the primary domain from primary, a description from its
-// side and owner), so entgql's projection would answer wrongly; a JSON column
-// is only read by its own field, and decoding it is what a wide row costs.
-// entgql has no option for this, so the generated call is rewritten after
-// generation.
+// columns of the fields asked for, or every column once a field is not a
+// column or an edge) by selectColumns (template/joins.tmpl,
+// ent/projection.go): the columns asked for plus what their resolvers
+// declare they read, the ID and the foreign keys. Our SDL is hand-written
+// and its resolvers derive fields from columns the client did not name
+// (status from expires_at, suspensions, limits), which entgql cannot know.
+// The generated code is rewritten after generation: each field that is not
+// a column or an edge is recorded in fieldSeen under unknownField+name, and
+// the projection call is replaced.
 func wholeRows(next gen.Generator) gen.Generator {
 	return gen.GenerateFunc(func(g *gen.Graph) error {
 		if err := next.Generate(g); err != nil {
@@ -64,10 +65,12 @@ func wholeRows(next gen.Generator) gen.Generator {
 			return err
 		}
 		projection := regexp.MustCompile(`if !unknownSeen \{\s*_q\.Select\(selectedFields\.\.\.\)\s*\}`)
-		if !projection.Match(src) {
+		unknown := regexp.MustCompile(`default:\s*unknownSeen = true`)
+		if !projection.Match(src) || !unknown.Match(src) {
 			return fmt.Errorf("%s: projection call not found; entgql changed", path)
 		}
-		src = projection.ReplaceAll(src, []byte("_, _ = unknownSeen, selectedFields\n\t_q.lightRows(ctx, fieldSeen)"))
+		src = unknown.ReplaceAll(src, []byte("default:\n\t\t\tunknownSeen = true\n\t\t\tfieldSeen[unknownField+field.Name] = struct{}{}"))
+		src = projection.ReplaceAll(src, []byte("_, _ = unknownSeen, selectedFields\n\t_q.selectColumns(ctx, fieldSeen)"))
 		return os.WriteFile(path, src, 0o644)
 	})
 }

@@ -132,10 +132,11 @@ func (_q *AdministratorQuery) collectField(ctx context.Context, oneNode bool, op
 		case "__typename":
 		default:
 			unknownSeen = true
+			fieldSeen[unknownField+field.Name] = struct{}{}
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(ctx, fieldSeen)
+	_q.selectColumns(ctx, fieldSeen)
 	return nil
 }
 
@@ -278,10 +279,11 @@ func (_q *AuditEventQuery) collectField(ctx context.Context, oneNode bool, opCtx
 		case "__typename":
 		default:
 			unknownSeen = true
+			fieldSeen[unknownField+field.Name] = struct{}{}
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(ctx, fieldSeen)
+	_q.selectColumns(ctx, fieldSeen)
 	return nil
 }
 
@@ -383,10 +385,11 @@ func (_q *AuditScopeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 		case "__typename":
 		default:
 			unknownSeen = true
+			fieldSeen[unknownField+field.Name] = struct{}{}
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(ctx, fieldSeen)
+	_q.selectColumns(ctx, fieldSeen)
 	return nil
 }
 
@@ -466,10 +469,11 @@ func (_q *AuditTargetQuery) collectField(ctx context.Context, oneNode bool, opCt
 		case "__typename":
 		default:
 			unknownSeen = true
+			fieldSeen[unknownField+field.Name] = struct{}{}
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(ctx, fieldSeen)
+	_q.selectColumns(ctx, fieldSeen)
 	return nil
 }
 
@@ -591,10 +595,11 @@ func (_q *CredentialQuery) collectField(ctx context.Context, oneNode bool, opCtx
 		case "__typename":
 		default:
 			unknownSeen = true
+			fieldSeen[unknownField+field.Name] = struct{}{}
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(ctx, fieldSeen)
+	_q.selectColumns(ctx, fieldSeen)
 	return nil
 }
 
@@ -924,10 +929,11 @@ func (_q *CustomerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 		case "__typename":
 		default:
 			unknownSeen = true
+			fieldSeen[unknownField+field.Name] = struct{}{}
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(ctx, fieldSeen)
+	_q.selectColumns(ctx, fieldSeen)
 	return nil
 }
 
@@ -1079,10 +1085,11 @@ func (_q *DescriptionQuery) collectField(ctx context.Context, oneNode bool, opCt
 		case "__typename":
 		default:
 			unknownSeen = true
+			fieldSeen[unknownField+field.Name] = struct{}{}
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(ctx, fieldSeen)
+	_q.selectColumns(ctx, fieldSeen)
 	return nil
 }
 
@@ -1172,10 +1179,11 @@ func (_q *DomainQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 		case "__typename":
 		default:
 			unknownSeen = true
+			fieldSeen[unknownField+field.Name] = struct{}{}
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(ctx, fieldSeen)
+	_q.selectColumns(ctx, fieldSeen)
 	return nil
 }
 
@@ -1408,10 +1416,11 @@ func (_q *HostingSubscriptionQuery) collectField(ctx context.Context, oneNode bo
 		case "__typename":
 		default:
 			unknownSeen = true
+			fieldSeen[unknownField+field.Name] = struct{}{}
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(ctx, fieldSeen)
+	_q.selectColumns(ctx, fieldSeen)
 	return nil
 }
 
@@ -1569,10 +1578,11 @@ func (_q *PanelUserQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 		case "__typename":
 		default:
 			unknownSeen = true
+			fieldSeen[unknownField+field.Name] = struct{}{}
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(ctx, fieldSeen)
+	_q.selectColumns(ctx, fieldSeen)
 	return nil
 }
 
@@ -2108,10 +2118,11 @@ func (_q *ResellerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 		case "__typename":
 		default:
 			unknownSeen = true
+			fieldSeen[unknownField+field.Name] = struct{}{}
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(ctx, fieldSeen)
+	_q.selectColumns(ctx, fieldSeen)
 	return nil
 }
 
@@ -2361,10 +2372,11 @@ func (_q *ResellerPlanQuery) collectField(ctx context.Context, oneNode bool, opC
 		case "__typename":
 		default:
 			unknownSeen = true
+			fieldSeen[unknownField+field.Name] = struct{}{}
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(ctx, fieldSeen)
+	_q.selectColumns(ctx, fieldSeen)
 	return nil
 }
 
@@ -2629,10 +2641,11 @@ func (_q *ServicePlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 		case "__typename":
 		default:
 			unknownSeen = true
+			fieldSeen[unknownField+field.Name] = struct{}{}
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(ctx, fieldSeen)
+	_q.selectColumns(ctx, fieldSeen)
 	return nil
 }
 
@@ -2759,10 +2772,11 @@ func (_q *SessionQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 		case "__typename":
 		default:
 			unknownSeen = true
+			fieldSeen[unknownField+field.Name] = struct{}{}
 		}
 	}
 	_, _ = unknownSeen, selectedFields
-	_q.lightRows(ctx, fieldSeen)
+	_q.selectColumns(ctx, fieldSeen)
 	return nil
 }
 

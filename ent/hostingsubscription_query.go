@@ -788,27 +788,6 @@ func (_q *HostingSubscriptionQuery) sqlQuery(ctx context.Context) *sql.Selector 
 	return selector
 }
 
-// lightRows makes the query read every column but the JSON ones the GraphQL
-// selection did not ask for (seen holds the columns it named): resolvers may
-// derive a field from any plain column, but a JSON column is only ever read
-// by its own field.
-func (_q *HostingSubscriptionQuery) lightRows(ctx context.Context, seen map[string]struct{}) {
-	if wholeRows(ctx) {
-		return
-	}
-	columns := make([]string, 0, len(hostingsubscription.Columns))
-	for _, c := range hostingsubscription.Columns {
-		switch c {
-		case hostingsubscription.FieldPermissions, hostingsubscription.FieldApplications:
-			if _, ok := seen[c]; !ok {
-				continue
-			}
-		}
-		columns = append(columns, c)
-	}
-	_q.Select(columns...)
-}
-
 // ForUpdate locks the selected rows against concurrent updates, and prevent them from being
 // updated, deleted or "selected ... for update" by other sessions, until the transaction is
 // either committed or rolled-back.
@@ -853,6 +832,18 @@ func (_q *HostingSubscriptionQuery) WithNamedDomains(name string, opts ...func(*
 	}
 	_q.withNamedDomains[name] = query
 	return _q
+}
+
+// selectColumns makes the query read the columns a GraphQL selection needs:
+// seen holds the columns it named and its other fields (projectColumns in
+// ent/projection.go); the ID and foreign keys are always read.
+func (_q *HostingSubscriptionQuery) selectColumns(ctx context.Context, seen map[string]struct{}) {
+	if wholeRows(ctx) {
+		return
+	}
+	_q.Select(projectColumns("HostingSubscription", seen, hostingsubscription.Columns,
+		[]string{hostingsubscription.FieldID, hostingsubscription.FieldCustomerID, hostingsubscription.FieldResellerID, hostingsubscription.FieldServicePlanID},
+		[]string{hostingsubscription.FieldPermissions, hostingsubscription.FieldApplications})...)
 }
 
 // HostingSubscriptionGroupBy is the group-by builder for HostingSubscription entities.

@@ -467,13 +467,6 @@ func (_q *LoginThrottleQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
-// lightRows makes the query read every column but the JSON ones the GraphQL
-// selection did not ask for (seen holds the columns it named): resolvers may
-// derive a field from any plain column, but a JSON column is only ever read
-// by its own field.
-func (_q *LoginThrottleQuery) lightRows(ctx context.Context, seen map[string]struct{}) {
-}
-
 // ForUpdate locks the selected rows against concurrent updates, and prevent them from being
 // updated, deleted or "selected ... for update" by other sessions, until the transaction is
 // either committed or rolled-back.
@@ -504,6 +497,18 @@ func (_q *LoginThrottleQuery) ForShare(opts ...sql.LockOption) *LoginThrottleQue
 func (_q *LoginThrottleQuery) Modify(modifiers ...func(s *sql.Selector)) *LoginThrottleSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// selectColumns makes the query read the columns a GraphQL selection needs:
+// seen holds the columns it named and its other fields (projectColumns in
+// ent/projection.go); the ID and foreign keys are always read.
+func (_q *LoginThrottleQuery) selectColumns(ctx context.Context, seen map[string]struct{}) {
+	if wholeRows(ctx) {
+		return
+	}
+	_q.Select(projectColumns("LoginThrottle", seen, loginthrottle.Columns,
+		[]string{loginthrottle.FieldID},
+		nil)...)
 }
 
 // LoginThrottleGroupBy is the group-by builder for LoginThrottle entities.

@@ -1130,27 +1130,6 @@ func (_q *ResellerQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
-// lightRows makes the query read every column but the JSON ones the GraphQL
-// selection did not ask for (seen holds the columns it named): resolvers may
-// derive a field from any plain column, but a JSON column is only ever read
-// by its own field.
-func (_q *ResellerQuery) lightRows(ctx context.Context, seen map[string]struct{}) {
-	if wholeRows(ctx) {
-		return
-	}
-	columns := make([]string, 0, len(reseller.Columns))
-	for _, c := range reseller.Columns {
-		switch c {
-		case reseller.FieldPermissions, reseller.FieldApplications:
-			if _, ok := seen[c]; !ok {
-				continue
-			}
-		}
-		columns = append(columns, c)
-	}
-	_q.Select(columns...)
-}
-
 // ForUpdate locks the selected rows against concurrent updates, and prevent them from being
 // updated, deleted or "selected ... for update" by other sessions, until the transaction is
 // either committed or rolled-back.
@@ -1265,6 +1244,18 @@ func (_q *ResellerQuery) WithNamedNotes(name string, opts ...func(*DescriptionQu
 	}
 	_q.withNamedNotes[name] = query
 	return _q
+}
+
+// selectColumns makes the query read the columns a GraphQL selection needs:
+// seen holds the columns it named and its other fields (projectColumns in
+// ent/projection.go); the ID and foreign keys are always read.
+func (_q *ResellerQuery) selectColumns(ctx context.Context, seen map[string]struct{}) {
+	if wholeRows(ctx) {
+		return
+	}
+	_q.Select(projectColumns("Reseller", seen, reseller.Columns,
+		[]string{reseller.FieldID, reseller.FieldResellerPlanID},
+		[]string{reseller.FieldPermissions, reseller.FieldApplications})...)
 }
 
 // ResellerGroupBy is the group-by builder for Reseller entities.

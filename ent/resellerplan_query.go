@@ -557,27 +557,6 @@ func (_q *ResellerPlanQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
-// lightRows makes the query read every column but the JSON ones the GraphQL
-// selection did not ask for (seen holds the columns it named): resolvers may
-// derive a field from any plain column, but a JSON column is only ever read
-// by its own field.
-func (_q *ResellerPlanQuery) lightRows(ctx context.Context, seen map[string]struct{}) {
-	if wholeRows(ctx) {
-		return
-	}
-	columns := make([]string, 0, len(resellerplan.Columns))
-	for _, c := range resellerplan.Columns {
-		switch c {
-		case resellerplan.FieldPermissions, resellerplan.FieldApplications:
-			if _, ok := seen[c]; !ok {
-				continue
-			}
-		}
-		columns = append(columns, c)
-	}
-	_q.Select(columns...)
-}
-
 // ForUpdate locks the selected rows against concurrent updates, and prevent them from being
 // updated, deleted or "selected ... for update" by other sessions, until the transaction is
 // either committed or rolled-back.
@@ -622,6 +601,18 @@ func (_q *ResellerPlanQuery) WithNamedResellers(name string, opts ...func(*Resel
 	}
 	_q.withNamedResellers[name] = query
 	return _q
+}
+
+// selectColumns makes the query read the columns a GraphQL selection needs:
+// seen holds the columns it named and its other fields (projectColumns in
+// ent/projection.go); the ID and foreign keys are always read.
+func (_q *ResellerPlanQuery) selectColumns(ctx context.Context, seen map[string]struct{}) {
+	if wholeRows(ctx) {
+		return
+	}
+	_q.Select(projectColumns("ResellerPlan", seen, resellerplan.Columns,
+		[]string{resellerplan.FieldID},
+		[]string{resellerplan.FieldPermissions, resellerplan.FieldApplications})...)
 }
 
 // ResellerPlanGroupBy is the group-by builder for ResellerPlan entities.

@@ -635,27 +635,6 @@ func (_q *ServicePlanQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
-// lightRows makes the query read every column but the JSON ones the GraphQL
-// selection did not ask for (seen holds the columns it named): resolvers may
-// derive a field from any plain column, but a JSON column is only ever read
-// by its own field.
-func (_q *ServicePlanQuery) lightRows(ctx context.Context, seen map[string]struct{}) {
-	if wholeRows(ctx) {
-		return
-	}
-	columns := make([]string, 0, len(serviceplan.Columns))
-	for _, c := range serviceplan.Columns {
-		switch c {
-		case serviceplan.FieldPermissions, serviceplan.FieldApplications:
-			if _, ok := seen[c]; !ok {
-				continue
-			}
-		}
-		columns = append(columns, c)
-	}
-	_q.Select(columns...)
-}
-
 // ForUpdate locks the selected rows against concurrent updates, and prevent them from being
 // updated, deleted or "selected ... for update" by other sessions, until the transaction is
 // either committed or rolled-back.
@@ -700,6 +679,18 @@ func (_q *ServicePlanQuery) WithNamedSubscriptions(name string, opts ...func(*Ho
 	}
 	_q.withNamedSubscriptions[name] = query
 	return _q
+}
+
+// selectColumns makes the query read the columns a GraphQL selection needs:
+// seen holds the columns it named and its other fields (projectColumns in
+// ent/projection.go); the ID and foreign keys are always read.
+func (_q *ServicePlanQuery) selectColumns(ctx context.Context, seen map[string]struct{}) {
+	if wholeRows(ctx) {
+		return
+	}
+	_q.Select(projectColumns("ServicePlan", seen, serviceplan.Columns,
+		[]string{serviceplan.FieldID, serviceplan.FieldResellerID},
+		[]string{serviceplan.FieldPermissions, serviceplan.FieldApplications})...)
 }
 
 // ServicePlanGroupBy is the group-by builder for ServicePlan entities.

@@ -546,13 +546,6 @@ func (_q *SessionQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
-// lightRows makes the query read every column but the JSON ones the GraphQL
-// selection did not ask for (seen holds the columns it named): resolvers may
-// derive a field from any plain column, but a JSON column is only ever read
-// by its own field.
-func (_q *SessionQuery) lightRows(ctx context.Context, seen map[string]struct{}) {
-}
-
 // ForUpdate locks the selected rows against concurrent updates, and prevent them from being
 // updated, deleted or "selected ... for update" by other sessions, until the transaction is
 // either committed or rolled-back.
@@ -583,6 +576,18 @@ func (_q *SessionQuery) ForShare(opts ...sql.LockOption) *SessionQuery {
 func (_q *SessionQuery) Modify(modifiers ...func(s *sql.Selector)) *SessionSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// selectColumns makes the query read the columns a GraphQL selection needs:
+// seen holds the columns it named and its other fields (projectColumns in
+// ent/projection.go); the ID and foreign keys are always read.
+func (_q *SessionQuery) selectColumns(ctx context.Context, seen map[string]struct{}) {
+	if wholeRows(ctx) {
+		return
+	}
+	_q.Select(projectColumns("Session", seen, session.Columns,
+		[]string{session.FieldID, session.FieldCredentialID},
+		nil)...)
 }
 
 // SessionGroupBy is the group-by builder for Session entities.
