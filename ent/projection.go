@@ -24,7 +24,8 @@ func wholeRows(ctx context.Context) bool {
 }
 
 // resolverColumns declares, per entity and GraphQL field, the columns a
-// resolver reads besides the field's own column: field collection reads only
+// resolver reads besides the field's own column (under "": the columns
+// always read, for resolvers of other types that read these rows): field collection reads only
 // the columns a selection names, their declared dependencies, the ID and the
 // foreign keys. A selection with a field not declared here (and not a column
 // or edge) reads every column but the unasked JSON ones, as before. A
@@ -60,7 +61,11 @@ var resolverColumns = map[string]map[string][]string{
 		"limits": {"limit_customers", "limit_subscriptions", "limit_disk_space_mb",
 			"limit_traffic_mb_per_month", "limit_domains", "limit_mailboxes", "limit_databases"},
 	},
-	"Domain": {},
+	"Domain": {
+		// HostingSubscription.domains orders them primary first, then by
+		// name; HostingSubscription.domain picks the primary one.
+		"": {"name", "primary"},
+	},
 	"PanelUser": {
 		"account": nil, // the foreign keys
 		"status":  nil, // the account's, by the foreign keys
@@ -89,6 +94,9 @@ func projectColumns(typ string, seen map[string]struct{}, all, always, heavy []s
 	deps := resolverColumns[typ]
 	need := make(map[string]bool, len(seen)+len(always))
 	for _, c := range always {
+		need[c] = true
+	}
+	for _, c := range deps[""] {
 		need[c] = true
 	}
 	exact := deps != nil
