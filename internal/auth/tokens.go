@@ -13,6 +13,7 @@ import (
 	"github.com/hostpanel/panel/internal/audit"
 	"github.com/hostpanel/panel/internal/txn"
 	"github.com/hostpanel/panel/internal/types"
+	"github.com/hostpanel/panel/internal/validate"
 	"github.com/hostpanel/panel/internal/viewer"
 )
 
@@ -53,6 +54,10 @@ func (s *Service) CreateAPIToken(ctx context.Context, in CreateApiTokenInput) (s
 	}
 	if in.ExpiresAt != nil && !in.ExpiresAt.After(s.now()) {
 		errs.Add(apperr.New(apperr.Invalid, "the expiry must be in the future", "expiresAt"))
+	} else if in.ExpiresAt != nil {
+		if err := validate.Expiry(*in.ExpiresAt); err != nil {
+			errs.Add(apperr.New(apperr.Invalid, err.Error(), "expiresAt"))
+		}
 	}
 	if err := errs.Err(); err != nil {
 		return "", nil, err

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -358,4 +359,16 @@ func PlanName(s string) (string, error) {
 
 func isLowerAlnum(c byte) bool {
 	return ('a' <= c && c <= 'z') || ('0' <= c && c <= '9')
+}
+
+// LatestTime is the latest instant every supported database stores: MySQL
+// and MariaDB keep expiry times in TIMESTAMP columns, which end here.
+var LatestTime = time.Date(2038, time.January, 19, 3, 14, 7, 0, time.UTC)
+
+// Expiry checks an expiry time the database can store.
+func Expiry(t time.Time) error {
+	if t.After(LatestTime) {
+		return invalid("the expiry must not be later than %s", LatestTime.Format(time.RFC3339))
+	}
+	return nil
 }
