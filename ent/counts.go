@@ -5,7 +5,6 @@ package ent
 
 import (
 	"fmt"
-	"strconv"
 
 	"entgo.io/ent/dialect/sql"
 )
@@ -85,19 +84,9 @@ func countOf[T interface{ Value(string) (Value, error) }](rows []T) (int, bool, 
 	if err != nil {
 		return 0, false, err
 	}
-	switch v := v.(type) {
-	case int64:
-		return int(v), true, nil
-	case int:
-		return v, true, nil
-	case float64:
-		return int(v), true, nil
-	case []byte:
-		n, err := strconv.Atoi(string(v))
-		return n, err == nil, err
-	case string:
-		n, err := strconv.Atoi(v)
-		return n, err == nil, err
+	n, ok := v.(int64) // scanned as sql.NullInt64 (scanCounts)
+	if !ok {
+		return 0, false, fmt.Errorf("ent: %s of unexpected type %T", totalCountColumn, v)
 	}
-	return 0, false, fmt.Errorf("ent: %s of unexpected type %T", totalCountColumn, v)
+	return int(n), true, nil
 }

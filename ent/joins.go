@@ -103,7 +103,7 @@ func (_q *ResellerQuery) leaf() bool {
 func (j *customerJoins) wrap(spec *sqlgraph.QuerySpec) {
 	scan, assign := spec.ScanValues, spec.Assign
 	spec.ScanValues = func(columns []string) ([]any, error) {
-		base, rc, ac, _ := j.split(columns)
+		base, rc, ac, part := j.split(columns)
 		bv, err := scan(base)
 		if err != nil {
 			return nil, err
@@ -116,21 +116,20 @@ func (j *customerJoins) wrap(spec *sqlgraph.QuerySpec) {
 		if err != nil {
 			return nil, err
 		}
-		return mergeJoined(columns, bv, rv, av), nil
+		// Back in column order.
+		parts, out := [3][]any{bv, rv, av}, make([]any, len(columns))
+		for i, p := range part {
+			out[i], parts[p] = parts[p][0], parts[p][1:]
+		}
+		return out, nil
 	}
 	spec.Assign = func(columns []string, values []any) error {
 		base, rc, ac, part := j.split(columns)
-		var bv, rv, av []any
+		var parts [3][]any
 		for i, v := range values {
-			switch part[i] {
-			case 1:
-				rv = append(rv, v)
-			case 2:
-				av = append(av, v)
-			default:
-				bv = append(bv, v)
-			}
+			parts[part[i]] = append(parts[part[i]], v)
 		}
+		bv, rv, av := parts[0], parts[1], parts[2]
 		if err := assign(base, bv); err != nil {
 			return err
 		}
@@ -178,23 +177,6 @@ func splitJoined(columns []string) (base, rc, ac []string, part []int) {
 		}
 	}
 	return base, rc, ac, part
-}
-
-// mergeJoined puts the scan values of the three parts back in column order.
-func mergeJoined(columns []string, bv, rv, av []any) []any {
-	out := make([]any, 0, len(columns))
-	var b, r, a int
-	for _, c := range columns {
-		switch {
-		case strings.HasPrefix(c, joinedReseller):
-			out, r = append(out, rv[r]), r+1
-		case strings.HasPrefix(c, joinedAdmin):
-			out, a = append(out, av[a]), a+1
-		default:
-			out, b = append(out, bv[b]), b+1
-		}
-	}
-	return out
 }
 
 // JoinedAdministrator is the administrator owning the customer, when the

@@ -63,47 +63,34 @@ func Record(ctx context.Context, c *ent.Client, e Event) error {
 	if err != nil {
 		return err
 	}
-	targets := make([]any, 0, 2*min(len(e.Targets), chunk))
-	for part := range slices.Chunk(e.Targets, chunk) {
-		targets = targets[:0]
-		for _, id := range part {
-			targets = append(targets, ev.ID, strconv.Itoa(id))
-		}
-		if err := insertPairs(sys, c, audittarget.Table, audittarget.FieldEventID, audittarget.FieldTargetID, targets); err != nil {
-			return err
-		}
+	targets := make([]string, len(e.Targets))
+	for i, id := range e.Targets {
+		targets[i] = strconv.Itoa(id)
 	}
-	for part := range slices.Chunk(scopes(v, e), chunk) {
-		pairs := make([]any, 0, 2*len(part))
-		for _, id := range part {
-			pairs = append(pairs, ev.ID, id)
+	if err := insertRows(sys, c, audittarget.Table, audittarget.FieldEventID, audittarget.FieldTargetID, ev.ID, targets); err != nil {
+		return err
+	}
+	return insertRows(sys, c, auditscope.Table, auditscope.FieldEventID, auditscope.FieldResellerID, ev.ID, scopes(v, e))
+}
+
+// insertRows inserts a row (event, value) into table (columns a and b) for
+// each of values, in statements of up to chunk rows. The target and scope
+// rows of an event are plain pairs with no hooks or defaults, so they are
+// written without one ent builder and mutation per row (a bulk action has
+// thousands).
+func insertRows[T any](ctx context.Context, c *ent.Client, table, a, b string, event int, values []T) error {
+	for part := range slices.Chunk(values, chunk) {
+		args := make([]any, 0, 2*len(part))
+		for _, v := range part {
+			args = append(args, event, v)
 		}
-		if err := insertPairs(sys, c, auditscope.Table, auditscope.FieldEventID, auditscope.FieldResellerID, pairs); err != nil {
+		q := "INSERT INTO " + table + " (" + a + ", " + b + ") VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?), ", len(part)), ", ")
+		if _, err := c.ExecContext(ctx, q, args...); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// insertPairs inserts rows of two columns (a, b) into table in one
-// statement: args holds the values, two per row. The target and scope rows
-// of an event are plain pairs with no hooks or defaults, so they are written
-// without one ent builder and mutation per row (a bulk action has thousands).
-func insertPairs(ctx context.Context, c *ent.Client, table, a, b string, args []any) error {
-	if len(args) == 0 {
-		return nil
-	}
-	var q strings.Builder
-	q.Grow(len(table) + len(a) + len(b) + 40 + 8*len(args)/2)
-	q.WriteString("INSERT INTO " + table + " (" + a + ", " + b + ") VALUES ")
-	for i := 0; i < len(args); i += 2 {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString("(?, ?)")
-	}
-	_, err := c.ExecContext(ctx, q.String(), args...)
-	return err
 }
 
 // chunk bounds the rows of one INSERT, like the bulk chunks.

@@ -54,10 +54,8 @@ func (s *Service) CreateAPIToken(ctx context.Context, in CreateApiTokenInput) (s
 	}
 	if in.ExpiresAt != nil && !in.ExpiresAt.After(s.now()) {
 		errs.Add(apperr.New(apperr.Invalid, "the expiry must be in the future", "expiresAt"))
-	} else if in.ExpiresAt != nil {
-		if err := validate.Expiry(*in.ExpiresAt); err != nil {
-			errs.Add(apperr.New(apperr.Invalid, err.Error(), "expiresAt"))
-		}
+	} else if err := validate.Expiry(in.ExpiresAt); err != nil {
+		errs.Add(apperr.New(apperr.Invalid, err.Error(), "expiresAt"))
 	}
 	if err := errs.Err(); err != nil {
 		return "", nil, err

@@ -86,10 +86,8 @@ func (s *Service) CreateSubscription(ctx context.Context, in CreateSubscriptionI
 	if in.ServicePlanID != nil && (in.Limits != nil || in.Permissions != nil || in.Applications != nil) {
 		errs.Add(apperr.New(apperr.Invalid, "give either a plan or Custom values, not both", "servicePlanId"))
 	}
-	if in.ExpiresAt != nil {
-		if err := validate.Expiry(*in.ExpiresAt); err != nil {
-			errs.Add(apperr.New(apperr.Invalid, err.Error(), "expiresAt"))
-		}
+	if err := validate.Expiry(in.ExpiresAt); err != nil {
+		errs.Add(apperr.New(apperr.Invalid, err.Error(), "expiresAt"))
 	}
 	if len(errs) > 0 {
 		return nil, errs

@@ -167,10 +167,8 @@ func (s *Service) UpdateSubscription(ctx context.Context, in UpdateSubscriptionI
 	var errs apperr.List
 	lim := in.Limits.Values(&errs, "limits")
 	apps := accounts.Applications(&errs, in.Applications, "applications")
-	if exp, ok := in.ExpiresAt.ValueOK(); ok && exp != nil {
-		if err := validate.Expiry(*exp); err != nil {
-			errs.Add(apperr.New(apperr.Invalid, err.Error(), "expiresAt"))
-		}
+	if err := validate.Expiry(in.ExpiresAt.Value()); err != nil {
+		errs.Add(apperr.New(apperr.Invalid, err.Error(), "expiresAt"))
 	}
 	if len(errs) > 0 {
 		return nil, errs

@@ -365,9 +365,9 @@ func isLowerAlnum(c byte) bool {
 // and MariaDB keep expiry times in TIMESTAMP columns, which end here.
 var LatestTime = time.Date(2038, time.January, 19, 3, 14, 7, 0, time.UTC)
 
-// Expiry checks an expiry time the database can store.
-func Expiry(t time.Time) error {
-	if t.After(LatestTime) {
+// Expiry checks an expiry time (nil: none) the database can store.
+func Expiry(t *time.Time) error {
+	if t != nil && t.After(LatestTime) {
 		return invalid("the expiry must not be later than %s", LatestTime.Format(time.RFC3339))
 	}
 	return nil
