@@ -48,6 +48,7 @@ func (postJSON) Supports(r *http.Request) bool {
 
 func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	ctx := r.Context()
+	w.Header().Add("Vary", "Accept")
 	media, ok := negotiate(r.Header.Values("Accept"))
 	if !ok {
 		writeJSONError(w, http.StatusNotAcceptable,

@@ -3,6 +3,7 @@ package graph_test
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -62,6 +63,9 @@ func TestTransportMediaTypes(t *testing.T) {
 		}
 		if status != c.status {
 			t.Errorf("%s: status %d, want %d: %s", c.name, status, c.status, raw)
+		}
+		if !slices.Contains(hdr.Values("Vary"), "Accept") {
+			t.Errorf("%s: Vary %q lacks Accept", c.name, hdr.Values("Vary"))
 		}
 		if got := hdr.Get("Content-Type"); got != c.ctype+"; charset=utf-8" {
 			t.Errorf("%s: Content-Type %q, want %s", c.name, got, c.ctype)
