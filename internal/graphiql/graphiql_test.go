@@ -1,10 +1,12 @@
 package graphiql_test
 
 import (
+	"compress/gzip"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,6 +86,36 @@ func TestPageIsSelfContained(t *testing.T) {
 	for _, p := range []string{"/graphiql/", "/graphiql/nope.js", "/graphiql/index.html", "/graphiql/../graphiql.go", "/graphiql/LICENSES.txt"} {
 		if res, _ := get(t, h, p, nil); res.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: %d", p, res.StatusCode)
+		}
+	}
+}
+
+// TestGzip: a client that accepts gzip gets the same bytes compressed, one
+// that does not (or refuses it with q=0) gets them plain.
+func TestGzip(t *testing.T) {
+	h := graphiql.Handler()
+	_, plain := get(t, h, "/graphiql/graphiql.min.js", nil)
+	res, gz := get(t, h, "/graphiql/graphiql.min.js", http.Header{"Accept-Encoding": {"br, gzip;q=0.8"}})
+	if res.Header.Get("Content-Encoding") != "gzip" || len(gz) >= len(plain)/2 {
+		t.Fatalf("gzip: %q, %d bytes of %d", res.Header.Get("Content-Encoding"), len(gz), len(plain))
+	}
+	zr, err := gzip.NewReader(strings.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := io.ReadAll(zr); err != nil || string(b) != plain {
+		t.Fatalf("gunzipped: %v, %d bytes of %d", err, len(b), len(plain))
+	}
+	if !slices.Contains(res.Header.Values("Vary"), "Accept-Encoding") {
+		t.Errorf("Vary %q", res.Header.Values("Vary"))
+	}
+	if res2, _ := get(t, h, "/graphiql/graphiql.min.js", http.Header{"Accept-Encoding": {"gzip"}, "If-None-Match": {res.Header.Get("ETag")}}); res2.StatusCode != http.StatusNotModified {
+		t.Errorf("gzip ETag revalidation: %d", res2.StatusCode)
+	}
+	for _, ae := range []string{"", "br", "gzip;q=0", "gzip; q=0.000"} {
+		res, body := get(t, h, "/graphiql/graphiql.min.js", http.Header{"Accept-Encoding": {ae}})
+		if res.Header.Get("Content-Encoding") != "" || body != plain {
+			t.Errorf("Accept-Encoding %q: %q, %d bytes", ae, res.Header.Get("Content-Encoding"), len(body))
 		}
 	}
 }
