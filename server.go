@@ -22,12 +22,11 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
-
 	"github.com/hostpanel/panel/graph"
 	"github.com/hostpanel/panel/internal/auth"
 	"github.com/hostpanel/panel/internal/db"
 	"github.com/hostpanel/panel/internal/gctune"
+	"github.com/hostpanel/panel/internal/graphiql"
 	"github.com/hostpanel/panel/internal/httpx"
 	"github.com/hostpanel/panel/internal/metrics"
 )
@@ -213,7 +212,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// Every method reaches the GraphQL handler, which answers anything but
 	// POST with its own 405.
 	mux.Handle("/graphql", authSvc.Middleware(gql))
-	mux.Handle("GET /{$}", playground.Handler("Hosting panel", "/graphql"))
+	page := graphiql.Handler() // GraphiQL, served from the binary
+	mux.Handle("GET /{$}", page)
+	mux.Handle("GET "+graphiql.AssetPrefix, page)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		plain(w, http.StatusOK, "ok\n")
 	})

@@ -208,8 +208,11 @@ func TestServe(t *testing.T) {
 		t.Errorf("/schema.graphql: %d %s %.200q", code, h.Get("Content-Type"), body)
 	}
 	if code, h, body := get("/"); code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/html") ||
-		!strings.Contains(body, "/graphql") {
+		!strings.Contains(body, "/graphiql/graphiql.min.js") || !strings.Contains(h.Get("Content-Security-Policy"), "script-src 'self';") {
 		t.Errorf("/: %d %s %.200q", code, h.Get("Content-Type"), body)
+	}
+	if code, _, body := get("/graphiql/panel.js"); code != 200 || !strings.Contains(body, "'/graphql'") {
+		t.Errorf("/graphiql/panel.js: %d %.200q", code, body)
 	}
 	if code, _, _ := get("/no-such-page"); code != 404 {
 		t.Errorf("/no-such-page: %d", code)

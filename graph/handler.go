@@ -15,7 +15,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -81,7 +80,7 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 		deletion:      deletion.NewService(cfg.Client),
 	}
 	srv := handler.New(NewExecutableSchema(schemaConfig(r)))
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(postJSON{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(parserTokenLimit)
 	srv.SetDisableSuggestion(true)
@@ -112,12 +111,12 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
-			http.Error(w, `{"errors":[{"message":"use POST with Content-Type: application/json"}]}`, http.StatusMethodNotAllowed)
+			writeJSONError(w, http.StatusMethodNotAllowed, "use POST with Content-Type: application/json")
 			return
 		}
 		mt := strings.TrimSpace(strings.Split(req.Header.Get("Content-Type"), ";")[0])
 		if !strings.EqualFold(mt, "application/json") {
-			http.Error(w, `{"errors":[{"message":"Content-Type must be application/json"}]}`, http.StatusUnsupportedMediaType)
+			writeJSONError(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
 			return
 		}
 		// Read the whole body here, so that one over the limit gets a 413
@@ -126,10 +125,10 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 		if err != nil {
 			var tooLarge *http.MaxBytesError
 			if errors.As(err, &tooLarge) {
-				http.Error(w, `{"errors":[{"message":"request body too large","extensions":{"code":"BAD_USER_INPUT"}}]}`, http.StatusRequestEntityTooLarge)
+				writeJSONError(w, http.StatusRequestEntityTooLarge, "request body too large")
 				return
 			}
-			http.Error(w, `{"errors":[{"message":"could not read the request body","extensions":{"code":"BAD_USER_INPUT"}}]}`, http.StatusBadRequest)
+			writeJSONError(w, http.StatusBadRequest, "could not read the request body")
 			return
 		}
 		req.Body = io.NopCloser(bytes.NewReader(body))
@@ -170,7 +169,16 @@ func schemaConfig(r *Resolver) Config {
 // and read-only tokens may not run mutations.
 func gate(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 	fc := graphql.GetRootFieldContext(ctx)
-	if fc == nil || strings.HasPrefix(fc.Field.Name, "__") {
+	if fc == nil {
+		return next(ctx)
+	}
+	if strings.HasPrefix(fc.Field.Name, "__") {
+		// Refused introspection is the viewer's fault, not an internal error.
+		if fc.Field.Name != "__typename" && graphql.GetOperationContext(ctx).DisableIntrospection {
+			graphql.AddError(ctx, &apperr.RequestError{Code: apperr.CodeUnauthenticated,
+				Message: "introspection needs a token (or --public-introspection)"})
+			return graphql.Null
+		}
 		return next(ctx)
 	}
 	def := fc.Field.Definition

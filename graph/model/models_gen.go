@@ -19,64 +19,73 @@ import (
 type AuditEventWhereInput struct {
 	ActorID  *int `json:"actorId,omitempty"`
 	TargetID *int `json:"targetId,omitempty"`
-	// the exact action name
+	// The exact action name
 	Action *string    `json:"action,omitempty"`
 	Since  *time.Time `json:"since,omitempty"`
 	Until  *time.Time `json:"until,omitempty"`
 }
 
-// ok is true when the password was changed; every other session and token of the principal has ended.
+// Ok is true when the password was changed; every other session and token of the principal has ended.
 type ChangePasswordPayload struct {
 	Ok         bool                `json:"ok"`
 	UserErrors []*apperr.UserError `json:"userErrors"`
 }
 
+// The result of createApiToken.
 type CreateAPITokenPayload struct {
-	// the bearer token: shown only here, stored only hashed
+	// The bearer token: shown only here, stored only hashed
 	Token      *string             `json:"token,omitempty"`
 	APIToken   *ent.Session        `json:"apiToken,omitempty"`
 	UserErrors []*apperr.UserError `json:"userErrors"`
 }
 
+// The result of a mutation of one customer.
 type CustomerPayload struct {
 	Customer   *ent.Customer       `json:"customer,omitempty"`
 	UserErrors []*apperr.UserError `json:"userErrors"`
 }
 
+// Customer counts in the viewer's scope.
 type CustomerStats struct {
 	Total     int `json:"total"`
 	Active    int `json:"active"`
 	Suspended int `json:"suspended"`
 }
 
+// Filters of a customer list (all given must match).
 type CustomerWhereInput struct {
 	Status *types.Status `json:"status,omitempty"`
-	// case-insensitive substring of login, name, company, email, domain names
+	// Case-insensitive substring of login, name, company, email, domain names
 	Search *string `json:"search,omitempty"`
-	// an Administrator or Reseller ID
+	// An Administrator or Reseller ID
 	OwnerID *int `json:"ownerID,omitempty"`
 }
 
+// The result of deleteDomain.
 type DeleteDomainPayload struct {
 	DeletedDomainID *int                `json:"deletedDomainId,omitempty"`
 	UserErrors      []*apperr.UserError `json:"userErrors"`
 }
 
+// The result of deletePanelUser.
 type DeletePanelUserPayload struct {
 	DeletedPanelUserID *int                `json:"deletedPanelUserId,omitempty"`
 	UserErrors         []*apperr.UserError `json:"userErrors"`
 }
 
+// The result of deleteResellerPlan.
 type DeleteResellerPlanPayload struct {
 	DeletedResellerPlanID *int                `json:"deletedResellerPlanId,omitempty"`
 	UserErrors            []*apperr.UserError `json:"userErrors"`
 }
 
+// The result of deleteServicePlan.
 type DeleteServicePlanPayload struct {
 	DeletedServicePlanID *int                `json:"deletedServicePlanId,omitempty"`
 	UserErrors           []*apperr.UserError `json:"userErrors"`
 }
 
+// The result of deleteSubscriptions.
 type DeleteSubscriptionsPayload struct {
 	DeletedSubscriptionIds []int               `json:"deletedSubscriptionIds"`
 	Deleted                *deletion.Summary   `json:"deleted"`
@@ -84,27 +93,32 @@ type DeleteSubscriptionsPayload struct {
 	UserErrors             []*apperr.UserError `json:"userErrors"`
 }
 
+// The result of a mutation of one domain.
 type DomainPayload struct {
 	Domain     *ent.Domain         `json:"domain,omitempty"`
 	UserErrors []*apperr.UserError `json:"userErrors"`
 }
 
+// Filters of a subscription list (all given must match).
 type HostingSubscriptionWhereInput struct {
 	Status *types.Status `json:"status,omitempty"`
 	Search *string       `json:"search,omitempty"`
 }
 
+// A login and its password.
 type LoginInput struct {
 	Login    string `json:"login"`
 	Password string `json:"password"`
 }
 
+// The result of login: a session token, or user errors.
 type LoginPayload struct {
 	Token      *string             `json:"token,omitempty"`
 	Viewer     *Viewer             `json:"viewer,omitempty"`
 	UserErrors []*apperr.UserError `json:"userErrors"`
 }
 
+// The result of a mutation of one panel user.
 type PanelUserPayload struct {
 	PanelUser  *ent.PanelUser      `json:"panelUser,omitempty"`
 	UserErrors []*apperr.UserError `json:"userErrors"`
@@ -116,7 +130,7 @@ type RequestPasswordResetPayload struct {
 	UserErrors []*apperr.UserError `json:"userErrors"`
 }
 
-// null = unlimited
+// Null = unlimited
 type ResellerLimits struct {
 	Customers         *int `json:"customers,omitempty"`
 	Subscriptions     *int `json:"subscriptions,omitempty"`
@@ -127,16 +141,19 @@ type ResellerLimits struct {
 	Databases         *int `json:"databases,omitempty"`
 }
 
+// The result of a mutation of one reseller.
 type ResellerPayload struct {
 	Reseller   *ent.Reseller       `json:"reseller,omitempty"`
 	UserErrors []*apperr.UserError `json:"userErrors"`
 }
 
+// The result of a mutation of one reseller plan.
 type ResellerPlanPayload struct {
 	ResellerPlan *ent.ResellerPlan   `json:"resellerPlan,omitempty"`
 	UserErrors   []*apperr.UserError `json:"userErrors"`
 }
 
+// What a reseller's customers and own subscriptions use, summed.
 type ResellerUsage struct {
 	Customers         int `json:"customers"`
 	Subscriptions     int `json:"subscriptions"`
@@ -147,18 +164,19 @@ type ResellerUsage struct {
 	Databases         int `json:"databases"`
 }
 
+// Filters of a reseller list (all given must match).
 type ResellerWhereInput struct {
 	Status *types.Status `json:"status,omitempty"`
 	Search *string       `json:"search,omitempty"`
 }
 
-// ok is true when the password was set; every session and token of the principal has ended.
+// Ok is true when the password was set; every session and token of the principal has ended.
 type ResetPasswordPayload struct {
 	Ok         bool                `json:"ok"`
 	UserErrors []*apperr.UserError `json:"userErrors"`
 }
 
-// null = unlimited
+// Null = unlimited
 type ResourceLimits struct {
 	DiskSpaceMb       *int `json:"diskSpaceMb,omitempty"`
 	TrafficMbPerMonth *int `json:"trafficMbPerMonth,omitempty"`
@@ -169,33 +187,42 @@ type ResourceLimits struct {
 	FtpAccounts       *int `json:"ftpAccounts,omitempty"`
 }
 
+// The result of revokeApiToken.
 type RevokeAPITokenPayload struct {
 	RevokedAPITokenID *int                `json:"revokedApiTokenId,omitempty"`
 	UserErrors        []*apperr.UserError `json:"userErrors"`
 }
 
+// The result of a mutation of one service plan.
 type ServicePlanPayload struct {
 	ServicePlan *ent.ServicePlan    `json:"servicePlan,omitempty"`
 	UserErrors  []*apperr.UserError `json:"userErrors"`
 }
 
+// The result of a mutation of one subscription.
 type SubscriptionPayload struct {
 	Subscription *ent.HostingSubscription `json:"subscription,omitempty"`
 	UserErrors   []*apperr.UserError      `json:"userErrors"`
 }
 
+// One source of a suspension, with its reason and time.
 type Suspension struct {
 	Source SuspensionSource `json:"source"`
 	Reason *string          `json:"reason,omitempty"`
 	Since  time.Time        `json:"since"`
 }
 
+// The role of a principal.
 type Role string
 
 const (
-	RoleAdmin     Role = "ADMIN"
-	RoleReseller  Role = "RESELLER"
-	RoleCustomer  Role = "CUSTOMER"
+	// The administrator.
+	RoleAdmin Role = "ADMIN"
+	// A reseller.
+	RoleReseller Role = "RESELLER"
+	// A customer.
+	RoleCustomer Role = "CUSTOMER"
+	// A panel user of a customer or reseller account.
 	RolePanelUser Role = "PANEL_USER"
 )
 
@@ -249,13 +276,18 @@ func (e Role) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Who or what suspended an account or subscription; it stays SUSPENDED while any source is present.
 type SuspensionSource string
 
 const (
-	SuspensionSourceAdmin    SuspensionSource = "ADMIN"
+	// Set by the administrator.
+	SuspensionSourceAdmin SuspensionSource = "ADMIN"
+	// Set by the owning reseller.
 	SuspensionSourceReseller SuspensionSource = "RESELLER"
-	SuspensionSourceParent   SuspensionSource = "PARENT"
-	SuspensionSourceExpired  SuspensionSource = "EXPIRED"
+	// The owner above is suspended.
+	SuspensionSourceParent SuspensionSource = "PARENT"
+	// A subscription past its expiry.
+	SuspensionSourceExpired SuspensionSource = "EXPIRED"
 )
 
 var AllSuspensionSource = []SuspensionSource{
