@@ -27,7 +27,9 @@ import (
 	"github.com/hostpanel/panel/internal/apperr"
 	"github.com/hostpanel/panel/internal/auth"
 	"github.com/hostpanel/panel/internal/deletion"
+	"github.com/hostpanel/panel/internal/idempotency"
 	"github.com/hostpanel/panel/internal/metrics"
+	"github.com/hostpanel/panel/internal/persisted"
 	"github.com/hostpanel/panel/internal/plans"
 	"github.com/hostpanel/panel/internal/reqid"
 	"github.com/hostpanel/panel/internal/subscriptions"
@@ -54,6 +56,15 @@ type HandlerConfig struct {
 	// columns the selection and its resolvers need (ent.WithWholeRows): the
 	// reference the projection is tested against.
 	WholeRows bool
+	// APQCacheBytes bounds the Automatic Persisted Query cache, hashes and
+	// documents (zero: DefaultAPQCacheBytes). docs/persisted-queries.md.
+	APQCacheBytes int
+	// TrustedDocuments, when set, allows only these documents; APQ
+	// registration is then off.
+	TrustedDocuments *persisted.Documents
+	// Idempotency configures the Idempotency-Key store (TTL, clock).
+	// docs/idempotency.md.
+	Idempotency idempotency.Config
 }
 
 // DefaultRequestTimeout is the deadline of a GraphQL request's context, and
@@ -88,6 +99,15 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	srv.SetValidationRulesFn(validationRules)
 	srv.Use(limitsExtension{cfg.Limits.withDefaults()})
 	srv.Use(extension.Introspection{})
+	if cfg.TrustedDocuments == nil {
+		apq := cfg.APQCacheBytes
+		if apq <= 0 {
+			apq = DefaultAPQCacheBytes
+		}
+		srv.Use(extension.AutomaticPersistedQuery{Cache: persisted.NewCache(apq)})
+	}
+	srv.Use(idempotencyExtension{store: idempotency.New(cfg.Client, cfg.Idempotency),
+		present: presenter(cfg.Logger, cfg.Metrics), log: cfg.Logger})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
 		if viewer.FromContext(ctx) == nil && !cfg.PublicIntrospection {
@@ -132,9 +152,20 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 			http.Error(w, `{"errors":[{"message":"could not read the request body","extensions":{"code":"BAD_USER_INPUT"}}]}`, http.StatusBadRequest)
 			return
 		}
+		if cfg.TrustedDocuments != nil {
+			var status int
+			var code, msg string
+			if body, status, code, msg = trustedOnly(cfg.TrustedDocuments, body); status != 0 {
+				writeRequestError(w, cfg.Metrics, status, code, msg)
+				return
+			}
+		}
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		ctx, cancel := context.WithTimeout(req.Context(), timeout)
 		defer cancel()
+		if len(req.Header.Values(idempotency.Header)) > 0 {
+			ctx, w = withOutcome(ctx, w)
+		}
 		srv.ServeHTTP(w, req.WithContext(withLoaders(ctx, cfg.Client)))
 	})
 }
