@@ -85,15 +85,15 @@ func (x idempotencyExtension) InterceptOperation(ctx context.Context, next graph
 	case err != nil:
 		return x.refuse(ctx, 0, err)
 	case replay != nil:
-		var resp graphql.Response
-		if err := json.Unmarshal(replay.Body, &resp); err != nil {
+		resp, err := decodeStored(replay.Body)
+		if err != nil {
 			return x.refuse(ctx, 0, err)
 		}
 		if o := outcomeFrom(ctx); o != nil {
 			o.replayed = true
 			o.status = replay.Status
 		}
-		return graphql.OneShot(&resp)
+		return graphql.OneShot(resp)
 	}
 	h := next(ctx)
 	first := true
@@ -120,6 +120,29 @@ func (x idempotencyExtension) InterceptOperation(ctx context.Context, next graph
 		}
 		return resp
 	}
+}
+
+// decodeStored decodes a stored response so that it is written again byte
+// for byte: extensions keep their stored JSON.
+func decodeStored(body []byte) (*graphql.Response, error) {
+	var resp graphql.Response
+	var ext struct {
+		Extensions map[string]json.RawMessage `json:"extensions"`
+	}
+	if err := json.Unmarshal(body, &resp); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(body, &ext); err != nil {
+		return nil, err
+	}
+	resp.Extensions = nil
+	if ext.Extensions != nil {
+		resp.Extensions = make(map[string]any, len(ext.Extensions))
+		for k, v := range ext.Extensions {
+			resp.Extensions[k] = v
+		}
+	}
+	return &resp, nil
 }
 
 // failedInternally reports whether resp carries an internal error: such a

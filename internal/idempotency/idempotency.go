@@ -172,10 +172,17 @@ func (s *Store) Begin(ctx context.Context, principal, key, hash string) (*Claim,
 		}
 		row, err := s.client.IdempotencyKey.Query().
 			Where(idempotencykey.Principal(principal), idempotencykey.Key(key)).Only(ctx)
-		if ent.IsNotFound(err) {
+		switch {
+		case ent.IsNotFound(err):
 			continue // released or purged meanwhile: try again
-		}
-		if err != nil {
+		case txn.Retryable(err):
+			// SQLite's shared in-memory cache refuses a read of a table
+			// another transaction writes: look again after a pause.
+			if !s.pause(ctx) {
+				return nil, nil, ErrInProgress
+			}
+			continue
+		case err != nil:
 			return nil, nil, err
 		}
 		stale := !now.Before(row.ExpiresAt) ||
@@ -198,13 +205,21 @@ func (s *Store) Begin(ctx context.Context, principal, key, hash string) (*Claim,
 			return nil, &Replay{Body: body, Status: row.HTTPStatus}, nil
 		}
 		// Pending: the first request is running. Wait and look again.
-		t := time.NewTimer(s.cfg.PollInterval)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !s.pause(ctx) {
 			return nil, nil, ErrInProgress
-		case <-t.C:
 		}
+	}
+}
+
+// pause waits PollInterval; it reports false if ctx ended first.
+func (s *Store) pause(ctx context.Context) bool {
+	t := time.NewTimer(s.cfg.PollInterval)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 
