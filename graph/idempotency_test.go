@@ -233,7 +233,9 @@ func TestIdempotencyIgnoredOrRefused(t *testing.T) {
 		if r.Status != 400 || r.Code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "createApiToken") {
 			t.Fatalf("createApiToken: %d %s", r.Status, r.Body)
 		}
-		var out struct{ Viewer struct{ ApiTokens []struct{ Name string } } }
+		var out struct {
+			Viewer struct{ ApiTokens []struct{ Name string } }
+		}
 		s.Must(admin, `{viewer{apiTokens{name}}}`, nil, &out)
 		if len(out.Viewer.ApiTokens) != 0 || idemRows(t, s) != 0 {
 			t.Fatalf("refused createApiToken left %d tokens, %d keys", len(out.Viewer.ApiTokens), idemRows(t, s))
