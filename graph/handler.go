@@ -106,7 +106,11 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 		}
 		srv.Use(extension.AutomaticPersistedQuery{Cache: persisted.NewCache(apq)})
 	}
-	srv.Use(idempotencyExtension{store: idempotency.New(cfg.Client, cfg.Idempotency),
+	idem := cfg.Idempotency
+	if idem.Lease <= 0 { // a pending key outlives any request holding it
+		idem.Lease = max(idempotency.DefaultLease, 4*cfg.RequestTimeout)
+	}
+	srv.Use(idempotencyExtension{store: idempotency.New(cfg.Client, idem),
 		present: presenter(cfg.Logger, cfg.Metrics), log: cfg.Logger})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
