@@ -29,6 +29,7 @@ import (
 	"github.com/hostpanel/panel/internal/graphiql"
 	"github.com/hostpanel/panel/internal/httpx"
 	"github.com/hostpanel/panel/internal/metrics"
+	"github.com/hostpanel/panel/internal/persisted"
 )
 
 // Defaults of the command line.
@@ -77,6 +78,9 @@ type config struct {
 	corsOrigins []string
 	// publicIntrospection allows introspection without a token.
 	publicIntrospection bool
+	// trustedDocuments is the file of the only documents allowed to run
+	// ("": any document).
+	trustedDocuments string
 }
 
 const usage = `usage: panel [serve] [flags]
@@ -95,6 +99,9 @@ Serves the hosting panel's GraphQL API.
                 default none (same origin only)
   --public-introspection   allow schema introspection without a token; env
                 PANEL_PUBLIC_INTROSPECTION=1; default: signed-in viewers only
+  --trusted-documents FILE run only the documents of FILE (JSON: hash to query,
+                or an Apollo persisted query manifest; docs/persisted-queries.md);
+                env PANEL_TRUSTED_DOCUMENTS; default: any query
 
 env PANEL_ADMIN_PASSWORD   the administrator's password when the database is
                            created; without it a random one is printed once
@@ -126,6 +133,7 @@ func parseArgs(args []string, getenv func(string) string) (config, error) {
 	proxies := fs.String("trusted-proxies", getenv("PANEL_TRUSTED_PROXIES"), "trusted reverse proxies")
 	origins := fs.String("cors-origins", getenv("PANEL_CORS_ORIGINS"), "allowed SPA origins")
 	fs.BoolVar(&c.publicIntrospection, "public-introspection", getenv("PANEL_PUBLIC_INTROSPECTION") == "1", "public introspection")
+	fs.StringVar(&c.trustedDocuments, "trusted-documents", getenv("PANEL_TRUSTED_DOCUMENTS"), "trusted documents file")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -172,6 +180,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fail("%v", err)
 	}
+	var trusted *persisted.Documents
+	if cfg.trustedDocuments != "" {
+		if trusted, err = persisted.Load(cfg.trustedDocuments); err != nil {
+			return fail("%v", err)
+		}
+	}
 	gctune.Apply(getenv)
 
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
@@ -205,6 +219,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Metrics: m,
 
 		PublicIntrospection: cfg.publicIntrospection,
+		TrustedDocuments:    trusted,
 	})
 	sdl := graph.SDL()
 

@@ -24,6 +24,7 @@ import (
 	"github.com/hostpanel/panel/ent/description"
 	"github.com/hostpanel/panel/ent/domain"
 	"github.com/hostpanel/panel/ent/hostingsubscription"
+	"github.com/hostpanel/panel/ent/idempotencykey"
 	"github.com/hostpanel/panel/ent/loginthrottle"
 	"github.com/hostpanel/panel/ent/paneluser"
 	"github.com/hostpanel/panel/ent/reseller"
@@ -57,6 +58,8 @@ type Client struct {
 	Domain *DomainClient
 	// HostingSubscription is the client for interacting with the HostingSubscription builders.
 	HostingSubscription *HostingSubscriptionClient
+	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
+	IdempotencyKey *IdempotencyKeyClient
 	// LoginThrottle is the client for interacting with the LoginThrottle builders.
 	LoginThrottle *LoginThrottleClient
 	// PanelUser is the client for interacting with the PanelUser builders.
@@ -91,6 +94,7 @@ func (c *Client) init() {
 	c.Description = NewDescriptionClient(c.config)
 	c.Domain = NewDomainClient(c.config)
 	c.HostingSubscription = NewHostingSubscriptionClient(c.config)
+	c.IdempotencyKey = NewIdempotencyKeyClient(c.config)
 	c.LoginThrottle = NewLoginThrottleClient(c.config)
 	c.PanelUser = NewPanelUserClient(c.config)
 	c.Reseller = NewResellerClient(c.config)
@@ -198,6 +202,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Description:         NewDescriptionClient(cfg),
 		Domain:              NewDomainClient(cfg),
 		HostingSubscription: NewHostingSubscriptionClient(cfg),
+		IdempotencyKey:      NewIdempotencyKeyClient(cfg),
 		LoginThrottle:       NewLoginThrottleClient(cfg),
 		PanelUser:           NewPanelUserClient(cfg),
 		Reseller:            NewResellerClient(cfg),
@@ -232,6 +237,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Description:         NewDescriptionClient(cfg),
 		Domain:              NewDomainClient(cfg),
 		HostingSubscription: NewHostingSubscriptionClient(cfg),
+		IdempotencyKey:      NewIdempotencyKeyClient(cfg),
 		LoginThrottle:       NewLoginThrottleClient(cfg),
 		PanelUser:           NewPanelUserClient(cfg),
 		Reseller:            NewResellerClient(cfg),
@@ -268,8 +274,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Administrator, c.AuditEvent, c.AuditScope, c.AuditTarget, c.Credential,
-		c.Customer, c.Description, c.Domain, c.HostingSubscription, c.LoginThrottle,
-		c.PanelUser, c.Reseller, c.ResellerPlan, c.ServicePlan, c.Session,
+		c.Customer, c.Description, c.Domain, c.HostingSubscription, c.IdempotencyKey,
+		c.LoginThrottle, c.PanelUser, c.Reseller, c.ResellerPlan, c.ServicePlan,
+		c.Session,
 	} {
 		n.Use(hooks...)
 	}
@@ -280,8 +287,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Administrator, c.AuditEvent, c.AuditScope, c.AuditTarget, c.Credential,
-		c.Customer, c.Description, c.Domain, c.HostingSubscription, c.LoginThrottle,
-		c.PanelUser, c.Reseller, c.ResellerPlan, c.ServicePlan, c.Session,
+		c.Customer, c.Description, c.Domain, c.HostingSubscription, c.IdempotencyKey,
+		c.LoginThrottle, c.PanelUser, c.Reseller, c.ResellerPlan, c.ServicePlan,
+		c.Session,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -308,6 +316,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Domain.mutate(ctx, m)
 	case *HostingSubscriptionMutation:
 		return c.HostingSubscription.mutate(ctx, m)
+	case *IdempotencyKeyMutation:
+		return c.IdempotencyKey.mutate(ctx, m)
 	case *LoginThrottleMutation:
 		return c.LoginThrottle.mutate(ctx, m)
 	case *PanelUserMutation:
@@ -1899,6 +1909,140 @@ func (c *HostingSubscriptionClient) mutate(ctx context.Context, m *HostingSubscr
 	}
 }
 
+// IdempotencyKeyClient is a client for the IdempotencyKey schema.
+type IdempotencyKeyClient struct {
+	config
+}
+
+// NewIdempotencyKeyClient returns a client for the IdempotencyKey from the given config.
+func NewIdempotencyKeyClient(c config) *IdempotencyKeyClient {
+	return &IdempotencyKeyClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `idempotencykey.Hooks(f(g(h())))`.
+func (c *IdempotencyKeyClient) Use(hooks ...Hook) {
+	c.hooks.IdempotencyKey = append(c.hooks.IdempotencyKey, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `idempotencykey.Intercept(f(g(h())))`.
+func (c *IdempotencyKeyClient) Intercept(interceptors ...Interceptor) {
+	c.inters.IdempotencyKey = append(c.inters.IdempotencyKey, interceptors...)
+}
+
+// Create returns a builder for creating a IdempotencyKey entity.
+func (c *IdempotencyKeyClient) Create() *IdempotencyKeyCreate {
+	mutation := newIdempotencyKeyMutation(c.config, OpCreate)
+	return &IdempotencyKeyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of IdempotencyKey entities.
+func (c *IdempotencyKeyClient) CreateBulk(builders ...*IdempotencyKeyCreate) *IdempotencyKeyCreateBulk {
+	return &IdempotencyKeyCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *IdempotencyKeyClient) MapCreateBulk(slice any, setFunc func(*IdempotencyKeyCreate, int)) *IdempotencyKeyCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &IdempotencyKeyCreateBulk{err: fmt.Errorf("calling to IdempotencyKeyClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*IdempotencyKeyCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &IdempotencyKeyCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for IdempotencyKey.
+func (c *IdempotencyKeyClient) Update() *IdempotencyKeyUpdate {
+	mutation := newIdempotencyKeyMutation(c.config, OpUpdate)
+	return &IdempotencyKeyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *IdempotencyKeyClient) UpdateOne(_m *IdempotencyKey) *IdempotencyKeyUpdateOne {
+	mutation := newIdempotencyKeyMutation(c.config, OpUpdateOne, withIdempotencyKey(_m))
+	return &IdempotencyKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *IdempotencyKeyClient) UpdateOneID(id int) *IdempotencyKeyUpdateOne {
+	mutation := newIdempotencyKeyMutation(c.config, OpUpdateOne, withIdempotencyKeyID(id))
+	return &IdempotencyKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for IdempotencyKey.
+func (c *IdempotencyKeyClient) Delete() *IdempotencyKeyDelete {
+	mutation := newIdempotencyKeyMutation(c.config, OpDelete)
+	return &IdempotencyKeyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *IdempotencyKeyClient) DeleteOne(_m *IdempotencyKey) *IdempotencyKeyDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *IdempotencyKeyClient) DeleteOneID(id int) *IdempotencyKeyDeleteOne {
+	builder := c.Delete().Where(idempotencykey.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &IdempotencyKeyDeleteOne{builder}
+}
+
+// Query returns a query builder for IdempotencyKey.
+func (c *IdempotencyKeyClient) Query() *IdempotencyKeyQuery {
+	return &IdempotencyKeyQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeIdempotencyKey},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a IdempotencyKey entity by its id.
+func (c *IdempotencyKeyClient) Get(ctx context.Context, id int) (*IdempotencyKey, error) {
+	return c.Query().Where(idempotencykey.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *IdempotencyKeyClient) GetX(ctx context.Context, id int) *IdempotencyKey {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *IdempotencyKeyClient) Hooks() []Hook {
+	hooks := c.hooks.IdempotencyKey
+	return append(hooks[:len(hooks):len(hooks)], idempotencykey.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *IdempotencyKeyClient) Interceptors() []Interceptor {
+	return c.inters.IdempotencyKey
+}
+
+func (c *IdempotencyKeyClient) mutate(ctx context.Context, m *IdempotencyKeyMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&IdempotencyKeyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&IdempotencyKeyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&IdempotencyKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&IdempotencyKeyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown IdempotencyKey mutation op: %q", m.Op())
+	}
+}
+
 // LoginThrottleClient is a client for the LoginThrottle schema.
 type LoginThrottleClient struct {
 	config
@@ -2947,13 +3091,13 @@ func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, 
 type (
 	hooks struct {
 		Administrator, AuditEvent, AuditScope, AuditTarget, Credential, Customer,
-		Description, Domain, HostingSubscription, LoginThrottle, PanelUser, Reseller,
-		ResellerPlan, ServicePlan, Session []ent.Hook
+		Description, Domain, HostingSubscription, IdempotencyKey, LoginThrottle,
+		PanelUser, Reseller, ResellerPlan, ServicePlan, Session []ent.Hook
 	}
 	inters struct {
 		Administrator, AuditEvent, AuditScope, AuditTarget, Credential, Customer,
-		Description, Domain, HostingSubscription, LoginThrottle, PanelUser, Reseller,
-		ResellerPlan, ServicePlan, Session []ent.Interceptor
+		Description, Domain, HostingSubscription, IdempotencyKey, LoginThrottle,
+		PanelUser, Reseller, ResellerPlan, ServicePlan, Session []ent.Interceptor
 	}
 )
 

@@ -21,6 +21,7 @@ import (
 	"github.com/hostpanel/panel/ent/description"
 	"github.com/hostpanel/panel/ent/domain"
 	"github.com/hostpanel/panel/ent/hostingsubscription"
+	"github.com/hostpanel/panel/ent/idempotencykey"
 	"github.com/hostpanel/panel/ent/loginthrottle"
 	"github.com/hostpanel/panel/ent/paneluser"
 	"github.com/hostpanel/panel/ent/reseller"
@@ -96,6 +97,7 @@ func checkColumn(t, c string) error {
 			description.Table:         description.ValidColumn,
 			domain.Table:              domain.ValidColumn,
 			hostingsubscription.Table: hostingsubscription.ValidColumn,
+			idempotencykey.Table:      idempotencykey.ValidColumn,
 			loginthrottle.Table:       loginthrottle.ValidColumn,
 			paneluser.Table:           paneluser.ValidColumn,
 			reseller.Table:            reseller.ValidColumn,

@@ -32,6 +32,8 @@ type Tx struct {
 	Domain *DomainClient
 	// HostingSubscription is the client for interacting with the HostingSubscription builders.
 	HostingSubscription *HostingSubscriptionClient
+	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
+	IdempotencyKey *IdempotencyKeyClient
 	// LoginThrottle is the client for interacting with the LoginThrottle builders.
 	LoginThrottle *LoginThrottleClient
 	// PanelUser is the client for interacting with the PanelUser builders.
@@ -184,6 +186,7 @@ func (tx *Tx) init() {
 	tx.Description = NewDescriptionClient(tx.config)
 	tx.Domain = NewDomainClient(tx.config)
 	tx.HostingSubscription = NewHostingSubscriptionClient(tx.config)
+	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
 	tx.LoginThrottle = NewLoginThrottleClient(tx.config)
 	tx.PanelUser = NewPanelUserClient(tx.config)
 	tx.Reseller = NewResellerClient(tx.config)

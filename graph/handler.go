@@ -26,7 +26,9 @@ import (
 	"github.com/hostpanel/panel/internal/apperr"
 	"github.com/hostpanel/panel/internal/auth"
 	"github.com/hostpanel/panel/internal/deletion"
+	"github.com/hostpanel/panel/internal/idempotency"
 	"github.com/hostpanel/panel/internal/metrics"
+	"github.com/hostpanel/panel/internal/persisted"
 	"github.com/hostpanel/panel/internal/plans"
 	"github.com/hostpanel/panel/internal/reqid"
 	"github.com/hostpanel/panel/internal/subscriptions"
@@ -53,6 +55,15 @@ type HandlerConfig struct {
 	// columns the selection and its resolvers need (ent.WithWholeRows): the
 	// reference the projection is tested against.
 	WholeRows bool
+	// APQCacheBytes bounds the Automatic Persisted Query cache, hashes and
+	// documents (zero: DefaultAPQCacheBytes). docs/persisted-queries.md.
+	APQCacheBytes int
+	// TrustedDocuments, when set, allows only these documents; APQ
+	// registration is then off.
+	TrustedDocuments *persisted.Documents
+	// Idempotency configures the Idempotency-Key store (TTL, clock).
+	// docs/idempotency.md.
+	Idempotency idempotency.Config
 }
 
 // DefaultRequestTimeout is the deadline of a GraphQL request's context, and
@@ -87,6 +98,19 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	srv.SetValidationRulesFn(validationRules)
 	srv.Use(limitsExtension{cfg.Limits.withDefaults()})
 	srv.Use(extension.Introspection{})
+	if cfg.TrustedDocuments == nil {
+		apq := cfg.APQCacheBytes
+		if apq <= 0 {
+			apq = DefaultAPQCacheBytes
+		}
+		srv.Use(extension.AutomaticPersistedQuery{Cache: persisted.NewCache(apq)})
+	}
+	idem := cfg.Idempotency
+	if idem.Lease <= 0 { // a pending key outlives any request holding it
+		idem.Lease = max(idempotency.DefaultLease, 4*cfg.RequestTimeout)
+	}
+	srv.Use(idempotencyExtension{store: idempotency.New(cfg.Client, idem),
+		present: presenter(cfg.Logger, cfg.Metrics), log: cfg.Logger})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
 		if viewer.FromContext(ctx) == nil && !cfg.PublicIntrospection {
@@ -131,9 +155,20 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 			writeJSONError(w, http.StatusBadRequest, "could not read the request body")
 			return
 		}
+		if cfg.TrustedDocuments != nil {
+			var status int
+			var code, msg string
+			if body, status, code, msg = trustedOnly(cfg.TrustedDocuments, body); status != 0 {
+				writeRefusal(w, cfg.Metrics, status, code, msg)
+				return
+			}
+		}
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		ctx, cancel := context.WithTimeout(req.Context(), timeout)
 		defer cancel()
+		if len(req.Header.Values(idempotency.Header)) > 0 {
+			ctx, w = withOutcome(ctx, w)
+		}
 		srv.ServeHTTP(w, req.WithContext(withLoaders(ctx, cfg.Client)))
 	})
 }

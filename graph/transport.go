@@ -14,6 +14,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/hostpanel/panel/internal/apperr"
+	"github.com/hostpanel/panel/internal/metrics"
 )
 
 // Media types of a GraphQL-over-HTTP response (docs/ecosystem.md).
@@ -158,12 +159,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // writeJSONError answers a request refused before gqlgen sees it (method,
-// Content-Type, Accept, body size) with a JSON error body.
+// Content-Type, Accept, body size) with a JSON error body of code
+// BAD_USER_INPUT.
 func writeJSONError(w http.ResponseWriter, status int, message string) {
+	writeRefusal(w, nil, status, apperr.CodeBadUserInput, message)
+}
+
+// writeRefusal answers a request refused before gqlgen sees it with a JSON
+// error body of the given code, counted in the metrics when m is not nil.
+func writeRefusal(w http.ResponseWriter, m *metrics.Metrics, status int, code, message string) {
+	count(m, code)
 	w.Header().Set("Content-Type", mediaJSON+"; charset=utf-8")
 	writeJSON(w, status, requestErrorResponse{Errors: gqlerror.List{{
 		Message:    message,
-		Extensions: map[string]any{"code": apperr.CodeBadUserInput},
+		Extensions: map[string]any{"code": code},
 	}}})
 }
 

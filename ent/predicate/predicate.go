@@ -33,6 +33,9 @@ type Domain func(*sql.Selector)
 // HostingSubscription is the predicate function for hostingsubscription builders.
 type HostingSubscription func(*sql.Selector)
 
+// IdempotencyKey is the predicate function for idempotencykey builders.
+type IdempotencyKey func(*sql.Selector)
+
 // LoginThrottle is the predicate function for loginthrottle builders.
 type LoginThrottle func(*sql.Selector)
 

@@ -15,6 +15,7 @@ import (
 	"github.com/hostpanel/panel/ent/description"
 	"github.com/hostpanel/panel/ent/domain"
 	"github.com/hostpanel/panel/ent/hostingsubscription"
+	"github.com/hostpanel/panel/ent/idempotencykey"
 	"github.com/hostpanel/panel/ent/loginthrottle"
 	"github.com/hostpanel/panel/ent/paneluser"
 	"github.com/hostpanel/panel/ent/reseller"
@@ -530,6 +531,79 @@ func init() {
 			return nil
 		}
 	}()
+	idempotencykey.Policy = privacy.NewPolicies(schema.IdempotencyKey{})
+	idempotencykey.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := idempotencykey.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	idempotencykeyFields := schema.IdempotencyKey{}.Fields()
+	_ = idempotencykeyFields
+	// idempotencykeyDescPrincipal is the schema descriptor for principal field.
+	idempotencykeyDescPrincipal := idempotencykeyFields[0].Descriptor()
+	// idempotencykey.PrincipalValidator is a validator for the "principal" field. It is called by the builders before save.
+	idempotencykey.PrincipalValidator = func() func(string) error {
+		validators := idempotencykeyDescPrincipal.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(principal string) error {
+			for _, fn := range fns {
+				if err := fn(principal); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// idempotencykeyDescKey is the schema descriptor for key field.
+	idempotencykeyDescKey := idempotencykeyFields[1].Descriptor()
+	// idempotencykey.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	idempotencykey.KeyValidator = func() func(string) error {
+		validators := idempotencykeyDescKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(key string) error {
+			for _, fn := range fns {
+				if err := fn(key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// idempotencykeyDescRequestHash is the schema descriptor for request_hash field.
+	idempotencykeyDescRequestHash := idempotencykeyFields[2].Descriptor()
+	// idempotencykey.RequestHashValidator is a validator for the "request_hash" field. It is called by the builders before save.
+	idempotencykey.RequestHashValidator = func() func(string) error {
+		validators := idempotencykeyDescRequestHash.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(request_hash string) error {
+			for _, fn := range fns {
+				if err := fn(request_hash); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// idempotencykeyDescHTTPStatus is the schema descriptor for http_status field.
+	idempotencykeyDescHTTPStatus := idempotencykeyFields[5].Descriptor()
+	// idempotencykey.DefaultHTTPStatus holds the default value on creation for the http_status field.
+	idempotencykey.DefaultHTTPStatus = idempotencykeyDescHTTPStatus.Default.(int)
+	// idempotencykeyDescCreatedAt is the schema descriptor for created_at field.
+	idempotencykeyDescCreatedAt := idempotencykeyFields[6].Descriptor()
+	// idempotencykey.DefaultCreatedAt holds the default value on creation for the created_at field.
+	idempotencykey.DefaultCreatedAt = idempotencykeyDescCreatedAt.Default.(func() time.Time)
 	loginthrottle.Policy = privacy.NewPolicies(schema.LoginThrottle{})
 	loginthrottle.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

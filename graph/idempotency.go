@@ -1,0 +1,219 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/formatter"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/hostpanel/panel/internal/apperr"
+	"github.com/hostpanel/panel/internal/idempotency"
+	"github.com/hostpanel/panel/internal/reqid"
+	"github.com/hostpanel/panel/internal/viewer"
+)
+
+// CodeConflict is the top-level code of a request refused because its
+// Idempotency-Key was used with a different request, or its first request
+// still runs (docs/idempotency.md).
+const CodeConflict = "CONFLICT"
+
+// secretField reports the mutations whose response holds a bearer token
+// that is shown once and stored only hashed: their responses are never
+// stored, so an Idempotency-Key is refused on them.
+func secretField(name string) bool { return name == "login" || name == "createApiToken" }
+
+// idempotencyExtension runs mutations sent with an Idempotency-Key at most
+// once per viewer and key (internal/idempotency): a repeat gets the stored
+// response. Queries and anonymous requests ignore a well-formed key.
+type idempotencyExtension struct {
+	store   *idempotency.Store
+	present graphql.ErrorPresenterFunc
+	log     *slog.Logger
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationInterceptor
+} = idempotencyExtension{}
+
+func (idempotencyExtension) ExtensionName() string                   { return "Idempotency" }
+func (idempotencyExtension) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (x idempotencyExtension) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	oc := graphql.GetOperationContext(ctx)
+	keys := oc.Headers.Values(idempotency.Header)
+	if len(keys) == 0 {
+		return next(ctx)
+	}
+	if len(keys) > 1 {
+		return x.refuse(ctx, http.StatusBadRequest, apperr.BadInput("send one Idempotency-Key header"))
+	}
+	if msg := idempotency.ValidKey(keys[0]); msg != "" {
+		return x.refuse(ctx, http.StatusBadRequest, apperr.BadInput("%s", msg))
+	}
+	v := viewer.FromContext(ctx)
+	if oc.Operation.Operation != ast.Mutation || v == nil {
+		return next(ctx)
+	}
+	for _, f := range graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Mutation"}) {
+		if secretField(f.Name) {
+			return x.refuse(ctx, http.StatusBadRequest, apperr.BadInput(
+				"Idempotency-Key cannot be used with %s: its token is shown once and never stored", f.Name))
+		}
+	}
+	var doc strings.Builder
+	formatter.NewFormatter(&doc).FormatQueryDocument(oc.Doc)
+	hash, err := idempotency.RequestHash(doc.String(), oc.OperationName, oc.Variables)
+	if err != nil {
+		return x.refuse(ctx, 0, err)
+	}
+	claim, replay, err := x.store.Begin(ctx, idempotency.Principal(v), keys[0], hash)
+	switch {
+	case errors.Is(err, idempotency.ErrConflict):
+		return x.refuse(ctx, http.StatusUnprocessableEntity, &apperr.RequestError{Code: CodeConflict,
+			Message: "this Idempotency-Key was used with a different request; use a new key for a new request"})
+	case errors.Is(err, idempotency.ErrInProgress):
+		return x.refuse(ctx, http.StatusConflict, &apperr.RequestError{Code: CodeConflict,
+			Message: "a request with this Idempotency-Key is still in progress; retry later"})
+	case err != nil:
+		return x.refuse(ctx, 0, err)
+	case replay != nil:
+		resp, err := decodeStored(replay.Body)
+		if err != nil {
+			return x.refuse(ctx, 0, err)
+		}
+		if o := outcomeFrom(ctx); o != nil {
+			o.replayed = true
+			o.status = replay.Status
+		}
+		return graphql.OneShot(resp)
+	}
+	h := next(ctx)
+	first := true
+	return func(ctx context.Context) *graphql.Response {
+		resp := h(ctx)
+		if !first {
+			return resp
+		}
+		first = false
+		if resp == nil || failedInternally(resp) {
+			if err := claim.Release(ctx); err != nil {
+				x.log.ErrorContext(ctx, "releasing an idempotency key", "err", err, "request_id", reqid.FromContext(ctx))
+			}
+			return resp
+		}
+		body, err := json.Marshal(resp)
+		if err == nil {
+			err = claim.Finish(ctx, body, http.StatusOK)
+		}
+		if err != nil {
+			// The mutation ran: its response goes out. A repeat finds the
+			// key pending until the lease ends, then runs again.
+			x.log.ErrorContext(ctx, "storing an idempotent response", "err", err, "request_id", reqid.FromContext(ctx))
+		}
+		return resp
+	}
+}
+
+// decodeStored decodes a stored response so that it is written again byte
+// for byte: extensions keep their stored JSON.
+func decodeStored(body []byte) (*graphql.Response, error) {
+	var resp graphql.Response
+	var ext struct {
+		Extensions map[string]json.RawMessage `json:"extensions"`
+	}
+	if err := json.Unmarshal(body, &resp); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(body, &ext); err != nil {
+		return nil, err
+	}
+	resp.Extensions = nil
+	if ext.Extensions != nil {
+		resp.Extensions = make(map[string]any, len(ext.Extensions))
+		for k, v := range ext.Extensions {
+			resp.Extensions[k] = v
+		}
+	}
+	return &resp, nil
+}
+
+// failedInternally reports whether resp carries an internal error: such a
+// response is not stored, so a retry runs again.
+func failedInternally(resp *graphql.Response) bool {
+	for _, e := range resp.Errors {
+		if e.Extensions["code"] == apperr.CodeInternal {
+			return true
+		}
+	}
+	return false
+}
+
+// refuse answers the operation with err alone (presented like any error,
+// so an unknown one is an internal error with a request ID), HTTP status
+// (0: 200) and the request's extensions.cost.
+func (x idempotencyExtension) refuse(ctx context.Context, status int, err error) graphql.ResponseHandler {
+	if o := outcomeFrom(ctx); o != nil && status != 0 {
+		o.status = status
+	}
+	resp := &graphql.Response{Errors: gqlerror.List{x.present(ctx, err)}}
+	if c, ok := graphql.GetOperationContext(ctx).Stats.GetExtension(costExtension).(*Cost); ok && c != nil {
+		resp.Extensions = map[string]any{costExtension: *c}
+	}
+	return graphql.OneShot(resp)
+}
+
+// outcome is what the idempotency extension tells the HTTP layer about a
+// request's response: its status and whether it is a replay.
+type outcome struct {
+	status   int
+	replayed bool
+}
+
+type outcomeKey struct{}
+
+func outcomeFrom(ctx context.Context) *outcome {
+	o, _ := ctx.Value(outcomeKey{}).(*outcome)
+	return o
+}
+
+// withOutcome prepares a request carrying an Idempotency-Key: the returned
+// writer applies the outcome's status and Idempotent-Replayed header when
+// the response is written.
+func withOutcome(ctx context.Context, w http.ResponseWriter) (context.Context, http.ResponseWriter) {
+	o := &outcome{}
+	return context.WithValue(ctx, outcomeKey{}, o), &outcomeWriter{ResponseWriter: w, o: o}
+}
+
+type outcomeWriter struct {
+	http.ResponseWriter
+	o     *outcome
+	wrote bool
+}
+
+func (w *outcomeWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.wrote = true
+		if w.o.replayed {
+			w.Header().Set(idempotency.ReplayedHeader, "true")
+		}
+		if w.o.status != 0 && code == http.StatusOK {
+			code = w.o.status
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *outcomeWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
