@@ -186,7 +186,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			logger.Error("closing the database", "err", err)
 		}
 	}()
-	if err := db.Migrate(ctx, client); err != nil {
+	if err := db.Migrate(ctx, sqlDB, target.Dialect); err != nil {
 		return fail("%v", err)
 	}
 	hasher := auth.DefaultHasher()

@@ -99,7 +99,7 @@ func OpenWith(t testing.TB, d string, opts sqlcount.Options) *ent.Client {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { client.Close(); sqldb.Close() })
-	if err := db.Migrate(ctx, client); err != nil {
+	if err := db.Migrate(ctx, sqldb, target.Dialect); err != nil {
 		t.Fatal(err)
 	}
 	return client

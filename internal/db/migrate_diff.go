@@ -1,0 +1,86 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"text/template"
+
+	"ariga.io/atlas/sql/migrate"
+	entsql "entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/schema"
+
+	entmigrate "github.com/hostpanel/panel/ent/migrate"
+)
+
+// ErrNoChanges is returned by Diff when the migration directory already
+// produces the ent schema.
+var ErrNoChanges = errors.New("the migration directory matches the ent schema")
+
+// migrationName is the form of a migration's name (after its version).
+var migrationName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+
+// CheckMigrationName reports whether name can name a migration.
+func CheckMigrationName(name string) error {
+	if !migrationName.MatchString(name) {
+		return fmt.Errorf("invalid migration name %q: use 1 to 64 lower-case letters, digits and underscores, starting with a letter", printable(name, 70))
+	}
+	return nil
+}
+
+// migrateOptions are the options under which ent computes the schema,
+// identical to what the previous releases' Schema.Create used: global unique
+// IDs (the ent_types table and one 1<<32 ID range per type), foreign keys,
+// and indexes dropped when the schema no longer has them.
+func migrateOptions() []schema.MigrateOption {
+	return []schema.MigrateOption{
+		schema.WithGlobalUniqueID(true),
+		schema.WithForeignKeys(true),
+		schema.WithDropIndex(true),
+	}
+}
+
+// Diff replays the migrations of dir into the empty development database
+// dev (ent's replay mode: the database is emptied again afterwards), compares
+// the result with the ent schema and, when they differ, writes the missing
+// migration into dir as VERSION_NAME.sql and updates dir's atlas.sum. It
+// returns ErrNoChanges when there is nothing to write. dir's atlas.sum must
+// be valid.
+func Diff(ctx context.Context, dev *entsql.Driver, dir migrate.Dir, version, name string) error {
+	if err := CheckMigrationName(name); err != nil {
+		return err
+	}
+	if !regexp.MustCompile(`^[0-9]{14}$`).MatchString(version) {
+		return fmt.Errorf("invalid migration version %q: want 14 digits (YYYYMMDDHHMMSS)", version)
+	}
+	files, err := dir.Files()
+	if err != nil {
+		return err
+	}
+	if n := len(files); n > 0 && files[n-1].Version() >= version {
+		return fmt.Errorf("migration version %s is not after the last one, %s (is the clock right?)", version, files[n-1].Version())
+	}
+	nameT, err := template.New("").Parse(version + "_{{ .Name }}.sql")
+	if err != nil {
+		return err
+	}
+	format := migrate.TemplateFormatter{{N: nameT, C: migrate.DefaultFormatter[0].C}}
+	opts := append(migrateOptions(),
+		schema.WithDir(dir),
+		schema.WithMigrationMode(schema.ModeReplay),
+		schema.WithFormatter(format),
+		schema.WithErrNoPlan(true),
+	)
+	m, err := schema.NewMigrate(dev, opts...)
+	if err != nil {
+		return err
+	}
+	if err := m.NamedDiff(ctx, name, entmigrate.Tables...); err != nil {
+		if errors.Is(err, migrate.ErrNoPlan) {
+			return ErrNoChanges
+		}
+		return err
+	}
+	return nil
+}
