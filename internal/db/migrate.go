@@ -380,6 +380,10 @@ func GetStatus(ctx context.Context, sqldb *sql.DB, d string) (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
+	return getStatus(ctx, sqldb, d, src)
+}
+
+func getStatus(ctx context.Context, sqldb *sql.DB, d string, src *source) (Status, error) {
 	revs, hasTable, err := readRevisions(ctx, sqldb, d)
 	if err != nil {
 		return Status{}, err

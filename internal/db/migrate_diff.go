@@ -2,9 +2,11 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"regexp"
+	"testing/fstest"
 	"text/template"
 
 	"ariga.io/atlas/sql/migrate"
@@ -12,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/schema"
 
 	entmigrate "github.com/hostpanel/panel/ent/migrate"
+	"github.com/hostpanel/panel/ent/migrate/migrations"
 )
 
 // ErrNoChanges is returned by Diff when the migration directory already
@@ -83,4 +86,40 @@ func Diff(ctx context.Context, dev *entsql.Driver, dir migrate.Dir, version, nam
 		return err
 	}
 	return nil
+}
+
+// SchemaDrift compares the schema of the database of sqldb (dialect d)
+// with the ent schema of this binary and returns the statements that would
+// make them equal (none when they are equal).
+func SchemaDrift(ctx context.Context, sqldb *sql.DB, d string) ([]string, error) {
+	mem, err := migrations.Copy(migrations.FSDir{FS: fstest.MapFS{}})
+	if err != nil {
+		return nil, err
+	}
+	opts := append(migrateOptions(),
+		schema.WithDir(mem),
+		schema.WithMigrationMode(schema.ModeInspect),
+		schema.WithFormatter(migrate.DefaultFormatter),
+		schema.WithErrNoPlan(true),
+	)
+	m, err := schema.NewMigrate(entsql.OpenDB(d, sqldb), opts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.NamedDiff(ctx, "drift", entmigrate.Tables...); err != nil {
+		if errors.Is(err, migrate.ErrNoPlan) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("comparing the database with the ent schema: %s", oneLine(err.Error()))
+	}
+	var out []string
+	files, _ := mem.Files()
+	for _, f := range files {
+		st, err := f.Stmts()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st...)
+	}
+	return out, nil
 }
