@@ -68,6 +68,7 @@ type Target struct {
 	DSN        string
 
 	memory bool   // sqlite::memory:
+	path   string // the SQLite file
 	safe   string // the URL without its password, for String
 }
 
@@ -84,6 +85,9 @@ func (t Target) GoString() string { return "db.Target(" + t.String() + ")" }
 
 // LogValue makes slog log the redacted form.
 func (t Target) LogValue() slog.Value { return slog.StringValue(t.String()) }
+
+// Path returns the file of a SQLite file database ("" otherwise).
+func (t Target) Path() string { return t.path }
 
 // Memory reports whether t is an in-memory SQLite database (it lives as long
 // as the *sql.DB returned by Open).
@@ -155,6 +159,7 @@ func parseSQLite(path string) (Target, error) {
 		// busy_timeout cannot help.
 		DSN:  "file:" + uriPath + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate",
 		safe: "sqlite:" + path,
+		path: path,
 	}, nil
 }
 
