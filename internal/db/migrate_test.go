@@ -131,25 +131,35 @@ func loadLegacyFixture(t *testing.T, sqldb *sql.DB, d string) {
 	}
 }
 
-// snapshot returns every row of every table (but the revision table and
-// SQLite's sequences) as text, by table and column.
-func snapshot(t *testing.T, sqldb *sql.DB, d string) map[string][]string {
+// snapshot returns every row of every table (but the revision table) as
+// text: of the tables and columns of like when it is not nil (later
+// migrations may add tables and columns), else of all.
+func snapshot(t *testing.T, sqldb *sql.DB, d string, like map[string][]string) (rowsByTable, colsByTable map[string][]string) {
 	t.Helper()
 	ctx := context.Background()
 	ts, err := tables(ctx, sqldb, d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string][]string{}
+	out, colsOut := map[string][]string{}, map[string][]string{}
 	for _, table := range ts {
 		if table == RevisionTable {
 			continue
 		}
-		rows, err := sqldb.Query("SELECT * FROM `" + table + "` ORDER BY 1")
+		list := "*"
+		if like != nil {
+			cs, ok := like[table]
+			if !ok {
+				continue
+			}
+			list = "`" + strings.Join(cs, "`, `") + "`"
+		}
+		rows, err := sqldb.Query("SELECT " + list + " FROM `" + table + "` ORDER BY 1")
 		if err != nil {
 			t.Fatal(err)
 		}
 		cols, _ := rows.Columns()
+		colsOut[table] = cols
 		for rows.Next() {
 			vals := make([]sql.RawBytes, len(cols))
 			ptrs := make([]any, len(cols))
@@ -177,7 +187,7 @@ func snapshot(t *testing.T, sqldb *sql.DB, d string) map[string][]string {
 			out[table] = []string{}
 		}
 	}
-	return out
+	return out, colsOut
 }
 
 // The upgrade from the previous release: a database created by its
@@ -189,7 +199,7 @@ func TestMigrateUpgradesPreviousRelease(t *testing.T) {
 		ctx := context.Background()
 		sqldb, _ := scratch(t, d)
 		loadLegacyFixture(t, sqldb, d)
-		before := snapshot(t, sqldb, d)
+		before, cols := snapshot(t, sqldb, d, nil)
 		if len(before["customers"]) != 2 || len(before["ent_types"]) != 15 || len(before["audit_events"]) == 0 {
 			t.Fatalf("fixture not loaded: %d customers, %d types", len(before["customers"]), len(before["ent_types"]))
 		}
@@ -205,9 +215,13 @@ func TestMigrateUpgradesPreviousRelease(t *testing.T) {
 		if len(done) == 0 || !done[0].Baseline || done[0].Applied != done[0].Statements {
 			t.Fatalf("applied %+v, want the baseline first", done)
 		}
-		after := snapshot(t, sqldb, d)
+		after, _ := snapshot(t, sqldb, d, cols)
 		for table, rows := range before {
-			if !slices.Equal(rows, after[table]) {
+			got := after[table]
+			if table == "ent_types" && len(got) > len(rows) {
+				got = got[:len(rows)] // later migrations append types
+			}
+			if !slices.Equal(rows, got) {
 				t.Errorf("table %s changed:\nbefore %q\nafter  %q", table, rows, after[table])
 			}
 		}

@@ -190,4 +190,3 @@ func moduleRoot() (string, error) {
 		dir = parent
 	}
 }
-
