@@ -121,10 +121,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 		closeDev()
 		switch {
 		case errors.Is(err, db.ErrNoChanges):
-			fmt.Fprintf(out, "%s: no changes, nothing written\n", d)
+			fmt.Fprintf(out, "%s: no changes, nothing written\n", sub)
 			continue
 		case err != nil:
-			return fmt.Errorf("%s: %w", d, err)
+			var nc *migrate.NotCleanError
+			if errors.As(err, &nc) {
+				return fmt.Errorf("%s: the development database must be empty (%s); use a fresh one", sub, nc.Reason)
+			}
+			return fmt.Errorf("%s: %w", sub, err)
 		}
 		results = append(results, result{path: path, files: mem.Written})
 	}
