@@ -34,6 +34,7 @@ import (
 )
 
 const usage = `usage: go run ./internal/db/migrategen [flags] NAME
+       go run ./internal/db/migrategen --hash
 
 Writes ent/migrate/migrations/{mysql,sqlite}/VERSION_NAME.sql and their
 atlas.sum: the statements that bring the migration directory to the ent schema.
@@ -44,6 +45,8 @@ atlas.sum: the statements that bring the migration directory to the ent schema.
   --dialects LIST   mysql,sqlite (default both)
   --dir DIR         the migrations root (default ent/migrate/migrations of the
                     module in the current directory)
+  --hash            only rewrite both atlas.sum files from the files (after
+                    writing or editing an UNRELEASED migration by hand)
 `
 
 func main() {
@@ -63,8 +66,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	devURL := fs.String("mysql-dev", getenv("PANEL_MIGRATE_DEV_MYSQL"), "")
 	dialects := fs.String("dialects", "mysql,sqlite", "")
 	root := fs.String("dir", "", "")
+	hash := fs.Bool("hash", false, "")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *hash && fs.NArg() == 0 {
+		return rehash(*root, out)
 	}
 	if fs.NArg() != 1 {
 		return errors.New("want exactly one argument, the migration's NAME (see --help)")
@@ -73,12 +80,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	if err := db.CheckMigrationName(name); err != nil {
 		return err
 	}
-	if *root == "" {
-		mod, err := moduleRoot()
-		if err != nil {
-			return err
-		}
-		*root = filepath.Join(mod, "ent", "migrate", "migrations")
+	if err := defaultRoot(root); err != nil {
+		return err
 	}
 	var ds []string
 	for d := range strings.SplitSeq(*dialects, ",") {
@@ -140,6 +143,42 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 			}
 			fmt.Fprintf(out, "wrote %s\n", p)
 		}
+	}
+	return nil
+}
+
+func defaultRoot(root *string) error {
+	if *root != "" {
+		return nil
+	}
+	mod, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	*root = filepath.Join(mod, "ent", "migrate", "migrations")
+	return nil
+}
+
+// rehash rewrites each directory's atlas.sum from its files (after a
+// hand-written, not yet released, migration).
+func rehash(root string, out io.Writer) error {
+	if err := defaultRoot(&root); err != nil {
+		return err
+	}
+	for _, d := range []string{dialect.MySQL, dialect.SQLite} {
+		sub, _ := migrations.Path(d)
+		local, err := migrate.NewLocalDir(filepath.Join(root, sub))
+		if err != nil {
+			return err
+		}
+		sum, err := local.Checksum()
+		if err != nil {
+			return err
+		}
+		if err := migrate.WriteSumFile(local, sum); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "wrote %s\n", filepath.Join(local.Path(), migrate.HashFileName))
 	}
 	return nil
 }

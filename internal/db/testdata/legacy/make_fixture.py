@@ -4,10 +4,13 @@ release before versioned migrations (commit 249856b), which created the
 schema with ent's Schema.Create. Used once to make the upgrade fixtures
 (docs/migrations.md, "The upgrade fixture"):
 
-  PANEL_ADMIN_PASSWORD=admin-secret-1 panel-prev --db sqlite:/tmp/legacy.db --addr 127.0.0.1:18080 &
-  python3 make_fixture.py http://127.0.0.1:18080/graphql
-  # stop the server; sqlite3-copy /tmp/legacy.db to sqlite.db (VACUUM INTO)
-  # same with --db mysql://root@127.0.0.1:3306/legacy, then mariadb-dump into mysql.sql
+  git archive 249856b | tar -x -C /tmp/prev && (cd /tmp/prev && go build -o /tmp/panel-prev .)
+  PANEL_ADMIN_PASSWORD=admin-secret-1 /tmp/panel-prev --db sqlite:/tmp/legacy.db --addr 127.0.0.1:18080 &
+  python3 make_fixture.py http://127.0.0.1:18080/graphql; kill %1
+  sqlite3 /tmp/legacy.db .dump > sqlite.sql
+  # the same with --db mysql://root@127.0.0.1:3306/migrations_legacy (an empty database), then
+  mariadb-dump -uroot -h127.0.0.1 --skip-comments --compact --skip-extended-insert --skip-set-charset \
+    --skip-tz-utc --skip-add-locks --skip-disable-keys --no-tablespaces migrations_legacy | grep -v '^/\*' > mysql.sql
 """
 import json, sys, urllib.request
 
