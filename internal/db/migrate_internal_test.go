@@ -207,6 +207,19 @@ func TestMigrateRefusesForeignAndOlderDatabases(t *testing.T) {
 		if ok, _ := tableExists(ctx, sqldb2, d, RevisionTable); ok {
 			t.Error("the revision table was created")
 		}
+
+		// Other types in ent_types than the previous release's: its ID
+		// ranges cannot be trusted.
+		sqldb3, _ := scratch(t, d)
+		loadLegacyFixture(t, sqldb3, d)
+		if _, err := sqldb3.Exec("UPDATE `ent_types` SET `type` = 'gadgets' WHERE `type` = 'sessions'"); err != nil {
+			t.Fatal(err)
+		}
+		err = Migrate(ctx, sqldb3, d)
+		wantErr(t, err, "ent_types", "gadgets", "not created by the previous release")
+		if ok, _ := tableExists(ctx, sqldb3, d, RevisionTable); ok {
+			t.Error("the revision table was created")
+		}
 	})
 }
 
