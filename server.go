@@ -192,12 +192,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			logger.Error("closing the database", "err", err)
 		}
 	}()
-	applied, err := db.Up(ctx, sqlDB, target.Dialect) // docs/migrations.md
-	if err != nil {
+	if err := db.Migrate(ctx, sqlDB, target.Dialect); err != nil { // docs/migrations.md
 		return fail("%v", err)
-	}
-	for _, r := range applied {
-		logger.Info("schema migration applied", "version", r.Version, "name", r.Description, "baseline", r.Baseline)
 	}
 	hasher := auth.DefaultHasher()
 	generated, err := db.EnsureAdmin(ctx, client, hasher, cfg.adminPassword)
