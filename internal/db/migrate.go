@@ -169,30 +169,31 @@ func up(ctx context.Context, sqldb *sql.DB, d string, src *source) (done []Revis
 				err = migrationError("%v", ferr)
 			}
 		}()
-		// The DSN of a file database makes this BEGIN IMMEDIATE: the write
-		// lock is taken now (waiting busy_timeout for another process).
-		tx, err := conn.BeginTx(ctx, nil)
-		if err != nil {
-			return nil, migrationError("cannot take the database lock: %v", err)
-		}
-		defer func() {
-			if err != nil {
-				_ = tx.Rollback()
-			}
-		}()
-		done, err = apply(ctx, tx, d, src)
-		if err != nil {
-			return nil, err
-		}
-		if err := foreignKeyCheck(ctx, tx); err != nil {
-			return nil, err
-		}
-		if err := tx.Commit(); err != nil {
-			return nil, migrationError("commit: %v", err)
-		}
-		return done, nil
+		return applySQLite(ctx, conn, src)
 	}
 	return nil, migrationError("unsupported dialect %q", d)
+}
+
+// applySQLite applies the pending migrations in one transaction on conn.
+func applySQLite(ctx context.Context, conn *sql.Conn, src *source) ([]Revision, error) {
+	// The DSN of a file database makes this BEGIN IMMEDIATE: the write lock
+	// is taken now (waiting busy_timeout for another process).
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, migrationError("cannot take the database lock: %v", err)
+	}
+	done, err := apply(ctx, tx, dialect.SQLite, src)
+	if err == nil {
+		err = foreignKeyCheck(ctx, tx)
+	}
+	if err != nil {
+		_ = tx.Rollback()
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, migrationError("commit: %v", err)
+	}
+	return done, nil
 }
 
 // lockName is the name of the MySQL lock: per database, since a lock name

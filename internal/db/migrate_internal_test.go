@@ -289,3 +289,47 @@ func TestMigrateFailureAndResume(t *testing.T) {
 		}
 	})
 }
+
+// SQLite: a migration that rebuilds a referenced table (what Atlas writes
+// to change a column) keeps the rows referring to it, because foreign keys
+// are off during the migration; one that leaves dangling references is
+// rolled back whole.
+func TestMigrateSQLiteTableRebuild(t *testing.T) {
+	ctx := context.Background()
+	sqldb, _ := scratch(t, dialect.SQLite)
+	loadLegacyFixture(t, sqldb, dialect.SQLite)
+	subs := count(t, sqldb, "SELECT count(*) FROM hosting_subscriptions")
+	if subs == 0 {
+		t.Fatal("no subscriptions in the fixture")
+	}
+	var create string
+	if err := sqldb.QueryRow("SELECT sql FROM sqlite_master WHERE name = 'customers'").Scan(&create); err != nil {
+		t.Fatal(err)
+	}
+	m := embedded(t, dialect.SQLite)
+	addMigration(t, m, "20990101000000_rebuild.sql",
+		strings.Replace(create, "CREATE TABLE `customers`", "CREATE TABLE `customers_new`", 1)+";\n"+
+			"INSERT INTO `customers_new` SELECT * FROM `customers`;\n"+
+			"DROP TABLE `customers`;\n"+
+			"ALTER TABLE `customers_new` RENAME TO `customers`;\n")
+	if _, err := up(ctx, sqldb, dialect.SQLite, mustLoad(t, m)); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, sqldb, "SELECT count(*) FROM hosting_subscriptions"); n != subs {
+		t.Errorf("%d subscriptions after rebuilding customers, want %d (ON DELETE CASCADE ran)", n, subs)
+	}
+	var fk int
+	if err := sqldb.QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
+		t.Errorf("foreign_keys = %d after the migration, %v", fk, err)
+	}
+
+	addMigration(t, m, "20990102000000_orphans.sql", "DELETE FROM `customers`;\n")
+	_, err := up(ctx, sqldb, dialect.SQLite, mustLoad(t, m))
+	wantErr(t, err, "referring to missing", "nothing was changed")
+	if n := count(t, sqldb, "SELECT count(*) FROM customers"); n == 0 {
+		t.Error("customers deleted although the migration was refused")
+	}
+	if n := count(t, sqldb, "SELECT count(*) FROM "+RevisionTable+" WHERE version = '20990102000000'"); n != 0 {
+		t.Error("the refused migration was recorded")
+	}
+}
