@@ -75,11 +75,7 @@ func Diff(ctx context.Context, dev *entsql.Driver, dir migrate.Dir, version, nam
 		schema.WithFormatter(format),
 		schema.WithErrNoPlan(true),
 	)
-	m, err := schema.NewMigrate(dev, opts...)
-	if err != nil {
-		return err
-	}
-	if err := m.NamedDiff(ctx, name, entmigrate.Tables...); err != nil {
+	if err := entmigrate.NewSchema(dev).NamedDiff(ctx, name, opts...); err != nil {
 		if errors.Is(err, migrate.ErrNoPlan) {
 			return ErrNoChanges
 		}
@@ -102,11 +98,7 @@ func SchemaDrift(ctx context.Context, sqldb *sql.DB, d string) ([]string, error)
 		schema.WithFormatter(migrate.DefaultFormatter),
 		schema.WithErrNoPlan(true),
 	)
-	m, err := schema.NewMigrate(entsql.OpenDB(d, sqldb), opts...)
-	if err != nil {
-		return nil, err
-	}
-	if err := m.NamedDiff(ctx, "drift", entmigrate.Tables...); err != nil {
+	if err := entmigrate.NewSchema(entsql.OpenDB(d, sqldb)).NamedDiff(ctx, "drift", opts...); err != nil {
 		if errors.Is(err, migrate.ErrNoPlan) {
 			return nil, nil
 		}
