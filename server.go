@@ -1,6 +1,7 @@
 // Command panel serves the hosting panel's GraphQL API (API.md section 4).
 //
 //	go run . [serve] [--addr ADDR] [--db URL]
+//	go run . migrate status|up [--db URL]
 //
 // Flags win over the environment (PANEL_ADDR, PANEL_DB); PANEL_ADMIN_PASSWORD
 // sets the administrator's password when the database is created.
@@ -84,8 +85,10 @@ type config struct {
 }
 
 const usage = `usage: panel [serve] [flags]
+       panel migrate status|up [--db URL]   (see panel migrate --help)
 
-Serves the hosting panel's GraphQL API.
+Serves the hosting panel's GraphQL API, after applying the pending schema
+migrations.
 
   --addr ADDR   listen address; env PANEL_ADDR; default 127.0.0.1:8080
   --db URL      database; env PANEL_DB; default sqlite:panel.db
@@ -168,6 +171,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}()
 
+	if len(args) > 0 && args[0] == "migrate" {
+		return runMigrate(ctx, args[1:], getenv, stdout, fail) // migrate.go
+	}
 	cfg, err := parseArgs(args, getenv)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, usage)
@@ -199,7 +205,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			logger.Error("closing the database", "err", err)
 		}
 	}()
-	if err := db.Migrate(ctx, client); err != nil {
+	if err := db.Migrate(ctx, sqlDB, target.Dialect); err != nil { // docs/migrations.md
 		return fail("%v", err)
 	}
 	hasher := auth.DefaultHasher()

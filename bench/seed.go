@@ -112,14 +112,11 @@ func bulk[B any](ctx context.Context, n int, label string, w io.Writer, mk func(
 	return ids, nil
 }
 
-// Seed migrates the database and fills it with ds, deterministically (the
+// Seed fills the (migrated) database with ds, deterministically (the
 // same names, owners and plans on every run), through ent bulk creates.
 // Progress goes to w (nil: none).
 func Seed(ctx context.Context, c *ent.Client, ds Dataset, w io.Writer) (*Seeded, error) {
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
-	if err := db.Migrate(ctx, c); err != nil {
-		return nil, err
-	}
 	if n, err := c.Customer.Query().Count(ctx); err != nil {
 		return nil, err
 	} else if n > 0 {

@@ -42,7 +42,7 @@ type Env struct {
 	cpu        cpuClock
 }
 
-// Open opens the database and starts the server (not yet seeded: the
+// Open opens and migrates the database and starts the server (not yet seeded: the
 // handler is wired like server.go's run, which cannot be imported).
 func Open(ctx context.Context, dbURL string) (*Env, error) {
 	t, err := db.ParseURL(dbURL)
@@ -58,6 +58,10 @@ func Open(ctx context.Context, dbURL string) (*Env, error) {
 		return nil, err
 	}
 	e.Client, e.DB = client, sqlDB
+	if err := db.Migrate(ctx, sqlDB, t.Dialect); err != nil {
+		_ = client.Close()
+		return nil, err
+	}
 	return e, nil
 }
 

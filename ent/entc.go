@@ -36,6 +36,7 @@ func main() {
 			gen.FeatureExecQuery,
 			gen.FeatureUpsert,
 			gen.FeatureLock,
+			gen.FeatureVersionedMigration, // ent/migrate: Diff/NamedDiff (docs/migrations.md)
 		},
 		Hooks: []gen.Hook{wholeRows},
 	}, entc.Extensions(ex), entc.TemplateFiles("template/joins.tmpl"))

@@ -1,6 +1,6 @@
 // Package db turns the --db URL into a database connection and an ent
-// client, creates or migrates the schema and creates the built-in
-// administrator.
+// client, applies the versioned schema migrations (migrate.go) and creates
+// the built-in administrator.
 //
 // Supported URLs (API.md section 4):
 //
@@ -36,7 +36,6 @@ import (
 
 	"github.com/hostpanel/panel/ent"
 	"github.com/hostpanel/panel/ent/administrator"
-	"github.com/hostpanel/panel/ent/migrate"
 	"github.com/hostpanel/panel/ent/privacy"
 	_ "github.com/hostpanel/panel/ent/runtime" // ent hooks and policies
 	"github.com/hostpanel/panel/internal/auth"
@@ -69,6 +68,7 @@ type Target struct {
 	DSN        string
 
 	memory bool   // sqlite::memory:
+	path   string // the SQLite file
 	safe   string // the URL without its password, for String
 }
 
@@ -85,6 +85,9 @@ func (t Target) GoString() string { return "db.Target(" + t.String() + ")" }
 
 // LogValue makes slog log the redacted form.
 func (t Target) LogValue() slog.Value { return slog.StringValue(t.String()) }
+
+// Path returns the file of a SQLite file database ("" otherwise).
+func (t Target) Path() string { return t.path }
 
 // Memory reports whether t is an in-memory SQLite database (it lives as long
 // as the *sql.DB returned by Open).
@@ -156,6 +159,7 @@ func parseSQLite(path string) (Target, error) {
 		// busy_timeout cannot help.
 		DSN:  "file:" + uriPath + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate",
 		safe: "sqlite:" + path,
+		path: path,
 	}, nil
 }
 
@@ -439,17 +443,6 @@ type driverLogger struct{}
 
 func (driverLogger) Print(v ...any) {
 	slog.Warn("mysql driver", "msg", oneLine(fmt.Sprint(v...)))
-}
-
-// Migrate creates or updates the schema. IDs are allocated per type in
-// ranges of 1<<32 (global unique IDs), which the Relay node IDs rely on.
-// Indexes no longer in the schema are dropped, so a changed unique index
-// (such as the descriptions' one) does not linger in an older database.
-func Migrate(ctx context.Context, c *ent.Client) error {
-	if err := c.Schema.Create(ctx, migrate.WithGlobalUniqueID(true), migrate.WithForeignKeys(true), migrate.WithDropIndex(true)); err != nil {
-		return fmt.Errorf("migrating the database schema: %s", oneLine(err.Error()))
-	}
-	return nil
 }
 
 // generatedPasswordLength is the length of a password made by EnsureAdmin.

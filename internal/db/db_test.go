@@ -191,7 +191,7 @@ func openMemory(t *testing.T, onStatement func(context.Context)) (*ent.Client, *
 func TestOpenMigrateEnsureAdminSQLiteMemory(t *testing.T) {
 	var n atomic.Int64
 	c, sqldb := openMemory(t, func(context.Context) { n.Add(1) })
-	testLifecycle(t, c)
+	testLifecycle(t, c, sqldb, dialect.SQLite)
 	if n.Load() == 0 {
 		t.Error("onStatement never called")
 	}
@@ -216,13 +216,13 @@ func TestOpenMigrateEnsureAdminSQLiteMemory(t *testing.T) {
 }
 
 // testLifecycle migrates a fresh database and checks EnsureAdmin.
-func testLifecycle(t *testing.T, c *ent.Client) {
+func testLifecycle(t *testing.T, c *ent.Client, sqldb *sql.DB, d string) {
 	t.Helper()
 	ctx := context.Background()
-	if err := db.Migrate(ctx, c); err != nil {
+	if err := db.Migrate(ctx, sqldb, d); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Migrate(ctx, c); err != nil {
+	if err := db.Migrate(ctx, sqldb, d); err != nil {
 		t.Fatalf("second migration: %v", err)
 	}
 
@@ -274,9 +274,9 @@ func testLifecycle(t *testing.T, c *ent.Client) {
 }
 
 func TestEnsureAdminGivenPassword(t *testing.T) {
-	c, _ := openMemory(t, nil)
+	c, sqldb := openMemory(t, nil)
 	ctx := context.Background()
-	if err := db.Migrate(ctx, c); err != nil {
+	if err := db.Migrate(ctx, sqldb, dialect.SQLite); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.EnsureAdmin(ctx, c, fastHasher(), "ADMIN"); err == nil {
@@ -300,12 +300,12 @@ func TestEnsureAdminConcurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	c, _, err := db.Open(ctx, tg, nil)
+	c, sqldb, err := db.Open(ctx, tg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if err := db.Migrate(ctx, c); err != nil {
+	if err := db.Migrate(ctx, sqldb, tg.Dialect); err != nil {
 		t.Fatal(err)
 	}
 	const n = 6
@@ -352,7 +352,7 @@ func TestSQLiteFileConcurrentWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if err := db.Migrate(ctx, c); err != nil {
+	if err := db.Migrate(ctx, sqldb, tg.Dialect); err != nil {
 		t.Fatal(err)
 	}
 	var mode string
@@ -436,8 +436,8 @@ func TestMySQL(t *testing.T) {
 	if dsn == "" {
 		t.Skip("PANEL_TEST_MYSQL_DSN not set")
 	}
-	c, count := openMySQL(t, dsn)
-	testLifecycle(t, c)
+	c, sqldb0, count := openMySQL(t, dsn)
+	testLifecycle(t, c, sqldb0, dialect.MySQL)
 	if count.Load() == 0 {
 		t.Error("onStatement never called")
 	}
@@ -463,7 +463,7 @@ func TestMySQL(t *testing.T) {
 
 // openMySQL creates a scratch database on the server of dsn and returns a
 // client on it (opened directly from a DSN, not from a URL).
-func openMySQL(t *testing.T, dsn string) (*ent.Client, *atomic.Int64) {
+func openMySQL(t *testing.T, dsn string) (*ent.Client, *sql.DB, *atomic.Int64) {
 	t.Helper()
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
@@ -488,10 +488,10 @@ func openMySQL(t *testing.T, dsn string) (*ent.Client, *atomic.Int64) {
 	cfg.Loc = time.UTC
 	var count atomic.Int64
 	tg := db.Target{Dialect: dialect.MySQL, DriverName: "mysql", DSN: cfg.FormatDSN()}
-	c, _, err := db.Open(ctx, tg, func(context.Context) { count.Add(1) })
+	c, sqldb, err := db.Open(ctx, tg, func(context.Context) { count.Add(1) })
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = c.Close() })
-	return c, &count
+	return c, sqldb, &count
 }

@@ -42,8 +42,9 @@ func randomName() string {
 	return hex.EncodeToString(b[:])
 }
 
-// Open returns a fresh, migrated database of dialect d, closed (and, for
-// MySQL, dropped) when the test ends. onStatement, if not nil, is called for
+// Open returns a fresh database of dialect d, migrated like the server does
+// it (db.Migrate: the versioned migrations, under the lock), closed (and,
+// for MySQL, dropped) when the test ends. onStatement, if not nil, is called for
 // every SQL statement.
 func Open(t testing.TB, d string, onStatement func(context.Context)) *ent.Client {
 	t.Helper()
@@ -99,7 +100,7 @@ func OpenWith(t testing.TB, d string, opts sqlcount.Options) *ent.Client {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { client.Close(); sqldb.Close() })
-	if err := db.Migrate(ctx, client); err != nil {
+	if err := db.Migrate(ctx, sqldb, target.Dialect); err != nil {
 		t.Fatal(err)
 	}
 	return client
