@@ -326,6 +326,44 @@ func TestReplicas(t *testing.T) {
 		}
 	})
 
+	t.Run("the same login created on both at once: one wins, the other is TAKEN", func(t *testing.T) {
+		for round := 0; round < 3; round++ {
+			login := fmt.Sprintf("twin%d", round)
+			in := map[string]any{"in": map[string]any{"login": login, "password": "twin-password-1", "name": "Twin", "email": "t@example.com"}}
+			q := `mutation($in:CreateCustomerInput!){createCustomer(input:$in){customer{id} userErrors{code field}}}`
+			var outs [2]gqlResponse
+			var errs [2]error
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for i, base := range []string{a, b} {
+				wg.Add(1)
+				go func() { defer wg.Done(); <-start; outs[i], errs[i] = post(base, adminA, q, in) }()
+			}
+			close(start)
+			wg.Wait()
+			created, taken := 0, 0
+			for i, r := range outs {
+				if errs[i] != nil || len(r.Errors) > 0 {
+					t.Fatalf("replica %d: %v %+v", i, errs[i], r.Errors)
+				}
+				switch {
+				case bytes.Contains(r.Data, []byte(`"customer":{"id"`)) && bytes.Contains(r.Data, []byte(`"userErrors":[]`)):
+					created++
+				case bytes.Contains(r.Data, []byte(`"customer":null`)) && bytes.Contains(r.Data, []byte(`"code":"TAKEN","field":["login"]`)):
+					taken++
+				default:
+					t.Fatalf("replica %d: %s", i, r.Data)
+				}
+			}
+			if created != 1 || taken != 1 {
+				t.Fatalf("round %d: %d created, %d TAKEN; want 1 and 1", round, created, taken)
+			}
+			if n := client.Customer.Query().Where(customer.Login(login)).CountX(ctx); n != 1 {
+				t.Fatalf("round %d: %d customers %s", round, n, login)
+			}
+		}
+	})
+
 	t.Run("a logout on one is refused at once on the other", func(t *testing.T) {
 		tok := loginAt(t, a, "admin", adminPassword)
 		if !worksAt(t, b, tok) {
