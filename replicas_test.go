@@ -470,13 +470,14 @@ type bulkResult struct {
 	}
 }
 
-// bulkAt runs one bulk mutation whose payload lists the applied customers
-// under listField (a list of IDs or of {id}); for goroutines: failures are
-// returned.
+// bulkAt runs one bulk mutation whose payload lists what it applied to
+// under listField (a list of IDs, or of objects when listField is
+// "customers" or "resellers"); for goroutines: failures are returned.
 func bulkAt(base, token, mutation, listField string, in map[string]any) (bulkResult, error) {
+	objects := listField == "customers" || listField == "resellers"
 	sel := listField
-	if listField == "customers" {
-		sel = "customers{id}"
+	if objects {
+		sel += "{id}"
 	}
 	q := fmt.Sprintf(`mutation($in:%s%sInput!){x:%s(input:$in){%s committed userErrors{code field}}}`,
 		string(mutation[0]-'a'+'A'), mutation[1:], mutation, sel)
@@ -495,7 +496,7 @@ func bulkAt(base, token, mutation, listField string, in map[string]any) (bulkRes
 	if err := json.Unmarshal(out.X["userErrors"], &res.errors); err != nil {
 		return bulkResult{}, err
 	}
-	if listField == "customers" {
+	if objects {
 		var cs []struct{ ID string }
 		if err := json.Unmarshal(out.X[listField], &cs); err != nil {
 			return bulkResult{}, err
@@ -535,7 +536,10 @@ func (r bulkResult) failed(ids []string, code string) (map[string]bool, error) {
 // exactly the sources the committed operations leave (ADMIN, and RESELLER
 // where Y's activation came after the ADMIN suspension and was refused) and
 // its subscriptions PARENT; the audit log has one event per customer and
-// committed operation.
+// committed operation. Then, at once, A suspends reseller Y while B moves
+// two more of Y's customers to X: the moved ones come without PARENT, the
+// others get it, and Y's activation takes exactly that PARENT away again,
+// leaving every customer's own sources as they were.
 func replicaBulkRounds(t *testing.T, ctx context.Context, c *ent.Client, a, b, admin string) {
 	const rounds, moveSet, suspSet = 4, 6, 4
 	x := createAt(t, a, admin, "createReseller", "reseller", map[string]any{
@@ -546,6 +550,7 @@ func replicaBulkRounds(t *testing.T, ctx context.Context, c *ent.Client, a, b, a
 		"name": "Y basic", "ownerId": y, "limits": map[string]any{"diskSpaceMb": 1000, "domains": 5}})
 	yTok := loginAt(t, b, "reseller-y", "reseller-y-pass")
 	xID, _ := strconv.Atoi(x)
+	yID, _ := strconv.Atoi(y)
 	planID, _ := strconv.Atoi(plan)
 
 	// The customers, created through both replicas in turn: each with a
@@ -565,7 +570,7 @@ func replicaBulkRounds(t *testing.T, ctx context.Context, c *ent.Client, a, b, a
 		}
 		return id
 	}
-	type round struct{ move, susp []string }
+	type round struct{ move, susp, move2 []string }
 	rs := make([]round, rounds)
 	for i := range rs {
 		for j := 0; j < moveSet; j++ {
@@ -574,6 +579,7 @@ func replicaBulkRounds(t *testing.T, ctx context.Context, c *ent.Client, a, b, a
 		for j := 0; j < suspSet; j++ {
 			rs[i].susp = append(rs[i].susp, newCustomer(false))
 		}
+		rs[i].move2 = []string{newCustomer(true), newCustomer(true)}
 	}
 
 	movedTotal, overlapMoved, activationRefused := 0, 0, 0
@@ -593,6 +599,10 @@ func replicaBulkRounds(t *testing.T, ctx context.Context, c *ent.Client, a, b, a
 			wg.Add(1)
 			go func() { defer wg.Done(); <-start; errs[i] = f() }()
 		}
+		// In odd rounds the ADMIN suspension starts when Y's suspension is
+		// done, racing Y's activation alone (in even rounds it usually
+		// lands between the two): both orders occur.
+		resellerSuspended := make(chan struct{})
 		run(0, func() (err error) {
 			mv, err = bulkAt(a, admin, "moveCustomers", "customers",
 				map[string]any{"newOwnerId": x, "items": items, "mode": "PARTIAL"})
@@ -604,13 +614,18 @@ func replicaBulkRounds(t *testing.T, ctx context.Context, c *ent.Client, a, b, a
 			return err
 		})
 		run(2, func() (err error) {
+			if ri%2 == 1 {
+				<-resellerSuspended
+			}
 			susA, err = bulkAt(a, admin, "suspendCustomers", "customers",
 				map[string]any{"ids": r.susp, "reason": "admin", "mode": "PARTIAL"})
 			return err
 		})
 		run(3, func() (err error) {
-			if susB, err = bulkAt(b, yTok, "suspendCustomers", "customers",
-				map[string]any{"ids": r.susp, "reason": "reseller", "mode": "PARTIAL"}); err != nil {
+			susB, err = bulkAt(b, yTok, "suspendCustomers", "customers",
+				map[string]any{"ids": r.susp, "reason": "reseller", "mode": "PARTIAL"})
+			close(resellerSuspended)
+			if err != nil {
 				return err
 			}
 			actB, err = bulkAt(b, yTok, "activateCustomers", "customers",
@@ -675,6 +690,42 @@ func replicaBulkRounds(t *testing.T, ctx context.Context, c *ent.Client, a, b, a
 		for _, id := range r.susp {
 			checkSuspended(t, ctx, c, ri, id, refused[id])
 		}
+
+		// A suspends Y while B moves two of Y's customers to X.
+		var susY, mv2 bulkResult
+		errs = make([]error, 2)
+		start = make(chan struct{})
+		run(0, func() (err error) {
+			susY, err = bulkAt(a, admin, "suspendResellers", "resellers", map[string]any{"ids": []string{y}})
+			return err
+		})
+		run(1, func() (err error) {
+			items := []map[string]any{{"customerId": r.move2[0]}, {"customerId": r.move2[1]}}
+			mv2, err = bulkAt(b, admin, "moveCustomers", "customers", map[string]any{"newOwnerId": x, "items": items})
+			return err
+		})
+		close(start)
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: %v", ri, err)
+			}
+		}
+		if len(susY.applied) != 1 || len(susY.errors) > 0 || len(mv2.applied) != 2 || len(mv2.errors) > 0 {
+			t.Fatalf("round %d: reseller suspension %+v, move %+v", ri, susY, mv2)
+		}
+		movedTotal += 2
+		for _, id := range r.move2 {
+			checkMovedOrDeleted(t, ctx, c, ri, id, true, false, xID, planID)
+		}
+		checkCascade(t, ctx, c, ri, map[int]bool{yID: true})
+		mustCall(t, b, admin, `mutation($id:ID!){activateResellers(input:{ids:[$id]}){committed}}`, map[string]any{"id": y}, nil)
+		checkCascade(t, ctx, c, ri, map[int]bool{})
+		for _, id := range r.susp {
+			checkSuspended(t, ctx, c, ri, id, refused[id])
+		}
+		// Y's login session ended with its suspension.
+		yTok = loginAt(t, []string{a, b}[ri%2], "reseller-y", "reseller-y-pass")
 	}
 	t.Logf("%d rounds: %d customers moved (%d of %d contended ones won by the move); the reseller's activation came after the ADMIN suspension (refused) in %d rounds",
 		rounds, movedTotal, overlapMoved, 2*rounds, activationRefused)
@@ -682,6 +733,48 @@ func replicaBulkRounds(t *testing.T, ctx context.Context, c *ent.Client, a, b, a
 		t.Errorf("X has %d customers, %d were moved to it", got, movedTotal)
 	}
 	checkOrphans(t, ctx, c)
+}
+
+// checkCascade checks every reseller, customer and subscription: a
+// reseller carries exactly the ADMIN source of suspended (by ID), a customer
+// PARENT exactly when its reseller is suspended, a subscription PARENT
+// exactly when its subscriber is; each is SUSPENDED exactly when it has a
+// source.
+func checkCascade(t *testing.T, ctx context.Context, c *ent.Client, round int, suspended map[int]bool) {
+	t.Helper()
+	rSusp := map[int]bool{}
+	for _, r := range c.Reseller.Query().AllX(ctx) {
+		any := r.SuspendedAdminAt != nil || r.SuspendedResellerAt != nil || r.SuspendedParentAt != nil
+		if (r.SuspendedAdminAt != nil) != suspended[r.ID] || (r.Status == types.StatusSuspended) != any {
+			t.Errorf("round %d: reseller %d: status %s, ADMIN %v, want suspended %v", round, r.ID, r.Status, r.SuspendedAdminAt != nil, suspended[r.ID])
+		}
+		rSusp[r.ID] = any
+	}
+	cSusp := map[int]bool{}
+	for _, cu := range c.Customer.Query().AllX(ctx) {
+		parent := cu.ResellerID != nil && rSusp[*cu.ResellerID]
+		any := cu.SuspendedAdminAt != nil || cu.SuspendedResellerAt != nil || cu.SuspendedParentAt != nil
+		if (cu.SuspendedParentAt != nil) != parent || (cu.Status == types.StatusSuspended) != any {
+			t.Errorf("round %d: customer %d (owner %s): status %s, PARENT %v, want PARENT %v", round, cu.ID, owner(cu),
+				cu.Status, cu.SuspendedParentAt != nil, parent)
+		}
+		cSusp[cu.ID] = any
+	}
+	for _, s := range c.HostingSubscription.Query().AllX(ctx) {
+		parent := (s.CustomerID != nil && cSusp[*s.CustomerID]) || (s.ResellerID != nil && rSusp[*s.ResellerID])
+		any := s.SuspendedAdminAt != nil || s.SuspendedResellerAt != nil || s.SuspendedParentAt != nil
+		if (s.SuspendedParentAt != nil) != parent || (s.Status == types.StatusSuspended) != any {
+			t.Errorf("round %d: subscription %d: status %s, PARENT %v, want PARENT %v", round, s.ID, s.Status, s.SuspendedParentAt != nil, parent)
+		}
+	}
+}
+
+// owner names a customer's owner for messages.
+func owner(cu *ent.Customer) string {
+	if cu.ResellerID == nil {
+		return "administrator"
+	}
+	return "reseller " + strconv.Itoa(*cu.ResellerID)
 }
 
 func set(ids []string) map[string]bool {
@@ -716,11 +809,11 @@ func checkMovedOrDeleted(t *testing.T, ctx context.Context, c *ent.Client, round
 	case moved:
 		if cu.ResellerID == nil || *cu.ResellerID != x || len(subs) != 1 || subs[0].ServicePlanID != nil ||
 			subs[0].PlanSync != types.PlanCustom || pus != 1 {
-			t.Errorf("round %d: moved customer %s: owner %v, subscriptions %+v, %d panel users", round, id, cu.ResellerID, subs, pus)
+			t.Errorf("round %d: moved customer %s: owner %s, subscriptions %+v, %d panel users", round, id, owner(cu), subs, pus)
 		}
 	default:
 		if cu.ResellerID == nil || *cu.ResellerID == x || len(subs) != 1 || subs[0].ServicePlanID == nil || *subs[0].ServicePlanID != plan || pus != 1 {
-			t.Errorf("round %d: untouched customer %s changed: owner %v, subscriptions %+v, %d panel users", round, id, cu.ResellerID, subs, pus)
+			t.Errorf("round %d: untouched customer %s changed: owner %s, subscriptions %+v, %d panel users", round, id, owner(cu), subs, pus)
 		}
 	}
 	if got, want := events(ctx, c, "customer.move", id), b2i(moved); got != want {
