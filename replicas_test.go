@@ -86,8 +86,8 @@ func startReplicas(t *testing.T, bin, url string, n int, opt replicaOptions) []*
 	t.Helper()
 	ps := make([]*panelProcess, n)
 	for i := range ps {
-		if i == 1 && !racingStartups && !healthy(ps[0], 60*time.Second) {
-			t.Fatalf("replica 0 did not come up; exit: %v; stderr:\n%s", ps[0].cmd.ProcessState, tail(ps[0].stderr.String(), 4096))
+		if i == 1 && !racingStartups && !serving(ps[0], 60*time.Second) {
+			t.Fatalf("replica 0 did not come up; exit: %v; stderr:\n%s", ps[0].cmd.ProcessState, errorLines(ps[0].stderr.String(), 4096))
 		}
 		addr := freeAddr(t)
 		args := append([]string{"--addr", addr, "--db", url}, opt.Args...)
@@ -102,22 +102,22 @@ func startReplicas(t *testing.T, bin, url string, n int, opt replicaOptions) []*
 		t.Cleanup(func() {
 			p.kill()
 			if t.Failed() {
-				t.Logf("replica %d (%s) stderr, INFO lines left out:\n%s", i, p.base, tail(p.stderr.String(), 4096))
+				t.Logf("replica %d (%s) stderr, INFO lines left out:\n%s", i, p.base, errorLines(p.stderr.String(), 4096))
 			}
 		})
 		ps[i] = p
 	}
 	for i, p := range ps {
-		if !healthy(p, 60*time.Second) {
-			t.Fatalf("replica %d did not come up; exit: %v; stderr:\n%s", i, p.cmd.ProcessState, tail(p.stderr.String(), 4096))
+		if !serving(p, 60*time.Second) {
+			t.Fatalf("replica %d did not come up; exit: %v; stderr:\n%s", i, p.cmd.ProcessState, errorLines(p.stderr.String(), 4096))
 		}
 	}
 	return ps
 }
 
-// healthy waits until p answers /healthz; false if it exits first or
+// serving waits until p answers /healthz; false if it exits first or
 // within d it does not.
-func healthy(p *panelProcess, d time.Duration) bool {
+func serving(p *panelProcess, d time.Duration) bool {
 	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
 		if resp, err := (&http.Client{Timeout: 2 * time.Second}).Get(p.base + "/healthz"); err == nil {
@@ -133,8 +133,8 @@ func healthy(p *panelProcess, d time.Duration) bool {
 	return false
 }
 
-// tail returns the last n bytes of s's lines that are not INFO logs.
-func tail(s string, n int) string {
+// errorLines returns the last n bytes of s's lines that are not INFO logs.
+func errorLines(s string, n int) string {
 	var keep []string
 	for _, line := range strings.Split(s, "\n") {
 		if !strings.Contains(line, `"level":"INFO"`) {
@@ -148,8 +148,8 @@ func tail(s string, n int) string {
 	return s
 }
 
-// gqlResponse is a GraphQL response.
-type gqlResponse struct {
+// replicaResponse is a GraphQL response.
+type replicaResponse struct {
 	Data   json.RawMessage
 	Errors []struct {
 		Message    string
@@ -158,31 +158,31 @@ type gqlResponse struct {
 }
 
 // code is the code of the first top-level error, "" without errors.
-func (r gqlResponse) code() string {
+func (r replicaResponse) code() string {
 	if len(r.Errors) == 0 {
 		return ""
 	}
 	return r.Errors[0].Extensions.Code
 }
 
-// call posts a GraphQL request to the replica at base with token (if any)
+// callAt posts a GraphQL request to the replica at base with token (if any)
 // and extra headers (name, value pairs); transport failures fail t.
-func call(t *testing.T, base, token, query string, vars map[string]any, header ...string) gqlResponse {
+func callAt(t *testing.T, base, token, query string, vars map[string]any, header ...string) replicaResponse {
 	t.Helper()
-	r, err := post(base, token, query, vars, header...)
+	r, err := postAt(base, token, query, vars, header...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return r
 }
 
-// post is call for goroutines other than the test's: it returns transport
+// postAt is callAt for goroutines other than the test's: it returns transport
 // failures.
-func post(base, token, query string, vars map[string]any, header ...string) (gqlResponse, error) {
+func postAt(base, token, query string, vars map[string]any, header ...string) (replicaResponse, error) {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, err := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
 	if err != nil {
-		return gqlResponse{}, err
+		return replicaResponse{}, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
@@ -195,21 +195,21 @@ func post(base, token, query string, vars map[string]any, header ...string) (gql
 	// instead of stalling it (the server's own deadline is 30 s).
 	resp, err := (&http.Client{Timeout: time.Minute}).Do(req)
 	if err != nil {
-		return gqlResponse{}, fmt.Errorf("POST %s: %w", base, err)
+		return replicaResponse{}, fmt.Errorf("POST %s: %w", base, err)
 	}
 	defer resp.Body.Close()
-	var out gqlResponse
+	var out replicaResponse
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return gqlResponse{}, fmt.Errorf("POST %s: status %d, body not JSON: %w", base, resp.StatusCode, err)
+		return replicaResponse{}, fmt.Errorf("POST %s: status %d, body not JSON: %w", base, resp.StatusCode, err)
 	}
 	return out, nil
 }
 
-// mustCall is call that fails t on top-level errors and decodes data into
+// mustCallAt is callAt that fails t on top-level errors and decodes data into
 // out (if not nil).
-func mustCall(t *testing.T, base, token, query string, vars map[string]any, out any) {
+func mustCallAt(t *testing.T, base, token, query string, vars map[string]any, out any) {
 	t.Helper()
-	r := call(t, base, token, query, vars)
+	r := callAt(t, base, token, query, vars)
 	if len(r.Errors) > 0 {
 		t.Fatalf("%s: %+v", query, r.Errors)
 	}
@@ -231,7 +231,7 @@ func loginAt(t *testing.T, base, login, password string) string {
 			UserErrors []struct{ Code string }
 		}
 	}
-	mustCall(t, base, "", replicaLoginM, map[string]any{"l": login, "p": password}, &out)
+	mustCallAt(t, base, "", replicaLoginM, map[string]any{"l": login, "p": password}, &out)
 	if out.Login.Token == nil {
 		t.Fatalf("login %s at %s: %+v", login, base, out.Login.UserErrors)
 	}
@@ -244,7 +244,7 @@ func createAt(t *testing.T, base, token, mutation, field string, in map[string]a
 	t.Helper()
 	q := fmt.Sprintf(`mutation($in:%s%sInput!){x:%s(input:$in){%s{id} userErrors{code field message}}}`,
 		string(mutation[0]-'a'+'A'), mutation[1:], mutation, field)
-	r := call(t, base, token, q, map[string]any{"in": in})
+	r := callAt(t, base, token, q, map[string]any{"in": in})
 	if len(r.Errors) > 0 {
 		t.Fatalf("%s: %+v", mutation, r.Errors)
 	}
@@ -267,7 +267,7 @@ func createAt(t *testing.T, base, token, mutation, field string, in map[string]a
 // worksAt reports whether token is accepted at base (UNAUTHENTICATED: no).
 func worksAt(t *testing.T, base, token string) bool {
 	t.Helper()
-	r := call(t, base, token, `{viewer{role}}`, nil)
+	r := callAt(t, base, token, `{viewer{role}}`, nil)
 	switch r.code() {
 	case "":
 		return true
@@ -323,7 +323,7 @@ func TestReplicas(t *testing.T) {
 		var out struct {
 			CreateApiToken struct{ Token *string }
 		}
-		mustCall(t, b, adminA, `mutation{createApiToken(input:{name:"ci"}){token}}`, nil, &out)
+		mustCallAt(t, b, adminA, `mutation{createApiToken(input:{name:"ci"}){token}}`, nil, &out)
 		if out.CreateApiToken.Token == nil || !worksAt(t, a, *out.CreateApiToken.Token) {
 			t.Fatal("an API token created on B is refused by A")
 		}
@@ -334,13 +334,13 @@ func TestReplicas(t *testing.T) {
 			login := fmt.Sprintf("twin%d", round)
 			in := map[string]any{"in": map[string]any{"login": login, "password": "twin-password-1", "name": "Twin", "email": "t@example.com"}}
 			q := `mutation($in:CreateCustomerInput!){createCustomer(input:$in){customer{id} userErrors{code field}}}`
-			var outs [2]gqlResponse
+			var outs [2]replicaResponse
 			var errs [2]error
 			var wg sync.WaitGroup
 			start := make(chan struct{})
 			for i, base := range []string{a, b} {
 				wg.Add(1)
-				go func() { defer wg.Done(); <-start; outs[i], errs[i] = post(base, adminA, q, in) }()
+				go func() { defer wg.Done(); <-start; outs[i], errs[i] = postAt(base, adminA, q, in) }()
 			}
 			close(start)
 			wg.Wait()
@@ -372,7 +372,7 @@ func TestReplicas(t *testing.T) {
 		if !worksAt(t, b, tok) {
 			t.Fatal("refused before the logout")
 		}
-		mustCall(t, a, tok, `mutation{logout}`, nil, nil)
+		mustCallAt(t, a, tok, `mutation{logout}`, nil, nil)
 		if worksAt(t, b, tok) {
 			t.Fatal("B accepts a token logged out on A")
 		}
@@ -385,7 +385,7 @@ func TestReplicas(t *testing.T) {
 		var tok struct {
 			CreateApiToken struct{ Token string }
 		}
-		mustCall(t, a, onA, `mutation{createApiToken(input:{name:"script"}){token}}`, nil, &tok)
+		mustCallAt(t, a, onA, `mutation{createApiToken(input:{name:"script"}){token}}`, nil, &tok)
 		onB := loginAt(t, b, "pw-change", "pw-change-pass-1")
 		var ch struct {
 			ChangePassword struct {
@@ -393,7 +393,7 @@ func TestReplicas(t *testing.T) {
 				UserErrors []struct{ Code string }
 			}
 		}
-		mustCall(t, b, onB, `mutation{changePassword(input:{currentPassword:"pw-change-pass-1",newPassword:"pw-change-pass-2"}){ok userErrors{code}}}`, nil, &ch)
+		mustCallAt(t, b, onB, `mutation{changePassword(input:{currentPassword:"pw-change-pass-1",newPassword:"pw-change-pass-2"}){ok userErrors{code}}}`, nil, &ch)
 		if !ch.ChangePassword.Ok {
 			t.Fatalf("changePassword on B: %+v", ch.ChangePassword.UserErrors)
 		}
@@ -406,12 +406,12 @@ func TestReplicas(t *testing.T) {
 		// Suspension through A refuses the new API token on B; activation
 		// through B brings it back on A.
 		newOnB := loginAt(t, b, "pw-change", "pw-change-pass-2")
-		mustCall(t, b, newOnB, `mutation{createApiToken(input:{name:"script"}){token}}`, nil, &tok)
-		mustCall(t, a, adminA, `mutation($id:ID!){suspendCustomers(input:{ids:[$id]}){committed}}`, map[string]any{"id": id}, nil)
+		mustCallAt(t, b, newOnB, `mutation{createApiToken(input:{name:"script"}){token}}`, nil, &tok)
+		mustCallAt(t, a, adminA, `mutation($id:ID!){suspendCustomers(input:{ids:[$id]}){committed}}`, map[string]any{"id": id}, nil)
 		if worksAt(t, b, tok.CreateApiToken.Token) || worksAt(t, b, newOnB) {
 			t.Fatal("B accepts a token of a customer suspended on A")
 		}
-		mustCall(t, b, adminA, `mutation($id:ID!){activateCustomers(input:{ids:[$id]}){committed}}`, map[string]any{"id": id}, nil)
+		mustCallAt(t, b, adminA, `mutation($id:ID!){activateCustomers(input:{ids:[$id]}){committed}}`, map[string]any{"id": id}, nil)
 		if !worksAt(t, a, tok.CreateApiToken.Token) {
 			t.Fatal("the API token does not work again after activation")
 		}
@@ -427,7 +427,7 @@ func TestReplicas(t *testing.T) {
 		const maxPerLogin = 10         // auth.DefaultThrottle
 		for i := 0; i < maxPerLogin; i++ {
 			base := []string{a, b}[i%2]
-			r := call(t, base, "", replicaLoginM, map[string]any{"l": "victim", "p": fmt.Sprintf("wrong-%d", i)},
+			r := callAt(t, base, "", replicaLoginM, map[string]any{"l": "victim", "p": fmt.Sprintf("wrong-%d", i)},
 				"X-Forwarded-For", attacker)
 			if len(r.Errors) > 0 || !bytes.Contains(r.Data, []byte(`"code":"INVALID"`)) {
 				t.Fatalf("refused login %d: %s %+v", i+1, r.Data, r.Errors)
@@ -435,7 +435,7 @@ func TestReplicas(t *testing.T) {
 		}
 		for _, base := range []string{a, b} {
 			// The right password too: the login is locked for the window.
-			r := call(t, base, "", replicaLoginM, map[string]any{"l": "victim", "p": "victim-pass-1"}, "X-Forwarded-For", attacker)
+			r := callAt(t, base, "", replicaLoginM, map[string]any{"l": "victim", "p": "victim-pass-1"}, "X-Forwarded-For", attacker)
 			if r.code() != "RATE_LIMITED" {
 				t.Fatalf("11th login at %s: %s %+v, want RATE_LIMITED", base, r.Data, r.Errors)
 			}
@@ -449,7 +449,7 @@ func TestReplicas(t *testing.T) {
 		if row.Failures != maxPerLogin {
 			t.Fatalf("the address bucket counts %d refusals, want %d", row.Failures, maxPerLogin)
 		}
-		r := call(t, b, "", replicaLoginM, map[string]any{"l": "pw-change", "p": "pw-change-pass-2"}, "X-Forwarded-For", attacker)
+		r := callAt(t, b, "", replicaLoginM, map[string]any{"l": "pw-change", "p": "pw-change-pass-2"}, "X-Forwarded-For", attacker)
 		if len(r.Errors) > 0 || !bytes.Contains(r.Data, []byte(`"token":"pnl_`)) {
 			t.Fatalf("another login from the address: %s %+v", r.Data, r.Errors)
 		}
@@ -460,9 +460,9 @@ func TestReplicas(t *testing.T) {
 	})
 }
 
-// bulkResult is the part of a bulk payload the invariants need: the IDs the
+// bulkOutcome is the part of a bulk payload the invariants need: the IDs the
 // operation applied to and its user errors.
-type bulkResult struct {
+type bulkOutcome struct {
 	applied []string
 	errors  []struct {
 		Code  string
@@ -473,7 +473,7 @@ type bulkResult struct {
 // bulkAt runs one bulk mutation whose payload lists what it applied to
 // under listField (a list of IDs, or of objects when listField is
 // "customers" or "resellers"); for goroutines: failures are returned.
-func bulkAt(base, token, mutation, listField string, in map[string]any) (bulkResult, error) {
+func bulkAt(base, token, mutation, listField string, in map[string]any) (bulkOutcome, error) {
 	objects := listField == "customers" || listField == "resellers"
 	sel := listField
 	if objects {
@@ -481,38 +481,38 @@ func bulkAt(base, token, mutation, listField string, in map[string]any) (bulkRes
 	}
 	q := fmt.Sprintf(`mutation($in:%s%sInput!){x:%s(input:$in){%s committed userErrors{code field}}}`,
 		string(mutation[0]-'a'+'A'), mutation[1:], mutation, sel)
-	r, err := post(base, token, q, map[string]any{"in": in})
+	r, err := postAt(base, token, q, map[string]any{"in": in})
 	if err != nil {
-		return bulkResult{}, err
+		return bulkOutcome{}, err
 	}
 	if len(r.Errors) > 0 {
-		return bulkResult{}, fmt.Errorf("%s: %+v", mutation, r.Errors)
+		return bulkOutcome{}, fmt.Errorf("%s: %+v", mutation, r.Errors)
 	}
 	var out struct{ X map[string]json.RawMessage }
 	if err := json.Unmarshal(r.Data, &out); err != nil {
-		return bulkResult{}, err
+		return bulkOutcome{}, err
 	}
-	var res bulkResult
+	var res bulkOutcome
 	if err := json.Unmarshal(out.X["userErrors"], &res.errors); err != nil {
-		return bulkResult{}, err
+		return bulkOutcome{}, err
 	}
 	if objects {
 		var cs []struct{ ID string }
 		if err := json.Unmarshal(out.X[listField], &cs); err != nil {
-			return bulkResult{}, err
+			return bulkOutcome{}, err
 		}
 		for _, c := range cs {
 			res.applied = append(res.applied, c.ID)
 		}
 	} else if err := json.Unmarshal(out.X[listField], &res.applied); err != nil {
-		return bulkResult{}, err
+		return bulkOutcome{}, err
 	}
 	return res, nil
 }
 
 // failed returns the items of ids whose user errors have code (the field
 // is [list, index, ...]); any other code is an error.
-func (r bulkResult) failed(ids []string, code string) (map[string]bool, error) {
+func (r bulkOutcome) failed(ids []string, code string) (map[string]bool, error) {
 	out := map[string]bool{}
 	for _, ue := range r.errors {
 		if ue.Code != code || len(ue.Field) < 2 {
@@ -591,7 +591,7 @@ func replicaBulkRounds(t *testing.T, ctx context.Context, c *ent.Client, a, b, a
 		}
 		var (
 			wg                        sync.WaitGroup
-			mv, del, susA, susB, actB bulkResult
+			mv, del, susA, susB, actB bulkOutcome
 			errs                      = make([]error, 4)
 			start                     = make(chan struct{})
 		)
@@ -649,7 +649,7 @@ func replicaBulkRounds(t *testing.T, ctx context.Context, c *ent.Client, a, b, a
 		if err != nil {
 			t.Fatalf("round %d: delete: %v", ri, err)
 		}
-		moved, deleted := set(mv.applied), set(del.applied)
+		moved, deleted := idSet(mv.applied), idSet(del.applied)
 		for _, id := range r.move {
 			inMove, inDelete := slices.Contains(toMove, id), slices.Contains(toDelete, id)
 			switch {
@@ -692,7 +692,7 @@ func replicaBulkRounds(t *testing.T, ctx context.Context, c *ent.Client, a, b, a
 		}
 
 		// A suspends Y while B moves two of Y's customers to X.
-		var susY, mv2 bulkResult
+		var susY, mv2 bulkOutcome
 		errs = make([]error, 2)
 		start = make(chan struct{})
 		run(0, func() (err error) {
@@ -719,7 +719,7 @@ func replicaBulkRounds(t *testing.T, ctx context.Context, c *ent.Client, a, b, a
 			checkMovedOrDeleted(t, ctx, c, ri, id, true, false, xID, planID)
 		}
 		checkCascade(t, ctx, c, ri, map[int]bool{yID: true})
-		mustCall(t, b, admin, `mutation($id:ID!){activateResellers(input:{ids:[$id]}){committed}}`, map[string]any{"id": y}, nil)
+		mustCallAt(t, b, admin, `mutation($id:ID!){activateResellers(input:{ids:[$id]}){committed}}`, map[string]any{"id": y}, nil)
 		checkCascade(t, ctx, c, ri, map[int]bool{})
 		for _, id := range r.susp {
 			checkSuspended(t, ctx, c, ri, id, refused[id])
@@ -755,7 +755,7 @@ func checkCascade(t *testing.T, ctx context.Context, c *ent.Client, round int, s
 		parent := cu.ResellerID != nil && rSusp[*cu.ResellerID]
 		any := cu.SuspendedAdminAt != nil || cu.SuspendedResellerAt != nil || cu.SuspendedParentAt != nil
 		if (cu.SuspendedParentAt != nil) != parent || (cu.Status == types.StatusSuspended) != any {
-			t.Errorf("round %d: customer %d (owner %s): status %s, PARENT %v, want PARENT %v", round, cu.ID, owner(cu),
+			t.Errorf("round %d: customer %d (owner %s): status %s, PARENT %v, want PARENT %v", round, cu.ID, ownerOf(cu),
 				cu.Status, cu.SuspendedParentAt != nil, parent)
 		}
 		cSusp[cu.ID] = any
@@ -769,15 +769,15 @@ func checkCascade(t *testing.T, ctx context.Context, c *ent.Client, round int, s
 	}
 }
 
-// owner names a customer's owner for messages.
-func owner(cu *ent.Customer) string {
+// ownerOf names a customer's owner for messages.
+func ownerOf(cu *ent.Customer) string {
 	if cu.ResellerID == nil {
 		return "administrator"
 	}
 	return "reseller " + strconv.Itoa(*cu.ResellerID)
 }
 
-func set(ids []string) map[string]bool {
+func idSet(ids []string) map[string]bool {
 	m := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		m[id] = true
@@ -785,8 +785,8 @@ func set(ids []string) map[string]bool {
 	return m
 }
 
-// events counts the audit events of action about target id.
-func events(ctx context.Context, c *ent.Client, action, id string) int {
+// auditEventsAbout counts the audit events of action about target id.
+func auditEventsAbout(ctx context.Context, c *ent.Client, action, id string) int {
 	return c.AuditEvent.Query().Where(auditevent.Action(action), auditevent.HasTargetsWith(audittarget.TargetID(id))).CountX(ctx)
 }
 
@@ -809,17 +809,17 @@ func checkMovedOrDeleted(t *testing.T, ctx context.Context, c *ent.Client, round
 	case moved:
 		if cu.ResellerID == nil || *cu.ResellerID != x || len(subs) != 1 || subs[0].ServicePlanID != nil ||
 			subs[0].PlanSync != types.PlanCustom || pus != 1 {
-			t.Errorf("round %d: moved customer %s: owner %s, subscriptions %+v, %d panel users", round, id, owner(cu), subs, pus)
+			t.Errorf("round %d: moved customer %s: owner %s, subscriptions %+v, %d panel users", round, id, ownerOf(cu), subs, pus)
 		}
 	default:
 		if cu.ResellerID == nil || *cu.ResellerID == x || len(subs) != 1 || subs[0].ServicePlanID == nil || *subs[0].ServicePlanID != plan || pus != 1 {
-			t.Errorf("round %d: untouched customer %s changed: owner %s, subscriptions %+v, %d panel users", round, id, owner(cu), subs, pus)
+			t.Errorf("round %d: untouched customer %s changed: owner %s, subscriptions %+v, %d panel users", round, id, ownerOf(cu), subs, pus)
 		}
 	}
-	if got, want := events(ctx, c, "customer.move", id), b2i(moved); got != want {
+	if got, want := auditEventsAbout(ctx, c, "customer.move", id), oneIf(moved); got != want {
 		t.Errorf("round %d: customer %s: %d customer.move events, want %d", round, id, got, want)
 	}
-	if got, want := events(ctx, c, "customer.delete", id), b2i(deleted); got != want {
+	if got, want := auditEventsAbout(ctx, c, "customer.delete", id), oneIf(deleted); got != want {
 		t.Errorf("round %d: customer %s: %d customer.delete events, want %d", round, id, got, want)
 	}
 }
@@ -843,15 +843,15 @@ func checkSuspended(t *testing.T, ctx context.Context, c *ent.Client, round int,
 				s.Status, s.SuspendedAdminAt != nil, s.SuspendedResellerAt != nil, s.SuspendedParentAt != nil)
 		}
 	}
-	if got := events(ctx, c, "customer.suspend", id); got != 2 {
+	if got := auditEventsAbout(ctx, c, "customer.suspend", id); got != 2 {
 		t.Errorf("round %d: customer %s: %d customer.suspend events, want 2", round, id, got)
 	}
-	if got, want := events(ctx, c, "customer.activate", id), b2i(!keepsReseller); got != want {
+	if got, want := auditEventsAbout(ctx, c, "customer.activate", id), oneIf(!keepsReseller); got != want {
 		t.Errorf("round %d: customer %s: %d customer.activate events, want %d", round, id, got, want)
 	}
 }
 
-func b2i(b bool) int {
+func oneIf(b bool) int {
 	if b {
 		return 1
 	}
