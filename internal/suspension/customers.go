@@ -189,7 +189,7 @@ func readCustomers(ctx context.Context, c *ent.Client, ids []int) (map[int]*ent.
 }
 
 // suspendChunk adds the viewer's source to the customers of ids and PARENT
-// to their subscriptions, and revokes their sessions and tokens; it returns
+// to their subscriptions, and ends their sessions (not API tokens); it returns
 // how many subscriptions became suspended.
 func suspendChunk(ctx context.Context, c *ent.Client, v *viewer.Viewer, ids []int, now time.Time, reason *string) (int, error) {
 	upd := c.Customer.Update().Where(customer.IDIn(ids...)).SetStatus(types.StatusSuspended)

@@ -46,8 +46,9 @@ type ResellersResult struct {
 
 // SuspendResellers (administrator only) adds ADMIN to each reseller, PARENT
 // to its customers and its own subscriptions and PARENT to its customers'
-// subscriptions, and revokes the sessions and tokens of all of them and of
-// their panel users. Suspending a suspended reseller is not an error.
+// subscriptions, and ends the sessions of all of them and of their panel
+// users (their API tokens are kept and refused until activation: tokens.go).
+// Suspending a suspended reseller is not an error.
 func (s *Service) SuspendResellers(ctx context.Context, in SuspendResellersInput) (*ResellersResult, error) {
 	return s.resellers(ctx, in.IDs, bulk.Options{Mode: in.Mode, DryRun: in.DryRun}, true, in.Reason)
 }

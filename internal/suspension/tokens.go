@@ -12,11 +12,16 @@ import (
 	"github.com/hostpanel/panel/ent/privacy"
 	"github.com/hostpanel/panel/ent/session"
 	"github.com/hostpanel/panel/internal/bulk"
+	"github.com/hostpanel/panel/internal/types"
 )
 
-// Suspending an account ends every session and API token of it and of its
-// panel users (SPEC 3.4, ENGINEERING 7): the tokens are deleted, so they stay
-// dead after the account is activated again.
+// Suspending an account ends the interactive sessions (logins) and pending
+// password resets of it and of its panel users (SPEC 3.4): they are deleted,
+// so they stay dead after the account is activated again. Its API tokens are
+// kept (issue 10): auth.Authenticate refuses every token whose principal, or
+// an account above it, is not active, on every request, so they are refused
+// while the suspension lasts and work again after activation. Changing the
+// login or password, and deleting the account, still end them.
 //
 // The sessions are found with one SELECT per kind of principal, each a chain
 // of `col IN (SELECT ...)` over indexed columns that MariaDB runs as a
@@ -25,8 +30,8 @@ import (
 // DELETE per 1,000 sessions (MariaDB before 11.1 runs a DELETE with an IN
 // subquery as a scan of the whole sessions table).
 
-// revokeCustomers deletes the sessions and tokens of the customers of ids
-// and of their panel users.
+// revokeCustomers deletes the sessions (not the API tokens) of the
+// customers of ids and of their panel users.
 func revokeCustomers(ctx context.Context, c *ent.Client, ids []int) error {
 	return revoke(ctx, c,
 		credentialsWhere(credential.CustomerColumn, inInts(ids)),
@@ -34,8 +39,9 @@ func revokeCustomers(ctx context.Context, c *ent.Client, ids []int) error {
 	)
 }
 
-// revokeResellers deletes the sessions and tokens of the resellers of ids and
-// of their panel users; those of their customers go with revokeCustomers.
+// revokeResellers deletes the sessions (not the API tokens) of the resellers
+// of ids and of their panel users; those of their customers go with
+// revokeCustomers.
 func revokeResellers(ctx context.Context, c *ent.Client, ids []int) error {
 	return revoke(ctx, c,
 		credentialsWhere(credential.ResellerColumn, inInts(ids)),
@@ -66,14 +72,14 @@ func credentialsWhere(col string, rhs in) predicate.Session {
 	}
 }
 
-// revoke deletes every session matching any of ps. Sessions are system
-// data: the callers have already checked the accounts are in the viewer's
-// scope.
+// revoke deletes every session matching any of ps that is not an API
+// token. Sessions are system data: the callers have already checked the
+// accounts are in the viewer's scope.
 func revoke(ctx context.Context, c *ent.Client, ps ...predicate.Session) error {
 	sys := privacy.DecisionContext(ctx, privacy.Allow)
 	var ids []int
 	for _, p := range ps {
-		found, err := c.Session.Query().Where(p).IDs(sys)
+		found, err := c.Session.Query().Where(p, session.KindNEQ(types.SessionAPI)).IDs(sys)
 		if err != nil {
 			return err
 		}

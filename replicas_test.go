@@ -1,0 +1,846 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hostpanel/panel/ent"
+	"github.com/hostpanel/panel/ent/auditevent"
+	"github.com/hostpanel/panel/ent/audittarget"
+	"github.com/hostpanel/panel/ent/customer"
+	"github.com/hostpanel/panel/ent/hostingsubscription"
+	"github.com/hostpanel/panel/ent/loginthrottle"
+	"github.com/hostpanel/panel/ent/paneluser"
+	"github.com/hostpanel/panel/ent/privacy"
+	"github.com/hostpanel/panel/internal/db"
+	"github.com/hostpanel/panel/internal/types"
+)
+
+// The replica harness: N server processes of the real binary on one
+// database. Subtests of TestReplicas use it; more can be added (webhook
+// delivery, for one) with startReplicas' options for the extra flags or
+// environment they need.
+
+// adminPassword is the administrator's password in every replica test.
+const adminPassword = "correct horse battery"
+
+// replicaOptions are the extra flags and environment (KEY=VALUE) of every
+// replica.
+type replicaOptions struct {
+	Args []string
+	Env  []string
+}
+
+// buildPanel builds the server binary into a temporary directory.
+func buildPanel(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "panel")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// replicaDatabase returns the URL of a fresh MySQL/MariaDB database for the
+// replicas (dropped at the end), or skips: SQLite is one process.
+func replicaDatabase(t *testing.T) string {
+	t.Helper()
+	dsn := os.Getenv("PANEL_TEST_MYSQL_DSN")
+	if dsn == "" {
+		if os.Getenv("PANEL_TEST_REQUIRE_MYSQL") != "" {
+			t.Fatal("PANEL_TEST_REQUIRE_MYSQL set without PANEL_TEST_MYSQL_DSN")
+		}
+		t.Skip("several server processes need MySQL/MariaDB (set PANEL_TEST_MYSQL_DSN); SQLite is one process")
+	}
+	return crashMySQL(t, dsn)
+}
+
+// startReplicas starts n server processes of bin on the database of url,
+// all at the same time, so that their startups (migrations under the
+// database lock, the administrator's creation) race each other, and returns
+// them once each serves. They are killed when the
+// test ends.
+func startReplicas(t *testing.T, bin, url string, n int, opt replicaOptions) []*panelProcess {
+	t.Helper()
+	ps := make([]*panelProcess, n)
+	for i := range ps {
+		addr := freeAddr(t)
+		args := append([]string{"--addr", addr, "--db", url}, opt.Args...)
+		p := &panelProcess{cmd: exec.Command(bin, args...), exited: make(chan struct{}),
+			stderr: &syncBuffer{}, base: "http://" + addr}
+		p.cmd.Env = append(append(os.Environ(), "PANEL_ADMIN_PASSWORD="+adminPassword), opt.Env...)
+		p.cmd.Stderr = p.stderr
+		if err := p.cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		go func() { _ = p.cmd.Wait(); close(p.exited) }()
+		t.Cleanup(func() {
+			p.kill()
+			if t.Failed() {
+				t.Logf("replica %d (%s) stderr, INFO lines left out:\n%s", i, p.base, errorLines(p.stderr.String(), 4096))
+			}
+		})
+		ps[i] = p
+	}
+	for i, p := range ps {
+		if !serving(p, 60*time.Second) {
+			t.Fatalf("replica %d did not come up; exit: %v; stderr:\n%s", i, p.cmd.ProcessState, errorLines(p.stderr.String(), 4096))
+		}
+	}
+	return ps
+}
+
+// serving waits until p answers /healthz; false if it exits first or
+// within d it does not.
+func serving(p *panelProcess, d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		if resp, err := (&http.Client{Timeout: 2 * time.Second}).Get(p.base + "/healthz"); err == nil {
+			resp.Body.Close()
+			return resp.StatusCode == http.StatusOK
+		}
+		select {
+		case <-p.exited:
+			return false
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return false
+}
+
+// errorLines returns the last n bytes of s's lines that are not INFO logs.
+func errorLines(s string, n int) string {
+	var keep []string
+	for _, line := range strings.Split(s, "\n") {
+		if !strings.Contains(line, `"level":"INFO"`) {
+			keep = append(keep, line)
+		}
+	}
+	s = strings.Join(keep, "\n")
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// replicaResponse is a GraphQL response.
+type replicaResponse struct {
+	Data   json.RawMessage
+	Errors []struct {
+		Message    string
+		Extensions struct{ Code string }
+	}
+}
+
+// code is the code of the first top-level error, "" without errors.
+func (r replicaResponse) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	return r.Errors[0].Extensions.Code
+}
+
+// callAt posts a GraphQL request to the replica at base with token (if any)
+// and extra headers (name, value pairs); transport failures fail t.
+func callAt(t *testing.T, base, token, query string, vars map[string]any, header ...string) replicaResponse {
+	t.Helper()
+	r, err := postAt(base, token, query, vars, header...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// postAt is callAt for goroutines other than the test's: it returns transport
+// failures.
+func postAt(base, token, query string, vars map[string]any, header ...string) (replicaResponse, error) {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, err := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		return replicaResponse{}, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	// Every request is time-limited: a hung replica fails the test
+	// instead of stalling it (the server's own deadline is 30 s).
+	resp, err := (&http.Client{Timeout: time.Minute}).Do(req)
+	if err != nil {
+		return replicaResponse{}, fmt.Errorf("POST %s: %w", base, err)
+	}
+	defer resp.Body.Close()
+	var out replicaResponse
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return replicaResponse{}, fmt.Errorf("POST %s: status %d, body not JSON: %w", base, resp.StatusCode, err)
+	}
+	return out, nil
+}
+
+// mustCallAt is callAt that fails t on top-level errors and decodes data into
+// out (if not nil).
+func mustCallAt(t *testing.T, base, token, query string, vars map[string]any, out any) {
+	t.Helper()
+	r := callAt(t, base, token, query, vars)
+	if len(r.Errors) > 0 {
+		t.Fatalf("%s: %+v", query, r.Errors)
+	}
+	if out != nil {
+		if err := json.Unmarshal(r.Data, out); err != nil {
+			t.Fatalf("decoding %s: %v", r.Data, err)
+		}
+	}
+}
+
+const replicaLoginM = `mutation($l:String!,$p:String!){login(input:{login:$l,password:$p}){token userErrors{code}}}`
+
+// loginAt logs in at the replica at base and returns the token.
+func loginAt(t *testing.T, base, login, password string) string {
+	t.Helper()
+	var out struct {
+		Login struct {
+			Token      *string
+			UserErrors []struct{ Code string }
+		}
+	}
+	mustCallAt(t, base, "", replicaLoginM, map[string]any{"l": login, "p": password}, &out)
+	if out.Login.Token == nil {
+		t.Fatalf("login %s at %s: %+v", login, base, out.Login.UserErrors)
+	}
+	return *out.Login.Token
+}
+
+// createAt runs create mutation (createCustomer etc.) at base and returns
+// the new object's ID.
+func createAt(t *testing.T, base, token, mutation, field string, in map[string]any) string {
+	t.Helper()
+	q := fmt.Sprintf(`mutation($in:%s%sInput!){x:%s(input:$in){%s{id} userErrors{code field message}}}`,
+		string(mutation[0]-'a'+'A'), mutation[1:], mutation, field)
+	r := callAt(t, base, token, q, map[string]any{"in": in})
+	if len(r.Errors) > 0 {
+		t.Fatalf("%s: %+v", mutation, r.Errors)
+	}
+	var raw struct{ X map[string]json.RawMessage }
+	if err := json.Unmarshal(r.Data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	var ues []struct{ Code, Message string }
+	_ = json.Unmarshal(raw.X["userErrors"], &ues)
+	if len(ues) > 0 {
+		t.Fatalf("%s: %+v", mutation, ues)
+	}
+	var obj struct{ ID string }
+	if err := json.Unmarshal(raw.X[field], &obj); err != nil || obj.ID == "" {
+		t.Fatalf("%s: no %s in %s", mutation, field, r.Data)
+	}
+	return obj.ID
+}
+
+// worksAt reports whether token is accepted at base (UNAUTHENTICATED: no).
+func worksAt(t *testing.T, base, token string) bool {
+	t.Helper()
+	r := callAt(t, base, token, `{viewer{role}}`, nil)
+	switch r.code() {
+	case "":
+		return true
+	case "UNAUTHENTICATED":
+		return false
+	}
+	t.Fatalf("viewer at %s: %+v", base, r.Errors)
+	return false
+}
+
+// openReplicaDB opens the replicas' database for checks, privacy bypassed.
+func openReplicaDB(t *testing.T, url string) (context.Context, *ent.Client) {
+	t.Helper()
+	target, err := db.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	client, _, err := db.Open(ctx, target, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	return ctx, client
+}
+
+// TestReplicas (issue 10 part 5): two server processes on one MariaDB
+// database behave as one service: tokens, logouts, password changes and
+// suspensions are seen at once by the other process, unique logins hold
+// across both, refused logins are counted across both, and concurrent bulk
+// operations through both keep the invariants of SPEC 3. It takes about
+// 10-25 s (the build included).
+func TestReplicas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	url := replicaDatabase(t)
+	bin := buildPanel(t)
+	// Both trust the loopback as their load balancer, so X-Forwarded-For
+	// names the client (the login throttle counts per client address).
+	ps := startReplicas(t, bin, url, 2, replicaOptions{Args: []string{"--trusted-proxies", "127.0.0.1"}})
+	a, b := ps[0].base, ps[1].base
+	ctx, client := openReplicaDB(t, url)
+	if n := client.Administrator.Query().CountX(ctx); n != 1 {
+		t.Fatalf("%d administrators after two starts, want 1", n)
+	}
+	adminA := loginAt(t, a, "admin", adminPassword)
+
+	t.Run("a token from one works on the other", func(t *testing.T) {
+		if !worksAt(t, b, adminA) {
+			t.Fatal("a login token from A is refused by B")
+		}
+		var out struct {
+			CreateApiToken struct{ Token *string }
+		}
+		mustCallAt(t, b, adminA, `mutation{createApiToken(input:{name:"ci"}){token}}`, nil, &out)
+		if out.CreateApiToken.Token == nil || !worksAt(t, a, *out.CreateApiToken.Token) {
+			t.Fatal("an API token created on B is refused by A")
+		}
+	})
+
+	t.Run("the same login created on both at once: one wins, the other is TAKEN", func(t *testing.T) {
+		for round := 0; round < 3; round++ {
+			login := fmt.Sprintf("twin%d", round)
+			in := map[string]any{"in": map[string]any{"login": login, "password": "twin-password-1", "name": "Twin", "email": "t@example.com"}}
+			q := `mutation($in:CreateCustomerInput!){createCustomer(input:$in){customer{id} userErrors{code field}}}`
+			var outs [2]replicaResponse
+			var errs [2]error
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for i, base := range []string{a, b} {
+				wg.Add(1)
+				go func() { defer wg.Done(); <-start; outs[i], errs[i] = postAt(base, adminA, q, in) }()
+			}
+			close(start)
+			wg.Wait()
+			created, taken := 0, 0
+			for i, r := range outs {
+				if errs[i] != nil || len(r.Errors) > 0 {
+					t.Fatalf("replica %d: %v %+v", i, errs[i], r.Errors)
+				}
+				switch {
+				case bytes.Contains(r.Data, []byte(`"customer":{"id"`)) && bytes.Contains(r.Data, []byte(`"userErrors":[]`)):
+					created++
+				case bytes.Contains(r.Data, []byte(`"customer":null`)) && bytes.Contains(r.Data, []byte(`"code":"TAKEN","field":["login"]`)):
+					taken++
+				default:
+					t.Fatalf("replica %d: %s", i, r.Data)
+				}
+			}
+			if created != 1 || taken != 1 {
+				t.Fatalf("round %d: %d created, %d TAKEN; want 1 and 1", round, created, taken)
+			}
+			if n := client.Customer.Query().Where(customer.Login(login)).CountX(ctx); n != 1 {
+				t.Fatalf("round %d: %d customers %s", round, n, login)
+			}
+		}
+	})
+
+	t.Run("a logout on one is refused at once on the other", func(t *testing.T) {
+		tok := loginAt(t, a, "admin", adminPassword)
+		if !worksAt(t, b, tok) {
+			t.Fatal("refused before the logout")
+		}
+		mustCallAt(t, a, tok, `mutation{logout}`, nil, nil)
+		if worksAt(t, b, tok) {
+			t.Fatal("B accepts a token logged out on A")
+		}
+	})
+
+	t.Run("a password change on one ends the tokens on the other", func(t *testing.T) {
+		id := createAt(t, a, adminA, "createCustomer", "customer", map[string]any{
+			"login": "pw-change", "password": "pw-change-pass-1", "name": "PW", "email": "pw@example.com"})
+		onA := loginAt(t, a, "pw-change", "pw-change-pass-1")
+		var tok struct {
+			CreateApiToken struct{ Token string }
+		}
+		mustCallAt(t, a, onA, `mutation{createApiToken(input:{name:"script"}){token}}`, nil, &tok)
+		onB := loginAt(t, b, "pw-change", "pw-change-pass-1")
+		var ch struct {
+			ChangePassword struct {
+				Ok         bool
+				UserErrors []struct{ Code string }
+			}
+		}
+		mustCallAt(t, b, onB, `mutation{changePassword(input:{currentPassword:"pw-change-pass-1",newPassword:"pw-change-pass-2"}){ok userErrors{code}}}`, nil, &ch)
+		if !ch.ChangePassword.Ok {
+			t.Fatalf("changePassword on B: %+v", ch.ChangePassword.UserErrors)
+		}
+		if worksAt(t, a, onA) || worksAt(t, a, tok.CreateApiToken.Token) {
+			t.Fatal("A accepts a session or API token ended by a password change on B")
+		}
+		if !worksAt(t, a, onB) {
+			t.Fatal("the session that changed the password ended")
+		}
+		// Suspension through A refuses the new API token on B; activation
+		// through B brings it back on A.
+		newOnB := loginAt(t, b, "pw-change", "pw-change-pass-2")
+		mustCallAt(t, b, newOnB, `mutation{createApiToken(input:{name:"script"}){token}}`, nil, &tok)
+		mustCallAt(t, a, adminA, `mutation($id:ID!){suspendCustomers(input:{ids:[$id]}){committed}}`, map[string]any{"id": id}, nil)
+		if worksAt(t, b, tok.CreateApiToken.Token) || worksAt(t, b, newOnB) {
+			t.Fatal("B accepts a token of a customer suspended on A")
+		}
+		mustCallAt(t, b, adminA, `mutation($id:ID!){activateCustomers(input:{ids:[$id]}){committed}}`, map[string]any{"id": id}, nil)
+		if !worksAt(t, a, tok.CreateApiToken.Token) {
+			t.Fatal("the API token does not work again after activation")
+		}
+		if worksAt(t, a, newOnB) {
+			t.Fatal("a login session survived the suspension")
+		}
+	})
+
+	t.Run("refused logins are counted across both", func(t *testing.T) {
+		createAt(t, b, adminA, "createCustomer", "customer", map[string]any{
+			"login": "victim", "password": "victim-pass-1", "name": "Victim", "email": "v@example.com"})
+		const attacker = "203.0.113.7" // as the load balancer reports it
+		const maxPerLogin = 10         // auth.DefaultThrottle
+		for i := 0; i < maxPerLogin; i++ {
+			base := []string{a, b}[i%2]
+			r := callAt(t, base, "", replicaLoginM, map[string]any{"l": "victim", "p": fmt.Sprintf("wrong-%d", i)},
+				"X-Forwarded-For", attacker)
+			if len(r.Errors) > 0 || !bytes.Contains(r.Data, []byte(`"code":"INVALID"`)) {
+				t.Fatalf("refused login %d: %s %+v", i+1, r.Data, r.Errors)
+			}
+		}
+		for _, base := range []string{a, b} {
+			// The right password too: the login is locked for the window.
+			r := callAt(t, base, "", replicaLoginM, map[string]any{"l": "victim", "p": "victim-pass-1"}, "X-Forwarded-For", attacker)
+			if r.code() != "RATE_LIMITED" {
+				t.Fatalf("11th login at %s: %s %+v, want RATE_LIMITED", base, r.Data, r.Errors)
+			}
+		}
+		// Both processes counted in the same address bucket; another
+		// login from that address is not locked.
+		row, err := client.LoginThrottle.Query().Where(loginthrottle.Bucket("a:" + attacker)).Only(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if row.Failures != maxPerLogin {
+			t.Fatalf("the address bucket counts %d refusals, want %d", row.Failures, maxPerLogin)
+		}
+		r := callAt(t, b, "", replicaLoginM, map[string]any{"l": "pw-change", "p": "pw-change-pass-2"}, "X-Forwarded-For", attacker)
+		if len(r.Errors) > 0 || !bytes.Contains(r.Data, []byte(`"token":"pnl_`)) {
+			t.Fatalf("another login from the address: %s %+v", r.Data, r.Errors)
+		}
+	})
+
+	t.Run("concurrent bulk operations through both keep SPEC 3's invariants", func(t *testing.T) {
+		replicaBulkRounds(t, ctx, client, a, b, adminA)
+	})
+}
+
+// bulkOutcome is the part of a bulk payload the invariants need: the IDs the
+// operation applied to and its user errors.
+type bulkOutcome struct {
+	applied []string
+	errors  []struct {
+		Code  string
+		Field []string
+	}
+}
+
+// bulkAt runs one bulk mutation whose payload lists what it applied to
+// under listField (a list of IDs, or of objects when listField is
+// "customers" or "resellers"); for goroutines: failures are returned.
+func bulkAt(base, token, mutation, listField string, in map[string]any) (bulkOutcome, error) {
+	objects := listField == "customers" || listField == "resellers"
+	sel := listField
+	if objects {
+		sel += "{id}"
+	}
+	q := fmt.Sprintf(`mutation($in:%s%sInput!){x:%s(input:$in){%s committed userErrors{code field}}}`,
+		string(mutation[0]-'a'+'A'), mutation[1:], mutation, sel)
+	r, err := postAt(base, token, q, map[string]any{"in": in})
+	if err != nil {
+		return bulkOutcome{}, err
+	}
+	if len(r.Errors) > 0 {
+		return bulkOutcome{}, fmt.Errorf("%s: %+v", mutation, r.Errors)
+	}
+	var out struct{ X map[string]json.RawMessage }
+	if err := json.Unmarshal(r.Data, &out); err != nil {
+		return bulkOutcome{}, err
+	}
+	var res bulkOutcome
+	if err := json.Unmarshal(out.X["userErrors"], &res.errors); err != nil {
+		return bulkOutcome{}, err
+	}
+	if objects {
+		var cs []struct{ ID string }
+		if err := json.Unmarshal(out.X[listField], &cs); err != nil {
+			return bulkOutcome{}, err
+		}
+		for _, c := range cs {
+			res.applied = append(res.applied, c.ID)
+		}
+	} else if err := json.Unmarshal(out.X[listField], &res.applied); err != nil {
+		return bulkOutcome{}, err
+	}
+	return res, nil
+}
+
+// failed returns the items of ids whose user errors have code (the field
+// is [list, index, ...]); any other code is an error.
+func (r bulkOutcome) failed(ids []string, code string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for _, ue := range r.errors {
+		if ue.Code != code || len(ue.Field) < 2 {
+			return nil, fmt.Errorf("unexpected user error %+v", ue)
+		}
+		i, err := strconv.Atoi(ue.Field[1])
+		if err != nil || i < 0 || i >= len(ids) {
+			return nil, fmt.Errorf("user error %+v points at no item", ue)
+		}
+		out[ids[i]] = true
+	}
+	return out, nil
+}
+
+// replicaBulkRounds: in each round, through both replicas at once, A moves
+// four customers of reseller Y to reseller X while Y, on B, deletes four
+// customers overlapping two of them; and A suspends four other customers as
+// ADMIN while Y, on B, suspends them and activates them again. Each
+// overlapping customer ends up moved or deleted, never both, with its
+// subscriptions and panel users following it; each suspended customer has
+// exactly the sources the committed operations leave (ADMIN, and RESELLER
+// where Y's activation came after the ADMIN suspension and was refused) and
+// its subscriptions PARENT; the audit log has one event per customer and
+// committed operation. Then, at once, A suspends reseller Y while B moves
+// two more of Y's customers to X: the moved ones come without PARENT, the
+// others get it, and Y's activation takes exactly that PARENT away again,
+// leaving every customer's own sources as they were.
+func replicaBulkRounds(t *testing.T, ctx context.Context, c *ent.Client, a, b, admin string) {
+	const rounds, moveSet, suspSet = 4, 6, 4
+	x := createAt(t, a, admin, "createReseller", "reseller", map[string]any{
+		"login": "reseller-x", "password": "reseller-x-pass", "name": "X", "email": "x@example.com"})
+	y := createAt(t, b, admin, "createReseller", "reseller", map[string]any{
+		"login": "reseller-y", "password": "reseller-y-pass", "name": "Y", "email": "y@example.com"})
+	plan := createAt(t, a, admin, "createServicePlan", "servicePlan", map[string]any{
+		"name": "Y basic", "ownerId": y, "limits": map[string]any{"diskSpaceMb": 1000, "domains": 5}})
+	yTok := loginAt(t, b, "reseller-y", "reseller-y-pass")
+	xID, _ := strconv.Atoi(x)
+	yID, _ := strconv.Atoi(y)
+	planID, _ := strconv.Atoi(plan)
+
+	// The customers, created through both replicas in turn: each with a
+	// subscription of Y's plan; those to move or delete with a panel user.
+	n := 0
+	newCustomer := func(panelUser bool) string {
+		n++
+		base := []string{a, b}[n%2]
+		login := fmt.Sprintf("bulk%d", n)
+		id := createAt(t, base, admin, "createCustomer", "customer", map[string]any{
+			"login": login, "password": "bulk-customer-1", "name": login, "email": login + "@example.com", "ownerId": y})
+		createAt(t, base, admin, "createSubscription", "subscription", map[string]any{
+			"subscriberId": id, "domain": login + ".example", "servicePlanId": plan})
+		if panelUser {
+			createAt(t, base, admin, "createPanelUser", "panelUser", map[string]any{
+				"accountId": id, "login": login + "-staff", "password": "bulk-staff-pass", "name": "Staff", "email": "s@example.com"})
+		}
+		return id
+	}
+	type round struct{ move, susp, move2 []string }
+	rs := make([]round, rounds)
+	for i := range rs {
+		for j := 0; j < moveSet; j++ {
+			rs[i].move = append(rs[i].move, newCustomer(true))
+		}
+		for j := 0; j < suspSet; j++ {
+			rs[i].susp = append(rs[i].susp, newCustomer(false))
+		}
+		rs[i].move2 = []string{newCustomer(true), newCustomer(true)}
+	}
+
+	movedTotal, overlapMoved, activationRefused := 0, 0, 0
+	for ri, r := range rs {
+		toMove, toDelete := r.move[:4], r.move[2:]
+		items := make([]map[string]any, len(toMove))
+		for i, id := range toMove {
+			items[i] = map[string]any{"customerId": id, "servicePlanId": nil}
+		}
+		var (
+			wg                        sync.WaitGroup
+			mv, del, susA, susB, actB bulkOutcome
+			errs                      = make([]error, 4)
+			start                     = make(chan struct{})
+		)
+		run := func(i int, f func() error) {
+			wg.Add(1)
+			go func() { defer wg.Done(); <-start; errs[i] = f() }()
+		}
+		// In odd rounds the ADMIN suspension starts when Y's suspension is
+		// done, racing Y's activation alone (in even rounds it usually
+		// lands between the two): both orders occur.
+		resellerSuspended := make(chan struct{})
+		run(0, func() (err error) {
+			mv, err = bulkAt(a, admin, "moveCustomers", "customers",
+				map[string]any{"newOwnerId": x, "items": items, "mode": "PARTIAL"})
+			return err
+		})
+		run(1, func() (err error) {
+			del, err = bulkAt(b, yTok, "deleteCustomers", "deletedCustomerIds",
+				map[string]any{"ids": toDelete, "mode": "PARTIAL"})
+			return err
+		})
+		run(2, func() (err error) {
+			if ri%2 == 1 {
+				<-resellerSuspended
+			}
+			susA, err = bulkAt(a, admin, "suspendCustomers", "customers",
+				map[string]any{"ids": r.susp, "reason": "admin", "mode": "PARTIAL"})
+			return err
+		})
+		run(3, func() (err error) {
+			susB, err = bulkAt(b, yTok, "suspendCustomers", "customers",
+				map[string]any{"ids": r.susp, "reason": "reseller", "mode": "PARTIAL"})
+			close(resellerSuspended)
+			if err != nil {
+				return err
+			}
+			actB, err = bulkAt(b, yTok, "activateCustomers", "customers",
+				map[string]any{"ids": r.susp, "mode": "PARTIAL"})
+			return err
+		})
+		close(start)
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: %v", ri, err)
+			}
+		}
+
+		// Moved or deleted, never both; NOT_FOUND for the loser.
+		moveMissing, err := mv.failed(toMove, "NOT_FOUND")
+		if err != nil {
+			t.Fatalf("round %d: move: %v", ri, err)
+		}
+		deleteMissing, err := del.failed(toDelete, "NOT_FOUND")
+		if err != nil {
+			t.Fatalf("round %d: delete: %v", ri, err)
+		}
+		moved, deleted := idSet(mv.applied), idSet(del.applied)
+		for _, id := range r.move {
+			inMove, inDelete := slices.Contains(toMove, id), slices.Contains(toDelete, id)
+			switch {
+			case moved[id] && deleted[id]:
+				t.Errorf("round %d: customer %s both moved and deleted", ri, id)
+			case inMove && !inDelete && !moved[id], inDelete && !inMove && !deleted[id]:
+				t.Errorf("round %d: customer %s neither moved nor deleted without a contender", ri, id)
+			case inMove && inDelete && moved[id] == deleted[id]:
+				t.Errorf("round %d: customer %s moved=%v deleted=%v, want exactly one", ri, id, moved[id], deleted[id])
+			case moved[id] && moveMissing[id], deleted[id] && deleteMissing[id],
+				inMove && !moved[id] && !moveMissing[id], inDelete && !deleted[id] && !deleteMissing[id]:
+				t.Errorf("round %d: customer %s: payloads disagree (moved %v, NOT_FOUND for move %v, deleted %v, NOT_FOUND for delete %v)",
+					ri, id, moved[id], moveMissing[id], deleted[id], deleteMissing[id])
+			}
+			if inMove && inDelete && moved[id] {
+				overlapMoved++
+			}
+			checkMovedOrDeleted(t, ctx, c, ri, id, moved[id], deleted[id], xID, planID)
+		}
+		movedTotal += len(moved)
+
+		// Suspension sources: exactly what the committed operations leave.
+		if len(susA.errors) > 0 || len(susA.applied) != suspSet || len(susB.errors) > 0 || len(susB.applied) != suspSet {
+			t.Fatalf("round %d: suspensions: admin %+v, reseller %+v", ri, susA, susB)
+		}
+		refused, err := actB.failed(r.susp, "FORBIDDEN")
+		if err != nil {
+			t.Fatalf("round %d: reseller's activation: %v", ri, err)
+		}
+		if len(refused)+len(actB.applied) != suspSet || (len(refused) != 0 && len(refused) != suspSet) {
+			// The ADMIN suspension is one transaction: the activation saw
+			// it on all four customers or on none.
+			t.Errorf("round %d: activation applied to %v, refused for %v: not all-or-none", ri, actB.applied, refused)
+		}
+		if len(refused) > 0 {
+			activationRefused++
+		}
+		for _, id := range r.susp {
+			checkSuspended(t, ctx, c, ri, id, refused[id])
+		}
+
+		// A suspends Y while B moves two of Y's customers to X.
+		var susY, mv2 bulkOutcome
+		errs = make([]error, 2)
+		start = make(chan struct{})
+		run(0, func() (err error) {
+			susY, err = bulkAt(a, admin, "suspendResellers", "resellers", map[string]any{"ids": []string{y}})
+			return err
+		})
+		run(1, func() (err error) {
+			items := []map[string]any{{"customerId": r.move2[0]}, {"customerId": r.move2[1]}}
+			mv2, err = bulkAt(b, admin, "moveCustomers", "customers", map[string]any{"newOwnerId": x, "items": items})
+			return err
+		})
+		close(start)
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: %v", ri, err)
+			}
+		}
+		if len(susY.applied) != 1 || len(susY.errors) > 0 || len(mv2.applied) != 2 || len(mv2.errors) > 0 {
+			t.Fatalf("round %d: reseller suspension %+v, move %+v", ri, susY, mv2)
+		}
+		movedTotal += 2
+		for _, id := range r.move2 {
+			checkMovedOrDeleted(t, ctx, c, ri, id, true, false, xID, planID)
+		}
+		checkCascade(t, ctx, c, ri, map[int]bool{yID: true})
+		mustCallAt(t, b, admin, `mutation($id:ID!){activateResellers(input:{ids:[$id]}){committed}}`, map[string]any{"id": y}, nil)
+		checkCascade(t, ctx, c, ri, map[int]bool{})
+		for _, id := range r.susp {
+			checkSuspended(t, ctx, c, ri, id, refused[id])
+		}
+		// Y's login session ended with its suspension.
+		yTok = loginAt(t, []string{a, b}[ri%2], "reseller-y", "reseller-y-pass")
+	}
+	t.Logf("%d rounds: %d customers moved (%d of %d contended ones won by the move); the reseller's activation came after the ADMIN suspension (refused) in %d rounds",
+		rounds, movedTotal, overlapMoved, 2*rounds, activationRefused)
+	if got := c.Customer.Query().Where(customer.ResellerID(xID)).CountX(ctx); got != movedTotal {
+		t.Errorf("X has %d customers, %d were moved to it", got, movedTotal)
+	}
+	checkOrphans(t, ctx, c)
+}
+
+// checkCascade checks every reseller, customer and subscription: a
+// reseller carries exactly the ADMIN source of suspended (by ID), a customer
+// PARENT exactly when its reseller is suspended, a subscription PARENT
+// exactly when its subscriber is; each is SUSPENDED exactly when it has a
+// source.
+func checkCascade(t *testing.T, ctx context.Context, c *ent.Client, round int, suspended map[int]bool) {
+	t.Helper()
+	rSusp := map[int]bool{}
+	for _, r := range c.Reseller.Query().AllX(ctx) {
+		any := r.SuspendedAdminAt != nil || r.SuspendedResellerAt != nil || r.SuspendedParentAt != nil
+		if (r.SuspendedAdminAt != nil) != suspended[r.ID] || (r.Status == types.StatusSuspended) != any {
+			t.Errorf("round %d: reseller %d: status %s, ADMIN %v, want suspended %v", round, r.ID, r.Status, r.SuspendedAdminAt != nil, suspended[r.ID])
+		}
+		rSusp[r.ID] = any
+	}
+	cSusp := map[int]bool{}
+	for _, cu := range c.Customer.Query().AllX(ctx) {
+		parent := cu.ResellerID != nil && rSusp[*cu.ResellerID]
+		any := cu.SuspendedAdminAt != nil || cu.SuspendedResellerAt != nil || cu.SuspendedParentAt != nil
+		if (cu.SuspendedParentAt != nil) != parent || (cu.Status == types.StatusSuspended) != any {
+			t.Errorf("round %d: customer %d (owner %s): status %s, PARENT %v, want PARENT %v", round, cu.ID, ownerOf(cu),
+				cu.Status, cu.SuspendedParentAt != nil, parent)
+		}
+		cSusp[cu.ID] = any
+	}
+	for _, s := range c.HostingSubscription.Query().AllX(ctx) {
+		parent := (s.CustomerID != nil && cSusp[*s.CustomerID]) || (s.ResellerID != nil && rSusp[*s.ResellerID])
+		any := s.SuspendedAdminAt != nil || s.SuspendedResellerAt != nil || s.SuspendedParentAt != nil
+		if (s.SuspendedParentAt != nil) != parent || (s.Status == types.StatusSuspended) != any {
+			t.Errorf("round %d: subscription %d: status %s, PARENT %v, want PARENT %v", round, s.ID, s.Status, s.SuspendedParentAt != nil, parent)
+		}
+	}
+}
+
+// ownerOf names a customer's owner for messages.
+func ownerOf(cu *ent.Customer) string {
+	if cu.ResellerID == nil {
+		return "administrator"
+	}
+	return "reseller " + strconv.Itoa(*cu.ResellerID)
+}
+
+func idSet(ids []string) map[string]bool {
+	m := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
+
+// auditEventsAbout counts the audit events of action about target id.
+func auditEventsAbout(ctx context.Context, c *ent.Client, action, id string) int {
+	return c.AuditEvent.Query().Where(auditevent.Action(action), auditevent.HasTargetsWith(audittarget.TargetID(id))).CountX(ctx)
+}
+
+// checkMovedOrDeleted checks customer id in the database: moved to reseller
+// x with its subscription now Custom and its panel user, or gone with
+// everything below it; and one audit event for what happened to it.
+func checkMovedOrDeleted(t *testing.T, ctx context.Context, c *ent.Client, round int, id string, moved, deleted bool, x, plan int) {
+	t.Helper()
+	n, _ := strconv.Atoi(id)
+	cu, err := c.Customer.Query().Where(customer.ID(n)).Only(ctx)
+	subs := c.HostingSubscription.Query().Where(hostingsubscription.CustomerID(n)).AllX(ctx)
+	pus := c.PanelUser.Query().Where(paneluser.CustomerID(n)).CountX(ctx)
+	switch {
+	case deleted:
+		if err == nil || len(subs) != 0 || pus != 0 {
+			t.Errorf("round %d: deleted customer %s: row %v, %d subscriptions, %d panel users left", round, id, cu, len(subs), pus)
+		}
+	case err != nil:
+		t.Errorf("round %d: customer %s, not deleted, is missing: %v", round, id, err)
+	case moved:
+		if cu.ResellerID == nil || *cu.ResellerID != x || len(subs) != 1 || subs[0].ServicePlanID != nil ||
+			subs[0].PlanSync != types.PlanCustom || pus != 1 {
+			t.Errorf("round %d: moved customer %s: owner %s, subscriptions %+v, %d panel users", round, id, ownerOf(cu), subs, pus)
+		}
+	default:
+		if cu.ResellerID == nil || *cu.ResellerID == x || len(subs) != 1 || subs[0].ServicePlanID == nil || *subs[0].ServicePlanID != plan || pus != 1 {
+			t.Errorf("round %d: untouched customer %s changed: owner %s, subscriptions %+v, %d panel users", round, id, ownerOf(cu), subs, pus)
+		}
+	}
+	if got, want := auditEventsAbout(ctx, c, "customer.move", id), oneIf(moved); got != want {
+		t.Errorf("round %d: customer %s: %d customer.move events, want %d", round, id, got, want)
+	}
+	if got, want := auditEventsAbout(ctx, c, "customer.delete", id), oneIf(deleted); got != want {
+		t.Errorf("round %d: customer %s: %d customer.delete events, want %d", round, id, got, want)
+	}
+}
+
+// checkSuspended checks that customer id carries ADMIN, RESELLER iff the
+// reseller's activation was refused for it, nothing else; its subscriptions
+// PARENT only; two suspension events and one activation event iff the
+// activation applied.
+func checkSuspended(t *testing.T, ctx context.Context, c *ent.Client, round int, id string, keepsReseller bool) {
+	t.Helper()
+	n, _ := strconv.Atoi(id)
+	cu := c.Customer.GetX(ctx, n)
+	if cu.Status != types.StatusSuspended || cu.SuspendedAdminAt == nil || (cu.SuspendedResellerAt != nil) != keepsReseller ||
+		cu.SuspendedParentAt != nil {
+		t.Errorf("round %d: customer %s: status %s, ADMIN %v, RESELLER %v (want %v), PARENT %v", round, id, cu.Status,
+			cu.SuspendedAdminAt != nil, cu.SuspendedResellerAt != nil, keepsReseller, cu.SuspendedParentAt != nil)
+	}
+	for _, s := range c.HostingSubscription.Query().Where(hostingsubscription.CustomerID(n)).AllX(ctx) {
+		if s.Status != types.StatusSuspended || s.SuspendedParentAt == nil || s.SuspendedAdminAt != nil || s.SuspendedResellerAt != nil {
+			t.Errorf("round %d: subscription %d of customer %s: status %s, sources ADMIN %v RESELLER %v PARENT %v", round, s.ID, id,
+				s.Status, s.SuspendedAdminAt != nil, s.SuspendedResellerAt != nil, s.SuspendedParentAt != nil)
+		}
+	}
+	if got := auditEventsAbout(ctx, c, "customer.suspend", id); got != 2 {
+		t.Errorf("round %d: customer %s: %d customer.suspend events, want 2", round, id, got)
+	}
+	if got, want := auditEventsAbout(ctx, c, "customer.activate", id), oneIf(!keepsReseller); got != want {
+		t.Errorf("round %d: customer %s: %d customer.activate events, want %d", round, id, got, want)
+	}
+}
+
+func oneIf(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
