@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hostpanel/panel/ent"
+	"github.com/hostpanel/panel/ent/webhookdelivery"
 	"github.com/hostpanel/panel/internal/apperr"
 	"github.com/hostpanel/panel/internal/deletion"
 	"github.com/hostpanel/panel/internal/types"
@@ -35,6 +36,13 @@ type CreateAPITokenPayload struct {
 	// the bearer token: shown only here, stored only hashed
 	Token      *string             `json:"token,omitempty"`
 	APIToken   *ent.Session        `json:"apiToken,omitempty"`
+	UserErrors []*apperr.UserError `json:"userErrors"`
+}
+
+type CreateWebhookEndpointPayload struct {
+	WebhookEndpoint *ent.WebhookEndpoint `json:"webhookEndpoint,omitempty"`
+	// the signing secret, shown only here
+	Secret     *string             `json:"secret,omitempty"`
 	UserErrors []*apperr.UserError `json:"userErrors"`
 }
 
@@ -84,6 +92,11 @@ type DeleteSubscriptionsPayload struct {
 	UserErrors             []*apperr.UserError `json:"userErrors"`
 }
 
+type DeleteWebhookEndpointPayload struct {
+	DeletedWebhookEndpointID *int                `json:"deletedWebhookEndpointId,omitempty"`
+	UserErrors               []*apperr.UserError `json:"userErrors"`
+}
+
 type DomainPayload struct {
 	Domain     *ent.Domain         `json:"domain,omitempty"`
 	UserErrors []*apperr.UserError `json:"userErrors"`
@@ -108,6 +121,11 @@ type LoginPayload struct {
 type PanelUserPayload struct {
 	PanelUser  *ent.PanelUser      `json:"panelUser,omitempty"`
 	UserErrors []*apperr.UserError `json:"userErrors"`
+}
+
+type RedeliverWebhookDeliveryPayload struct {
+	WebhookDelivery *ent.WebhookDelivery `json:"webhookDelivery,omitempty"`
+	UserErrors      []*apperr.UserError  `json:"userErrors"`
 }
 
 // The answer is the same whether or not login and email matched an account.
@@ -188,6 +206,17 @@ type Suspension struct {
 	Source SuspensionSource `json:"source"`
 	Reason *string          `json:"reason,omitempty"`
 	Since  time.Time        `json:"since"`
+}
+
+// Every field given must hold.
+type WebhookDeliveryWhereInput struct {
+	Status  *webhookdelivery.Status `json:"status,omitempty"`
+	EventID *int                    `json:"eventId,omitempty"`
+}
+
+type WebhookEndpointPayload struct {
+	WebhookEndpoint *ent.WebhookEndpoint `json:"webhookEndpoint,omitempty"`
+	UserErrors      []*apperr.UserError  `json:"userErrors"`
 }
 
 type Role string
