@@ -378,7 +378,7 @@ func (w *Worker) send(ctx context.Context, d *ent.WebhookDelivery) (int, error) 
 // of failures; a failure lengthens it and DisableAfter of them disable it.
 func (w *Worker) record(ctx context.Context, d *ent.WebhookDelivery, status int, sendErr error) error {
 	now := w.cfg.Now()
-	attempts := d.Attempts + 1 // claimed with one more attempt
+	attempts := d.Attempts // loaded after the claim counted this attempt
 	return txn.Run(ctx, w.client, func(c *ent.Client) error {
 		upd := c.WebhookDelivery.UpdateOneID(d.ID).ClearLockedUntil()
 		if status != 0 {
