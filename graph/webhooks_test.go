@@ -795,3 +795,50 @@ func TestWebhooksSSRF(t *testing.T) {
 		}
 	})
 }
+
+// TestWebhooksTwoWorkers: two workers on one database (two server
+// processes) send every delivery exactly once: outbox rows and deliveries
+// are claimed with SKIP LOCKED and a lease.
+func TestWebhooksTwoWorkers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d string) {
+		cfg := fastHooks()
+		cfg.ChunkTargets = 1
+		cfg.Batch = 4
+		s := apitest.NewWithWebhooks(t, d, cfg)
+		s.StartWebhookWorker(cfg)
+		admin := s.AdminToken()
+		var ids []string
+		for i := range 10 {
+			ids = append(ids, createCustomer(t, s, admin, fmt.Sprintf("twice%d", i)))
+		}
+		rcv := newReceiver(t, nil)
+		var eps []string
+		for i := range 3 {
+			ep, _ := register(t, s, admin, fmt.Sprintf("%s/%d", rcv.URL, i), "customer.suspended", "customer.activated")
+			eps = append(eps, ep)
+		}
+		for _, m := range []string{"suspendCustomers", "activateCustomers"} {
+			s.Must(admin, `mutation($ids:[ID!]!){`+m+`(input:{ids:$ids}){committed}}`, map[string]any{"ids": ids}, nil)
+		}
+		eventually(t, "60 deliveries", func() bool {
+			for _, ep := range eps {
+				if !allDelivered(deliveries(t, s, admin, ep), 20) {
+					return false
+				}
+			}
+			return true
+		})
+		seen := map[string]int{}
+		for _, h := range rcv.requests() {
+			seen[h.Header.Get("Panel-Delivery-Id")]++
+		}
+		for id, n := range seen {
+			if n != 1 {
+				t.Errorf("delivery %s sent %d times", id, n)
+			}
+		}
+		if len(seen) != 60 || len(rcv.requests()) != 60 {
+			t.Errorf("%d distinct deliveries in %d requests, want 60", len(seen), len(rcv.requests()))
+		}
+	})
+}
