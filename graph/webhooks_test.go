@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/hostpanel/panel/ent/privacy"
+	"github.com/hostpanel/panel/ent/webhookdelivery"
 	"github.com/hostpanel/panel/graph"
 	"github.com/hostpanel/panel/internal/apitest"
 	"github.com/hostpanel/panel/internal/dbtest"
@@ -633,7 +634,35 @@ func TestWebhooksScope(t *testing.T) {
 		if del.DeleteWebhookEndpoint.DeletedWebhookEndpointID == nil || *del.DeleteWebhookEndpoint.DeletedWebhookEndpointID != epA {
 			t.Errorf("delete: %+v", del)
 		}
+		// Deleting a reseller deletes its endpoints and their deliveries.
+		var dr struct {
+			DeleteResellers struct {
+				Committed  bool
+				UserErrors []hookErr
+			}
+		}
+		s.Must(admin, `mutation($ids:[ID!]!){deleteResellers(input:{ids:$ids,customers:DELETE}){committed userErrors{code field message}}}`,
+			map[string]any{"ids": []string{rs[1].ID}}, &dr)
+		if !dr.DeleteResellers.Committed {
+			t.Fatalf("deleteResellers: %+v", dr)
+		}
+		ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+		if n, err := s.Client.WebhookEndpoint.Query().Count(ctx); err != nil || n != 1 {
+			t.Errorf("endpoints after the deletions: %d, %v; want the admin's only", n, err)
+		}
+		if n, err := s.Client.WebhookDelivery.Query().Where(webhookdelivery.EndpointIDNEQ(storedInt(t, epAdmin))).Count(ctx); err != nil || n != 0 {
+			t.Errorf("deliveries of deleted endpoints: %d, %v", n, err)
+		}
 	})
+}
+
+func storedInt(t *testing.T, id string) int {
+	t.Helper()
+	n, err := strconv.Atoi(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // TestWebhooksCredentialTypes: a login change and a password change are
