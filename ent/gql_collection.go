@@ -3023,19 +3023,6 @@ func (_q *WebhookEndpointQuery) collectField(ctx context.Context, oneNode bool, 
 				selectedFields = append(selectedFields, webhookendpoint.FieldResellerID)
 				fieldSeen[webhookendpoint.FieldResellerID] = struct{}{}
 			}
-
-		case "deliveries":
-			var (
-				alias = field.Alias
-				path  = append(path, alias)
-				query = (&WebhookDeliveryClient{config: _q.config}).Query()
-			)
-			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, webhookdeliveryImplementors)...); err != nil {
-				return err
-			}
-			_q.WithNamedDeliveries(alias, func(wq *WebhookDeliveryQuery) {
-				*wq = *query
-			})
 		case "createdAt":
 			if _, ok := fieldSeen[webhookendpoint.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, webhookendpoint.FieldCreatedAt)

@@ -439,15 +439,3 @@ func (_m *WebhookEndpoint) Reseller(ctx context.Context) (*Reseller, error) {
 	}
 	return result, MaskNotFound(err)
 }
-
-func (_m *WebhookEndpoint) Deliveries(ctx context.Context) (result []*WebhookDelivery, err error) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
-		result, err = _m.NamedDeliveries(graphql.GetFieldContext(ctx).Field.Alias)
-	} else {
-		result, err = _m.Edges.DeliveriesOrErr()
-	}
-	if IsNotLoaded(err) {
-		result, err = _m.QueryDeliveries().All(ctx)
-	}
-	return result, err
-}
