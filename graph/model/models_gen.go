@@ -39,9 +39,10 @@ type CreateAPITokenPayload struct {
 	UserErrors []*apperr.UserError `json:"userErrors"`
 }
 
+// The new endpoint and its signing secret.
 type CreateWebhookEndpointPayload struct {
 	WebhookEndpoint *ent.WebhookEndpoint `json:"webhookEndpoint,omitempty"`
-	// the signing secret, shown only here
+	// The signing secret, shown only here
 	Secret     *string             `json:"secret,omitempty"`
 	UserErrors []*apperr.UserError `json:"userErrors"`
 }
@@ -92,6 +93,7 @@ type DeleteSubscriptionsPayload struct {
 	UserErrors             []*apperr.UserError `json:"userErrors"`
 }
 
+// The ID of the deleted endpoint.
 type DeleteWebhookEndpointPayload struct {
 	DeletedWebhookEndpointID *int                `json:"deletedWebhookEndpointId,omitempty"`
 	UserErrors               []*apperr.UserError `json:"userErrors"`
@@ -123,6 +125,7 @@ type PanelUserPayload struct {
 	UserErrors []*apperr.UserError `json:"userErrors"`
 }
 
+// The delivery, queued again.
 type RedeliverWebhookDeliveryPayload struct {
 	WebhookDelivery *ent.WebhookDelivery `json:"webhookDelivery,omitempty"`
 	UserErrors      []*apperr.UserError  `json:"userErrors"`
@@ -214,6 +217,7 @@ type WebhookDeliveryWhereInput struct {
 	EventID *int                    `json:"eventId,omitempty"`
 }
 
+// The endpoint after the change.
 type WebhookEndpointPayload struct {
 	WebhookEndpoint *ent.WebhookEndpoint `json:"webhookEndpoint,omitempty"`
 	UserErrors      []*apperr.UserError  `json:"userErrors"`
