@@ -121,10 +121,15 @@ func (e *Env) webhookWorkload(seed *Seeded, ids []int) workload {
 		r.BaselineRPS, r.BaselineSQL, r.BaselineCPU, r.BaselineDB, r.RPS, r.SQL, r.Allocs, r.CPU, r.DBCPU =
 			nil, nil, nil, nil, nil, nil, nil, nil, nil
 		r.Ratio = f(ms(mw) / ms(mo))
+		var ratios []float64
+		for i := range with {
+			ratios = append(ratios, float64(with[i])/float64(without[i]))
+		}
+		slices.Sort(ratios)
 		r.Note = fmt.Sprintf("webhooks: %d rounds each, alternating; median suspend+activate %.0f ms with %d endpoints, "+
-			"%.0f ms without (ratio %.3f; with/without per round: %s); %d requests delivered (%d per round), "+
-			"the last a median %.0f ms after the mutations returned",
-			len(with), ms(mw), webhookEndpoints, ms(mo), ms(mw)/ms(mo), rounds(with, without),
+			"%.0f ms without (ratio %.3f; median of the per-round ratios %.3f; with/without per round: %s); "+
+			"%d requests delivered (%d per round), the last a median %.0f ms after the mutations returned",
+			len(with), ms(mw), webhookEndpoints, ms(mo), ms(mw)/ms(mo), ratios[len(ratios)/2], rounds(with, without),
 			requests.Load(), requests.Load()/int64(len(with)), ms(median(lag)))
 	}
 	return w
