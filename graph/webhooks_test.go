@@ -746,6 +746,11 @@ func TestWebhooksBadInput(t *testing.T) {
 		if ues := u.UpdateWebhookEndpoint.UserErrors; len(ues) != 1 || !slices.Equal(ues[0].Field, []string{"eventTypes", "0"}) {
 			t.Errorf("update: %+v", ues)
 		}
+		s.Must(admin, `mutation($in:UpdateWebhookEndpointInput!){updateWebhookEndpoint(input:$in){webhookEndpoint{id} userErrors{code field}}}`,
+			map[string]any{"in": map[string]any{"id": ep, "eventTypes": []string{}, "url": "ftp://hooks.example.com/"}}, &u)
+		if ues := u.UpdateWebhookEndpoint.UserErrors; len(ues) != 2 || u.UpdateWebhookEndpoint.WebhookEndpoint != nil {
+			t.Errorf("update to no types and an ftp URL: %+v", ues)
+		}
 		var n struct{ Node endpointOut }
 		s.Must(admin, `query($id:ID!){node(id:$id){... on WebhookEndpoint{id url eventTypes}}}`, map[string]any{"id": ep}, &n)
 		if n.Node.URL != "https://hooks.example.com/ok" || !slices.Equal(n.Node.EventTypes, []string{"customer.created"}) {
