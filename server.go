@@ -31,6 +31,7 @@ import (
 	"github.com/hostpanel/panel/internal/httpx"
 	"github.com/hostpanel/panel/internal/metrics"
 	"github.com/hostpanel/panel/internal/persisted"
+	"github.com/hostpanel/panel/internal/webhooks"
 )
 
 // Defaults of the command line.
@@ -82,6 +83,8 @@ type config struct {
 	// trustedDocuments is the file of the only documents allowed to run
 	// ("": any document).
 	trustedDocuments string
+	// webhooks configures webhook endpoints and the delivery worker.
+	webhooks webhooks.Config
 }
 
 const usage = `usage: panel [serve] [flags]
@@ -105,6 +108,10 @@ migrations.
   --trusted-documents FILE run only the documents of FILE (JSON: hash to query,
                 or an Apollo persisted query manifest; docs/persisted-queries.md);
                 env PANEL_TRUSTED_DOCUMENTS; default: any query
+  --webhooks-allow-private allow webhook endpoints on loopback, private and
+                reserved addresses; env PANEL_WEBHOOKS_ALLOW_PRIVATE=1; default: refused (SSRF)
+  --webhooks-poll DURATION how often the webhook worker looks for work; env
+                PANEL_WEBHOOKS_POLL; default 1s
 
 env PANEL_ADMIN_PASSWORD   the administrator's password when the database is
                            created; without it a random one is printed once
@@ -137,6 +144,8 @@ func parseArgs(args []string, getenv func(string) string) (config, error) {
 	origins := fs.String("cors-origins", getenv("PANEL_CORS_ORIGINS"), "allowed SPA origins")
 	fs.BoolVar(&c.publicIntrospection, "public-introspection", getenv("PANEL_PUBLIC_INTROSPECTION") == "1", "public introspection")
 	fs.StringVar(&c.trustedDocuments, "trusted-documents", getenv("PANEL_TRUSTED_DOCUMENTS"), "trusted documents file")
+	fs.BoolVar(&c.webhooks.AllowPrivate, "webhooks-allow-private", getenv("PANEL_WEBHOOKS_ALLOW_PRIVATE") == "1", "webhooks to private addresses")
+	poll := fs.String("webhooks-poll", envOr("PANEL_WEBHOOKS_POLL", webhooks.DefaultPollInterval.String()), "webhook worker poll interval")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -149,6 +158,9 @@ func parseArgs(args []string, getenv func(string) string) (config, error) {
 	}
 	if c.corsOrigins, err = httpx.ParseOrigins(*origins); err != nil {
 		return config{}, err
+	}
+	if c.webhooks.PollInterval, err = time.ParseDuration(*poll); err != nil || c.webhooks.PollInterval <= 0 {
+		return config{}, fmt.Errorf("--webhooks-poll: want a positive duration such as 1s, got %q", *poll)
 	}
 	c.adminPassword = getenv("PANEL_ADMIN_PASSWORD")
 	return c, nil
@@ -226,7 +238,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 		PublicIntrospection: cfg.publicIntrospection,
 		TrustedDocuments:    trusted,
+		Webhooks:            cfg.webhooks,
 	})
+	// The webhook worker delivers the outbox until shutdown (docs/webhooks.md).
+	wcfg := cfg.webhooks
+	wcfg.Logger = logger
+	wctx, stopWorker := context.WithCancel(ctx)
+	workerDone := make(chan struct{})
+	go func() { defer close(workerDone); webhooks.NewWorker(client, wcfg).Run(wctx) }()
+	defer func() { stopWorker(); <-workerDone }()
 	sdl := graph.SDL()
 
 	mux := http.NewServeMux()

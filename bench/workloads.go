@@ -182,6 +182,7 @@ type workload struct {
 	baseline func(context.Context) error
 	skip     string
 	note     func() string // after both sides ran: the Result's Note
+	adjust   func(*Result) // after both sides ran: a workload that measures itself
 }
 
 func (e *Env) result(ctx context.Context, c Config, w workload) (Result, error) {
@@ -219,6 +220,9 @@ func (e *Env) result(ctx context.Context, c Config, w workload) (Result, error) 
 	}
 	if w.note != nil {
 		r.Note = w.note()
+	}
+	if w.adjust != nil {
+		w.adjust(&r)
 	}
 	return r, nil
 }
@@ -306,6 +310,7 @@ func Run(ctx context.Context, c Config) ([]Result, error) {
 	all := seed.CustomerIDs[:min(len(seed.CustomerIDs), 10000)]
 	bulkWs := e.bulkWorkloads(ctx, seed, all)
 	ws = append(ws, bulkWs...)
+	ws = append(ws, e.webhookWorkload(seed, all)) // bench/webhooks.go
 
 	if c.CPUProf != "" {
 		f, err := os.Create(c.CPUProf)

@@ -28,6 +28,9 @@ import (
 	"github.com/hostpanel/panel/ent/resellerplan"
 	"github.com/hostpanel/panel/ent/serviceplan"
 	"github.com/hostpanel/panel/ent/session"
+	"github.com/hostpanel/panel/ent/webhookdelivery"
+	"github.com/hostpanel/panel/ent/webhookendpoint"
+	"github.com/hostpanel/panel/ent/webhookoutbox"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -104,6 +107,9 @@ func checkColumn(t, c string) error {
 			resellerplan.Table:        resellerplan.ValidColumn,
 			serviceplan.Table:         serviceplan.ValidColumn,
 			session.Table:             session.ValidColumn,
+			webhookdelivery.Table:     webhookdelivery.ValidColumn,
+			webhookendpoint.Table:     webhookendpoint.ValidColumn,
+			webhookoutbox.Table:       webhookoutbox.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -356,6 +356,18 @@ func (_m *Reseller) Credential(ctx context.Context) (*Credential, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Reseller) WebhookEndpoints(ctx context.Context) (result []*WebhookEndpoint, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedWebhookEndpoints(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.WebhookEndpointsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryWebhookEndpoints().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *ResellerPlan) Resellers(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ResellerOrder,
 ) (*ResellerConnection, error) {
@@ -410,4 +422,20 @@ func (_m *Session) Credential(ctx context.Context) (*Credential, error) {
 		result, err = _m.QueryCredential().Only(ctx)
 	}
 	return result, err
+}
+
+func (_m *WebhookDelivery) Endpoint(ctx context.Context) (*WebhookEndpoint, error) {
+	result, err := _m.Edges.EndpointOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEndpoint().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *WebhookEndpoint) Reseller(ctx context.Context) (*Reseller, error) {
+	result, err := _m.Edges.ResellerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryReseller().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }

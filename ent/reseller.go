@@ -111,18 +111,21 @@ type ResellerEdges struct {
 	Notes []*Description `json:"notes,omitempty"`
 	// Credential holds the value of the credential edge.
 	Credential *Credential `json:"credential,omitempty"`
+	// WebhookEndpoints holds the value of the webhook_endpoints edge.
+	WebhookEndpoints []*WebhookEndpoint `json:"webhook_endpoints,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [8]bool
+	loadedTypes [9]bool
 	// totalCount holds the count of the edges above.
-	totalCount [8]map[string]int
+	totalCount [9]map[string]int
 
-	namedCustomers     map[string][]*Customer
-	namedSubscriptions map[string][]*HostingSubscription
-	namedServicePlans  map[string][]*ServicePlan
-	namedPanelUsers    map[string][]*PanelUser
-	namedDescriptions  map[string][]*Description
-	namedNotes         map[string][]*Description
+	namedCustomers        map[string][]*Customer
+	namedSubscriptions    map[string][]*HostingSubscription
+	namedServicePlans     map[string][]*ServicePlan
+	namedPanelUsers       map[string][]*PanelUser
+	namedDescriptions     map[string][]*Description
+	namedNotes            map[string][]*Description
+	namedWebhookEndpoints map[string][]*WebhookEndpoint
 }
 
 // PlanOrErr returns the Plan value or an error if the edge
@@ -199,6 +202,15 @@ func (e ResellerEdges) CredentialOrErr() (*Credential, error) {
 		return nil, &NotFoundError{label: credential.Label}
 	}
 	return nil, &NotLoadedError{edge: "credential"}
+}
+
+// WebhookEndpointsOrErr returns the WebhookEndpoints value or an error if the edge
+// was not loaded in eager-loading.
+func (e ResellerEdges) WebhookEndpointsOrErr() ([]*WebhookEndpoint, error) {
+	if e.loadedTypes[8] {
+		return e.WebhookEndpoints, nil
+	}
+	return nil, &NotLoadedError{edge: "webhook_endpoints"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -516,6 +528,11 @@ func (_m *Reseller) QueryCredential() *CredentialQuery {
 	return NewResellerClient(_m.config).QueryCredential(_m)
 }
 
+// QueryWebhookEndpoints queries the "webhook_endpoints" edge of the Reseller entity.
+func (_m *Reseller) QueryWebhookEndpoints() *WebhookEndpointQuery {
+	return NewResellerClient(_m.config).QueryWebhookEndpoints(_m)
+}
+
 // Update returns a builder for updating this Reseller.
 // Note that you need to call Reseller.Unwrap() before calling this method if this Reseller
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -830,6 +847,30 @@ func (_m *Reseller) appendNamedNotes(name string, edges ...*Description) {
 		_m.Edges.namedNotes[name] = []*Description{}
 	} else {
 		_m.Edges.namedNotes[name] = append(_m.Edges.namedNotes[name], edges...)
+	}
+}
+
+// NamedWebhookEndpoints returns the WebhookEndpoints named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Reseller) NamedWebhookEndpoints(name string) ([]*WebhookEndpoint, error) {
+	if _m.Edges.namedWebhookEndpoints == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedWebhookEndpoints[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Reseller) appendNamedWebhookEndpoints(name string, edges ...*WebhookEndpoint) {
+	if _m.Edges.namedWebhookEndpoints == nil {
+		_m.Edges.namedWebhookEndpoints = make(map[string][]*WebhookEndpoint)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedWebhookEndpoints[name] = []*WebhookEndpoint{}
+	} else {
+		_m.Edges.namedWebhookEndpoints[name] = append(_m.Edges.namedWebhookEndpoints[name], edges...)
 	}
 }
 

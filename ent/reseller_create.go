@@ -19,6 +19,7 @@ import (
 	"github.com/hostpanel/panel/ent/reseller"
 	"github.com/hostpanel/panel/ent/resellerplan"
 	"github.com/hostpanel/panel/ent/serviceplan"
+	"github.com/hostpanel/panel/ent/webhookendpoint"
 	"github.com/hostpanel/panel/internal/types"
 )
 
@@ -580,6 +581,21 @@ func (_c *ResellerCreate) SetCredential(v *Credential) *ResellerCreate {
 	return _c.SetCredentialID(v.ID)
 }
 
+// AddWebhookEndpointIDs adds the "webhook_endpoints" edge to the WebhookEndpoint entity by IDs.
+func (_c *ResellerCreate) AddWebhookEndpointIDs(ids ...int) *ResellerCreate {
+	_c.mutation.AddWebhookEndpointIDs(ids...)
+	return _c
+}
+
+// AddWebhookEndpoints adds the "webhook_endpoints" edges to the WebhookEndpoint entity.
+func (_c *ResellerCreate) AddWebhookEndpoints(v ...*WebhookEndpoint) *ResellerCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddWebhookEndpointIDs(ids...)
+}
+
 // Mutation returns the ResellerMutation object of the builder.
 func (_c *ResellerCreate) Mutation() *ResellerMutation {
 	return _c.mutation
@@ -1076,6 +1092,22 @@ func (_c *ResellerCreate) createSpec() (*Reseller, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(credential.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.WebhookEndpointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   reseller.WebhookEndpointsTable,
+			Columns: []string{reseller.WebhookEndpointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webhookendpoint.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -23,31 +23,34 @@ import (
 	"github.com/hostpanel/panel/ent/reseller"
 	"github.com/hostpanel/panel/ent/resellerplan"
 	"github.com/hostpanel/panel/ent/serviceplan"
+	"github.com/hostpanel/panel/ent/webhookendpoint"
 )
 
 // ResellerQuery is the builder for querying Reseller entities.
 type ResellerQuery struct {
 	config
-	ctx                    *QueryContext
-	order                  []reseller.OrderOption
-	inters                 []Interceptor
-	predicates             []predicate.Reseller
-	withPlan               *ResellerPlanQuery
-	withCustomers          *CustomerQuery
-	withSubscriptions      *HostingSubscriptionQuery
-	withServicePlans       *ServicePlanQuery
-	withPanelUsers         *PanelUserQuery
-	withDescriptions       *DescriptionQuery
-	withNotes              *DescriptionQuery
-	withCredential         *CredentialQuery
-	loadTotal              []func(context.Context, []*Reseller) error
-	modifiers              []func(*sql.Selector)
-	withNamedCustomers     map[string]*CustomerQuery
-	withNamedSubscriptions map[string]*HostingSubscriptionQuery
-	withNamedServicePlans  map[string]*ServicePlanQuery
-	withNamedPanelUsers    map[string]*PanelUserQuery
-	withNamedDescriptions  map[string]*DescriptionQuery
-	withNamedNotes         map[string]*DescriptionQuery
+	ctx                       *QueryContext
+	order                     []reseller.OrderOption
+	inters                    []Interceptor
+	predicates                []predicate.Reseller
+	withPlan                  *ResellerPlanQuery
+	withCustomers             *CustomerQuery
+	withSubscriptions         *HostingSubscriptionQuery
+	withServicePlans          *ServicePlanQuery
+	withPanelUsers            *PanelUserQuery
+	withDescriptions          *DescriptionQuery
+	withNotes                 *DescriptionQuery
+	withCredential            *CredentialQuery
+	withWebhookEndpoints      *WebhookEndpointQuery
+	loadTotal                 []func(context.Context, []*Reseller) error
+	modifiers                 []func(*sql.Selector)
+	withNamedCustomers        map[string]*CustomerQuery
+	withNamedSubscriptions    map[string]*HostingSubscriptionQuery
+	withNamedServicePlans     map[string]*ServicePlanQuery
+	withNamedPanelUsers       map[string]*PanelUserQuery
+	withNamedDescriptions     map[string]*DescriptionQuery
+	withNamedNotes            map[string]*DescriptionQuery
+	withNamedWebhookEndpoints map[string]*WebhookEndpointQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -260,6 +263,28 @@ func (_q *ResellerQuery) QueryCredential() *CredentialQuery {
 	return query
 }
 
+// QueryWebhookEndpoints chains the current query on the "webhook_endpoints" edge.
+func (_q *ResellerQuery) QueryWebhookEndpoints() *WebhookEndpointQuery {
+	query := (&WebhookEndpointClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(reseller.Table, reseller.FieldID, selector),
+			sqlgraph.To(webhookendpoint.Table, webhookendpoint.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, reseller.WebhookEndpointsTable, reseller.WebhookEndpointsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first Reseller entity from the query.
 // Returns a *NotFoundError when no Reseller was found.
 func (_q *ResellerQuery) First(ctx context.Context) (*Reseller, error) {
@@ -447,19 +472,20 @@ func (_q *ResellerQuery) Clone() *ResellerQuery {
 		return nil
 	}
 	return &ResellerQuery{
-		config:            _q.config,
-		ctx:               _q.ctx.Clone(),
-		order:             append([]reseller.OrderOption{}, _q.order...),
-		inters:            append([]Interceptor{}, _q.inters...),
-		predicates:        append([]predicate.Reseller{}, _q.predicates...),
-		withPlan:          _q.withPlan.Clone(),
-		withCustomers:     _q.withCustomers.Clone(),
-		withSubscriptions: _q.withSubscriptions.Clone(),
-		withServicePlans:  _q.withServicePlans.Clone(),
-		withPanelUsers:    _q.withPanelUsers.Clone(),
-		withDescriptions:  _q.withDescriptions.Clone(),
-		withNotes:         _q.withNotes.Clone(),
-		withCredential:    _q.withCredential.Clone(),
+		config:               _q.config,
+		ctx:                  _q.ctx.Clone(),
+		order:                append([]reseller.OrderOption{}, _q.order...),
+		inters:               append([]Interceptor{}, _q.inters...),
+		predicates:           append([]predicate.Reseller{}, _q.predicates...),
+		withPlan:             _q.withPlan.Clone(),
+		withCustomers:        _q.withCustomers.Clone(),
+		withSubscriptions:    _q.withSubscriptions.Clone(),
+		withServicePlans:     _q.withServicePlans.Clone(),
+		withPanelUsers:       _q.withPanelUsers.Clone(),
+		withDescriptions:     _q.withDescriptions.Clone(),
+		withNotes:            _q.withNotes.Clone(),
+		withCredential:       _q.withCredential.Clone(),
+		withWebhookEndpoints: _q.withWebhookEndpoints.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -555,6 +581,17 @@ func (_q *ResellerQuery) WithCredential(opts ...func(*CredentialQuery)) *Reselle
 	return _q
 }
 
+// WithWebhookEndpoints tells the query-builder to eager-load the nodes that are connected to
+// the "webhook_endpoints" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ResellerQuery) WithWebhookEndpoints(opts ...func(*WebhookEndpointQuery)) *ResellerQuery {
+	query := (&WebhookEndpointClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withWebhookEndpoints = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -639,7 +676,7 @@ func (_q *ResellerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Res
 	var (
 		nodes       = []*Reseller{}
 		_spec       = _q.querySpec()
-		loadedTypes = [8]bool{
+		loadedTypes = [9]bool{
 			_q.withPlan != nil,
 			_q.withCustomers != nil,
 			_q.withSubscriptions != nil,
@@ -648,6 +685,7 @@ func (_q *ResellerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Res
 			_q.withDescriptions != nil,
 			_q.withNotes != nil,
 			_q.withCredential != nil,
+			_q.withWebhookEndpoints != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -728,6 +766,13 @@ func (_q *ResellerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Res
 			return nil, err
 		}
 	}
+	if query := _q.withWebhookEndpoints; query != nil {
+		if err := _q.loadWebhookEndpoints(ctx, query, nodes,
+			func(n *Reseller) { n.Edges.WebhookEndpoints = []*WebhookEndpoint{} },
+			func(n *Reseller, e *WebhookEndpoint) { n.Edges.WebhookEndpoints = append(n.Edges.WebhookEndpoints, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedCustomers {
 		if err := _q.loadCustomers(ctx, query, nodes,
 			func(n *Reseller) { n.appendNamedCustomers(name) },
@@ -767,6 +812,13 @@ func (_q *ResellerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Res
 		if err := _q.loadNotes(ctx, query, nodes,
 			func(n *Reseller) { n.appendNamedNotes(name) },
 			func(n *Reseller, e *Description) { n.appendNamedNotes(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedWebhookEndpoints {
+		if err := _q.loadWebhookEndpoints(ctx, query, nodes,
+			func(n *Reseller) { n.appendNamedWebhookEndpoints(name) },
+			func(n *Reseller, e *WebhookEndpoint) { n.appendNamedWebhookEndpoints(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1036,6 +1088,39 @@ func (_q *ResellerQuery) loadCredential(ctx context.Context, query *CredentialQu
 	}
 	return nil
 }
+func (_q *ResellerQuery) loadWebhookEndpoints(ctx context.Context, query *WebhookEndpointQuery, nodes []*Reseller, init func(*Reseller), assign func(*Reseller, *WebhookEndpoint)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Reseller)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(webhookendpoint.FieldResellerID)
+	}
+	query.Where(predicate.WebhookEndpoint(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(reseller.WebhookEndpointsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ResellerID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "reseller_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "reseller_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *ResellerQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1243,6 +1328,20 @@ func (_q *ResellerQuery) WithNamedNotes(name string, opts ...func(*DescriptionQu
 		_q.withNamedNotes = make(map[string]*DescriptionQuery)
 	}
 	_q.withNamedNotes[name] = query
+	return _q
+}
+
+// WithNamedWebhookEndpoints tells the query-builder to eager-load the nodes that are connected to the "webhook_endpoints"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ResellerQuery) WithNamedWebhookEndpoints(name string, opts ...func(*WebhookEndpointQuery)) *ResellerQuery {
+	query := (&WebhookEndpointClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedWebhookEndpoints == nil {
+		_q.withNamedWebhookEndpoints = make(map[string]*WebhookEndpointQuery)
+	}
+	_q.withNamedWebhookEndpoints[name] = query
 	return _q
 }
 

@@ -46,6 +46,12 @@ type Tx struct {
 	ServicePlan *ServicePlanClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
+	WebhookDelivery *WebhookDeliveryClient
+	// WebhookEndpoint is the client for interacting with the WebhookEndpoint builders.
+	WebhookEndpoint *WebhookEndpointClient
+	// WebhookOutbox is the client for interacting with the WebhookOutbox builders.
+	WebhookOutbox *WebhookOutboxClient
 
 	// lazily loaded.
 	client     *Client
@@ -193,6 +199,9 @@ func (tx *Tx) init() {
 	tx.ResellerPlan = NewResellerPlanClient(tx.config)
 	tx.ServicePlan = NewServicePlanClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
+	tx.WebhookDelivery = NewWebhookDeliveryClient(tx.config)
+	tx.WebhookEndpoint = NewWebhookEndpointClient(tx.config)
+	tx.WebhookOutbox = NewWebhookOutboxClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

@@ -35,6 +35,7 @@ import (
 	"github.com/hostpanel/panel/internal/suspension"
 	"github.com/hostpanel/panel/internal/transfer"
 	"github.com/hostpanel/panel/internal/viewer"
+	"github.com/hostpanel/panel/internal/webhooks"
 )
 
 // HandlerConfig configures the GraphQL handler.
@@ -64,6 +65,9 @@ type HandlerConfig struct {
 	// Idempotency configures the Idempotency-Key store (TTL, clock).
 	// docs/idempotency.md.
 	Idempotency idempotency.Config
+	// Webhooks configures the webhook endpoint service (the worker is
+	// started by the caller: webhooks.NewWorker).
+	Webhooks webhooks.Config
 }
 
 // DefaultRequestTimeout is the deadline of a GraphQL request's context, and
@@ -89,6 +93,7 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 		suspension:    suspension.NewService(cfg.Client),
 		transfer:      transfer.NewService(cfg.Client),
 		deletion:      deletion.NewService(cfg.Client),
+		webhooks:      webhooks.NewService(cfg.Client, cfg.Webhooks),
 	}
 	srv := handler.New(NewExecutableSchema(schemaConfig(r)))
 	srv.AddTransport(postJSON{})

@@ -24,10 +24,13 @@ import (
 // still runs (docs/idempotency.md).
 const CodeConflict = "CONFLICT"
 
-// secretField reports the mutations whose response holds a bearer token
-// that is shown once and stored only hashed: their responses are never
-// stored, so an Idempotency-Key is refused on them.
-func secretField(name string) bool { return name == "login" || name == "createApiToken" }
+// secretField reports the mutations whose response holds a secret that is
+// shown once (a bearer token, stored only hashed; a webhook endpoint's
+// signing secret): their responses are never stored, so an Idempotency-Key
+// is refused on them.
+func secretField(name string) bool {
+	return name == "login" || name == "createApiToken" || name == "createWebhookEndpoint"
+}
 
 // idempotencyExtension runs mutations sent with an Idempotency-Key at most
 // once per viewer and key (internal/idempotency): a repeat gets the stored

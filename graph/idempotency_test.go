@@ -240,6 +240,17 @@ func TestIdempotencyIgnoredOrRefused(t *testing.T) {
 		if len(out.Viewer.ApiTokens) != 0 || idemRows(t, s) != 0 {
 			t.Fatalf("refused createApiToken left %d tokens, %d keys", len(out.Viewer.ApiTokens), idemRows(t, s))
 		}
+		r = idemDo(t, s, admin, `mutation{createWebhookEndpoint(input:{url:"https://hooks.example.com/panel",eventTypes:["customer.created"]}){secret userErrors{code}}}`, nil, "t-2")
+		if r.Status != 400 || r.Code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "createWebhookEndpoint") {
+			t.Fatalf("createWebhookEndpoint: %d %s", r.Status, r.Body)
+		}
+		var hooks struct {
+			WebhookEndpoints struct{ TotalCount int }
+		}
+		s.Must(admin, `{webhookEndpoints{totalCount}}`, nil, &hooks)
+		if hooks.WebhookEndpoints.TotalCount != 0 || idemRows(t, s) != 0 {
+			t.Fatalf("refused createWebhookEndpoint left %d endpoints, %d keys", hooks.WebhookEndpoints.TotalCount, idemRows(t, s))
+		}
 	})
 }
 

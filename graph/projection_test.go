@@ -21,6 +21,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,6 +33,7 @@ import (
 	"github.com/hostpanel/panel/graph"
 	"github.com/hostpanel/panel/internal/apitest"
 	"github.com/hostpanel/panel/internal/dbtest"
+	"github.com/hostpanel/panel/internal/webhooks"
 )
 
 // pjFirst is the page size of every connection in the generated queries:
@@ -431,6 +434,24 @@ func pjData(t *testing.T, s *apitest.Server) []pjViewer {
 	mut(r1.Token, setDesc, map[string]any{"in": map[string]any{"customerId": c1, "text": "r1 about c1"}})
 	mut(admin, setDesc, map[string]any{"in": map[string]any{"customerId": w.Customers[2].ID, "text": "admin for r1 about c2", "authorId": r1.ID}})
 
+	// Webhook endpoints of the administrator (registered through the API,
+	// on a public address nothing answers at) and of r1 (a local receiver,
+	// allowed by the worker below); the suspensions below are delivered.
+	mut(admin, `mutation($in:CreateWebhookEndpointInput!){createWebhookEndpoint(input:$in){secret userErrors{code message}}}`,
+		map[string]any{"in": map[string]any{"url": "https://192.0.43.10/hook", "description": "billing",
+			"eventTypes": []string{"customer.suspended", "subscription.suspended"}}})
+	if err := s.Client.WebhookEndpoint.Create().SetURL(pjReceiver(t)).SetResellerID(storedInt(t, r1.ID)).
+		SetEventTypes([]string{"customer.suspended", "subscription.suspended"}).SetSecret("whsec_pj").
+		Exec(privacy.DecisionContext(context.Background(), privacy.Allow)); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cfg := webhooks.Config{AllowPrivate: true, Timeout: 200 * time.Millisecond}
+		if err := webhooks.NewWorker(s.Client, cfg).Tick(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}()
+
 	// Suspensions: a customer by the administrator, one by its reseller, a
 	// reseller (PARENT below it), subscriptions by the administrator (also
 	// under a reseller) and by a reseller.
@@ -456,6 +477,13 @@ func pjData(t *testing.T, s *apitest.Server) []pjViewer {
 		{"staff1 (panel user of customer1)", w.PanelUsers[1].Token},
 		{"r1staff (panel user of reseller1)", s.Login("r1staff", "r1staff-pass-1")},
 	}
+}
+
+// pjReceiver is a local webhook receiver answering 200.
+func pjReceiver(t *testing.T) string {
+	rcv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	t.Cleanup(rcv.Close)
+	return rcv.URL + "/hook"
 }
 
 // ---- contexts ----
@@ -513,6 +541,13 @@ var pjContexts = map[string][]string{
 	"AuditEvent": {
 		`{auditEvents(first:100){edges{node{%s}}}}`,
 	},
+	"WebhookEndpoint": {
+		`{webhookEndpoints(first:50){edges{node{%s}}}}`,
+		`{webhookEndpoints(first:50){edges{node{deliveries(first:50){edges{node{endpoint{%s}}}}}}}}`,
+	},
+	"WebhookDelivery": {
+		`{webhookEndpoints(first:50){edges{node{deliveries(first:50){edges{node{%s}}}}}}}`,
+	},
 	"Viewer":        {`{viewer{%s}}`},
 	"ApiToken":      {`{viewer{apiTokens{%s}}}`},
 	"CustomerStats": {`{customerStats{%s}}`},
@@ -520,7 +555,7 @@ var pjContexts = map[string][]string{
 
 // pjByNode are the types also reached through node and nodes.
 var pjByNode = []string{"Customer", "Reseller", "HostingSubscription", "Administrator", "Domain", "ServicePlan",
-	"ResellerPlan", "PanelUser", "AuditEvent"}
+	"ResellerPlan", "PanelUser", "AuditEvent", "WebhookEndpoint", "WebhookDelivery"}
 
 // ---- the test ----
 

@@ -12,6 +12,7 @@ import (
 	"github.com/hostpanel/panel/internal/subscriptions"
 	"github.com/hostpanel/panel/internal/suspension"
 	"github.com/hostpanel/panel/internal/transfer"
+	"github.com/hostpanel/panel/internal/webhooks"
 )
 
 // Resolver is the root resolver: it holds the services and nothing per
@@ -25,4 +26,5 @@ type Resolver struct {
 	suspension    *suspension.Service
 	transfer      *transfer.Service
 	deletion      *deletion.Service
+	webhooks      *webhooks.Service
 }

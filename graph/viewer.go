@@ -58,7 +58,8 @@ func (r *Resolver) node(ctx context.Context, id int) (ent.Noder, error) {
 	}
 	switch n.(type) {
 	case *ent.Administrator, *ent.Reseller, *ent.Customer, *ent.ServicePlan, *ent.ResellerPlan,
-		*ent.HostingSubscription, *ent.Domain, *ent.PanelUser, *ent.AuditEvent:
+		*ent.HostingSubscription, *ent.Domain, *ent.PanelUser, *ent.AuditEvent,
+		*ent.WebhookEndpoint, *ent.WebhookDelivery:
 		return n, nil
 	}
 	return nil, nil

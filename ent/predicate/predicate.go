@@ -53,3 +53,12 @@ type ServicePlan func(*sql.Selector)
 
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
+
+// WebhookDelivery is the predicate function for webhookdelivery builders.
+type WebhookDelivery func(*sql.Selector)
+
+// WebhookEndpoint is the predicate function for webhookendpoint builders.
+type WebhookEndpoint func(*sql.Selector)
+
+// WebhookOutbox is the predicate function for webhookoutbox builders.
+type WebhookOutbox func(*sql.Selector)

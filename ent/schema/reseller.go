@@ -40,6 +40,7 @@ func (Reseller) Edges() []ent.Edge {
 		// it was converted from a customer.
 		edge.To("notes", Description.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
 		edge.To("credential", Credential.Type).Unique().Annotations(entsql.OnDelete(entsql.Cascade)),
+		edge.To("webhook_endpoints", WebhookEndpoint.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hostpanel/panel/ent"
+	"github.com/hostpanel/panel/ent/webhookdelivery"
 	"github.com/hostpanel/panel/internal/apperr"
 	"github.com/hostpanel/panel/internal/deletion"
 	"github.com/hostpanel/panel/internal/types"
@@ -36,6 +37,14 @@ type CreateAPITokenPayload struct {
 	// The bearer token: shown only here, stored only hashed
 	Token      *string             `json:"token,omitempty"`
 	APIToken   *ent.Session        `json:"apiToken,omitempty"`
+	UserErrors []*apperr.UserError `json:"userErrors"`
+}
+
+// The new endpoint and its signing secret.
+type CreateWebhookEndpointPayload struct {
+	WebhookEndpoint *ent.WebhookEndpoint `json:"webhookEndpoint,omitempty"`
+	// The signing secret, shown only here
+	Secret     *string             `json:"secret,omitempty"`
 	UserErrors []*apperr.UserError `json:"userErrors"`
 }
 
@@ -93,6 +102,12 @@ type DeleteSubscriptionsPayload struct {
 	UserErrors             []*apperr.UserError `json:"userErrors"`
 }
 
+// The ID of the deleted endpoint.
+type DeleteWebhookEndpointPayload struct {
+	DeletedWebhookEndpointID *int                `json:"deletedWebhookEndpointId,omitempty"`
+	UserErrors               []*apperr.UserError `json:"userErrors"`
+}
+
 // The result of a mutation of one domain.
 type DomainPayload struct {
 	Domain     *ent.Domain         `json:"domain,omitempty"`
@@ -122,6 +137,12 @@ type LoginPayload struct {
 type PanelUserPayload struct {
 	PanelUser  *ent.PanelUser      `json:"panelUser,omitempty"`
 	UserErrors []*apperr.UserError `json:"userErrors"`
+}
+
+// The delivery, queued again.
+type RedeliverWebhookDeliveryPayload struct {
+	WebhookDelivery *ent.WebhookDelivery `json:"webhookDelivery,omitempty"`
+	UserErrors      []*apperr.UserError  `json:"userErrors"`
 }
 
 // The answer is the same whether or not login and email matched an account.
@@ -210,6 +231,18 @@ type Suspension struct {
 	Source SuspensionSource `json:"source"`
 	Reason *string          `json:"reason,omitempty"`
 	Since  time.Time        `json:"since"`
+}
+
+// Every field given must hold.
+type WebhookDeliveryWhereInput struct {
+	Status  *webhookdelivery.Status `json:"status,omitempty"`
+	EventID *int                    `json:"eventId,omitempty"`
+}
+
+// The endpoint after the change.
+type WebhookEndpointPayload struct {
+	WebhookEndpoint *ent.WebhookEndpoint `json:"webhookEndpoint,omitempty"`
+	UserErrors      []*apperr.UserError  `json:"userErrors"`
 }
 
 // The role of a principal.

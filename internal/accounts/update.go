@@ -23,6 +23,7 @@ import (
 	"github.com/hostpanel/panel/ent/session"
 	"github.com/hostpanel/panel/internal/apperr"
 	"github.com/hostpanel/panel/internal/audit"
+	"github.com/hostpanel/panel/internal/events"
 	"github.com/hostpanel/panel/internal/txn"
 	"github.com/hostpanel/panel/internal/types"
 	"github.com/hostpanel/panel/internal/validate"
@@ -380,6 +381,12 @@ func (p LoginPatch) normalize(errs *apperr.List, required bool) credentialChange
 func (cc credentialChange) empty() bool { return cc.login == nil && cc.password == nil }
 
 // what names the change for audit summaries.
+// types are the webhook event types of the change of an account of kind
+// (internal/events): a login change, a password change, or both.
+func (cc credentialChange) types(kind string) []string {
+	return events.Credential(kind, cc.login != nil, cc.password != nil)
+}
+
 func (cc credentialChange) what() string {
 	switch {
 	case cc.login != nil && cc.password != nil:
@@ -466,6 +473,7 @@ func (s *Service) UpdateCustomerLogin(ctx context.Context, in UpdateCustomerLogi
 		}
 		return audit.Record(ctx, c, audit.Event{
 			Action: "customer.login_changed", Targets: []int{cu.ID}, ScopeResellerID: cu.ResellerID,
+			Types: cc.types("customer"),
 			Summary: fmt.Sprintf("changed the %s of customer %s (now %s); its sessions and API tokens ended",
 				cc.what(), cu.Login, login),
 		})
@@ -500,6 +508,7 @@ func (s *Service) UpdateResellerLogin(ctx context.Context, in UpdateResellerLogi
 		}
 		return audit.Record(ctx, c, audit.Event{
 			Action: "reseller.login_changed", Targets: []int{r.ID}, ScopeResellerID: &r.ID,
+			Types: cc.types("reseller"),
 			Summary: fmt.Sprintf("changed the %s of reseller %s (now %s); its sessions and API tokens ended",
 				cc.what(), r.Login, login),
 		})
@@ -655,7 +664,7 @@ func (s *Service) UpdatePanelUser(ctx context.Context, in UpdatePanelUserInput) 
 			u.SetRole(*in.Role)
 			what = append(what, "role")
 		}
-		action := "panel_user.update"
+		action, types := "panel_user.update", []string(nil)
 		if !cc.empty() {
 			login, err := s.setCredential(ctx, c, cc, pu.Login, func(q *ent.CredentialQuery) *ent.CredentialQuery {
 				return q.Where(credential.HasPanelUserWith(paneluser.ID(pu.ID)))
@@ -666,6 +675,12 @@ func (s *Service) UpdatePanelUser(ctx context.Context, in UpdatePanelUserInput) 
 			u.SetLogin(login)
 			action = "panel_user.login_changed"
 			what = append(what, cc.what())
+			// Published as the credential change, plus an update when
+			// other fields changed too.
+			types = cc.types("panel_user")
+			if len(what) > 1 {
+				types = append(types, "panel_user.updated")
+			}
 		}
 		if err := u.Exec(ctx); err != nil {
 			return constraint(err, "login")
@@ -675,7 +690,7 @@ func (s *Service) UpdatePanelUser(ctx context.Context, in UpdatePanelUserInput) 
 			acct = pu.CustomerID
 		}
 		return audit.Record(ctx, c, audit.Event{
-			Action: action, Targets: []int{pu.ID, *acct}, ScopeResellerID: scope,
+			Action: action, Targets: []int{pu.ID, *acct}, ScopeResellerID: scope, Types: types,
 			Summary: fmt.Sprintf("changed panel user %s: %s", pu.Login, strings.Join(what, ", ")),
 		})
 	})

@@ -13,6 +13,8 @@ import (
 	"github.com/hostpanel/panel/ent/auditscope"
 	"github.com/hostpanel/panel/ent/audittarget"
 	"github.com/hostpanel/panel/ent/privacy"
+	"github.com/hostpanel/panel/ent/webhookoutbox"
+	"github.com/hostpanel/panel/internal/events"
 	"github.com/hostpanel/panel/internal/reqid"
 	"github.com/hostpanel/panel/internal/viewer"
 )
@@ -38,6 +40,10 @@ type Event struct {
 	Failed bool
 	// Actor overrides the viewer of ctx (for logins, which have none yet).
 	ActorLogin string
+	// Types are the webhook event types the event is published as
+	// (internal/events); nil: the type of Action, if it has one. A refused
+	// action is never published.
+	Types []string
 }
 
 // Record writes e with c (a transactional client inside a service's
@@ -70,7 +76,27 @@ func Record(ctx context.Context, c *ent.Client, e Event) error {
 	if err := insertRows(sys, c, audittarget.Table, audittarget.FieldEventID, audittarget.FieldTargetID, ev.ID, targets); err != nil {
 		return err
 	}
-	return insertRows(sys, c, auditscope.Table, auditscope.FieldEventID, auditscope.FieldResellerID, ev.ID, scopes(v, e))
+	if err := insertRows(sys, c, auditscope.Table, auditscope.FieldEventID, auditscope.FieldResellerID, ev.ID, scopes(v, e)); err != nil {
+		return err
+	}
+	// The transactional outbox of webhooks: one row per published type,
+	// committed or rolled back with the change (internal/webhooks fans it
+	// out to the endpoints).
+	return insertRows(sys, c, webhookoutbox.Table, webhookoutbox.FieldEventID, webhookoutbox.FieldEventType, ev.ID, publishedTypes(e))
+}
+
+// publishedTypes are the webhook event types of e.
+func publishedTypes(e Event) []string {
+	switch {
+	case e.Failed:
+		return nil
+	case e.Types != nil:
+		return e.Types
+	}
+	if t := events.ForAction(e.Action); t != "" {
+		return []string{t}
+	}
+	return nil
 }
 
 // insertRows inserts a row (event, value) into table (columns a and b) for

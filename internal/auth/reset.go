@@ -13,6 +13,7 @@ import (
 	"github.com/hostpanel/panel/ent/session"
 	"github.com/hostpanel/panel/internal/apperr"
 	"github.com/hostpanel/panel/internal/audit"
+	"github.com/hostpanel/panel/internal/events"
 	"github.com/hostpanel/panel/internal/txn"
 	"github.com/hostpanel/panel/internal/types"
 	"github.com/hostpanel/panel/internal/validate"
@@ -141,6 +142,7 @@ func (s *Service) ChangePassword(ctx context.Context, in ChangePasswordInput) er
 		return audit.Record(ctx, c, audit.Event{
 			Action:  "auth.password_change",
 			Targets: []int{principalID(v)},
+			Types:   events.Credential(kindOf(v), false, true),
 			Summary: fmt.Sprintf("%s changed its password (%d other sessions and tokens ended)", cred.Login, n),
 		})
 	})
@@ -152,6 +154,22 @@ type account struct {
 	login, email     string
 	// scope are the resellers whose scope the account is in.
 	scope []int
+	// kind names the account's type as webhook event types do
+	// ("customer", "reseller", "panel_user", "administrator").
+	kind string
+}
+
+// kindOf is the kind of the account of v (see account.kind).
+func kindOf(v *viewer.Viewer) string {
+	switch {
+	case v.PanelUserID != 0:
+		return "panel_user"
+	case v.Is(viewer.Customer):
+		return "customer"
+	case v.Is(viewer.Reseller):
+		return "reseller"
+	}
+	return "administrator"
 }
 
 // accountOf loads the account behind a credential (whatever its status).
@@ -170,17 +188,17 @@ func accountOf(ctx context.Context, c *ent.Client, where ...func(*ent.Credential
 	e := cred.Edges
 	switch {
 	case e.Administrator != nil:
-		a.id, a.email = e.Administrator.ID, e.Administrator.Email
+		a.id, a.email, a.kind = e.Administrator.ID, e.Administrator.Email, "administrator"
 	case e.Reseller != nil:
-		a.id, a.email, a.scope = e.Reseller.ID, e.Reseller.Email, []int{e.Reseller.ID}
+		a.id, a.email, a.scope, a.kind = e.Reseller.ID, e.Reseller.Email, []int{e.Reseller.ID}, "reseller"
 	case e.Customer != nil:
-		a.id, a.email = e.Customer.ID, e.Customer.Email
+		a.id, a.email, a.kind = e.Customer.ID, e.Customer.Email, "customer"
 		if r := e.Customer.ResellerID; r != nil {
 			a.scope = []int{*r}
 		}
 	case e.PanelUser != nil:
 		pu := e.PanelUser
-		a.id, a.email = pu.ID, pu.Email
+		a.id, a.email, a.kind = pu.ID, pu.Email, "panel_user"
 		switch {
 		case pu.ResellerID != nil:
 			a.scope = []int{*pu.ResellerID}
@@ -315,6 +333,7 @@ func (s *Service) ResetPassword(ctx context.Context, in ResetPasswordInput) erro
 			Action:           "auth.password_reset",
 			Targets:          []int{a.id},
 			ScopeResellerIDs: a.scope,
+			Types:            events.Credential(a.kind, false, true),
 			Summary:          fmt.Sprintf("password of %s reset with a reset token (%d sessions and tokens ended)", a.login, ended),
 			ActorLogin:       a.login,
 		})

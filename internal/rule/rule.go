@@ -391,3 +391,44 @@ func SystemOnlyPolicy() ent.Policy {
 	d := func(*viewer.Viewer) (entql.P, error) { return deny() }
 	return policy(d, d, roles())
 }
+
+// webhookEndpointScope: the administrator's own endpoints (no reseller); a
+// reseller's own. Nobody else has any (docs/webhooks.md).
+func webhookEndpointScope(v *viewer.Viewer) (entql.P, error) {
+	switch {
+	case v.Is(viewer.Admin):
+		return entql.FieldNil("reseller_id"), nil
+	case v.Is(viewer.Reseller):
+		return eq("reseller_id", v.ResellerID), nil
+	}
+	return deny()
+}
+
+// WebhookEndpointPolicy: each owner reads and changes its own endpoints;
+// the administrator creates endpoints for itself, a reseller for itself.
+func WebhookEndpointPolicy() ent.Policy {
+	create := func(v *viewer.Viewer, m ent.Mutation) error {
+		r, ok := m.Field("reseller_id")
+		switch {
+		case v.Is(viewer.Admin) && !ok:
+			return privacy.Allow
+		case v.Is(viewer.Reseller) && ok && r == v.ResellerID:
+			return privacy.Allow
+		}
+		return privacy.Deny
+	}
+	return policy(webhookEndpointScope, webhookEndpointScope, create)
+}
+
+// WebhookDeliveryPolicy: the deliveries of the endpoints the viewer owns,
+// read and redelivered with them; queued by the worker (system code).
+func WebhookDeliveryPolicy() ent.Policy {
+	scope := func(v *viewer.Viewer) (entql.P, error) {
+		p, err := webhookEndpointScope(v)
+		if err != nil {
+			return p, err
+		}
+		return entql.HasEdgeWith("endpoint", p), nil
+	}
+	return policy(scope, scope, roles())
+}
