@@ -5419,6 +5419,9 @@ func (ec *executionContext) fieldContext_ActivateCustomersPayload_customers(_ co
 }
 
 func (ec *executionContext) _ActivateCustomersPayload_subscriptionsAffected(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.SubscriptionsAffected) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5442,6 +5445,9 @@ func (ec *executionContext) fieldContext_ActivateCustomersPayload_subscriptionsA
 }
 
 func (ec *executionContext) _ActivateCustomersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Committed) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5497,6 +5503,9 @@ func (ec *executionContext) fieldContext_ActivateCustomersPayload_userErrors(_ c
 }
 
 func (ec *executionContext) _Administrator_id(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5520,6 +5529,9 @@ func (ec *executionContext) fieldContext_Administrator_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _Administrator_login(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Login) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5543,6 +5555,9 @@ func (ec *executionContext) fieldContext_Administrator_login(_ context.Context, 
 }
 
 func (ec *executionContext) _Administrator_name(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5566,6 +5581,9 @@ func (ec *executionContext) fieldContext_Administrator_name(_ context.Context, f
 }
 
 func (ec *executionContext) _Administrator_email(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Email) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5589,6 +5607,9 @@ func (ec *executionContext) fieldContext_Administrator_email(_ context.Context, 
 }
 
 func (ec *executionContext) _Administrator_company(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Company) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5612,6 +5633,9 @@ func (ec *executionContext) fieldContext_Administrator_company(_ context.Context
 }
 
 func (ec *executionContext) _Administrator_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Phone) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5635,6 +5659,9 @@ func (ec *executionContext) fieldContext_Administrator_phone(_ context.Context, 
 }
 
 func (ec *executionContext) _Administrator_fax(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Fax) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5658,6 +5685,9 @@ func (ec *executionContext) fieldContext_Administrator_fax(_ context.Context, fi
 }
 
 func (ec *executionContext) _Administrator_address(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Address) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5681,6 +5711,9 @@ func (ec *executionContext) fieldContext_Administrator_address(_ context.Context
 }
 
 func (ec *executionContext) _Administrator_city(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.City) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5704,6 +5737,9 @@ func (ec *executionContext) fieldContext_Administrator_city(_ context.Context, f
 }
 
 func (ec *executionContext) _Administrator_state(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.State) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5727,6 +5763,9 @@ func (ec *executionContext) fieldContext_Administrator_state(_ context.Context, 
 }
 
 func (ec *executionContext) _Administrator_postalCode(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.PostalCode) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5750,6 +5789,9 @@ func (ec *executionContext) fieldContext_Administrator_postalCode(_ context.Cont
 }
 
 func (ec *executionContext) _Administrator_country(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Country) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5773,6 +5815,9 @@ func (ec *executionContext) fieldContext_Administrator_country(_ context.Context
 }
 
 func (ec *executionContext) _Administrator_locale(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Locale) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5897,6 +5942,9 @@ func (ec *executionContext) fieldContext_Administrator_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _ApiToken_id(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5920,6 +5968,9 @@ func (ec *executionContext) fieldContext_ApiToken_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _ApiToken_name(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5943,6 +5994,9 @@ func (ec *executionContext) fieldContext_ApiToken_name(_ context.Context, field 
 }
 
 func (ec *executionContext) _ApiToken_readOnly(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.ReadOnly) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5966,6 +6020,9 @@ func (ec *executionContext) fieldContext_ApiToken_readOnly(_ context.Context, fi
 }
 
 func (ec *executionContext) _ApiToken_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ExpiresAt) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6012,6 +6069,9 @@ func (ec *executionContext) fieldContext_ApiToken_createdAt(_ context.Context, f
 }
 
 func (ec *executionContext) _ApiToken_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastUsedAt) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6035,6 +6095,9 @@ func (ec *executionContext) fieldContext_ApiToken_lastUsedAt(_ context.Context, 
 }
 
 func (ec *executionContext) _AuditEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6081,6 +6144,9 @@ func (ec *executionContext) fieldContext_AuditEvent_at(_ context.Context, field 
 }
 
 func (ec *executionContext) _AuditEvent_actorRole(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.ActorRole) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6182,6 +6248,9 @@ func (ec *executionContext) fieldContext_AuditEvent_actor(_ context.Context, fie
 }
 
 func (ec *executionContext) _AuditEvent_action(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Action) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6228,6 +6297,9 @@ func (ec *executionContext) fieldContext_AuditEvent_targetIds(_ context.Context,
 }
 
 func (ec *executionContext) _AuditEvent_summary(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Summary) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6251,6 +6323,9 @@ func (ec *executionContext) fieldContext_AuditEvent_summary(_ context.Context, f
 }
 
 func (ec *executionContext) _AuditEvent_success(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Success) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6361,6 +6436,9 @@ func (ec *executionContext) fieldContext_AuditEventConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _AuditEventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventConnection) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6416,6 +6494,9 @@ func (ec *executionContext) fieldContext_AuditEventEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _AuditEventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventEdge) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6439,6 +6520,9 @@ func (ec *executionContext) fieldContext_AuditEventEdge_cursor(_ context.Context
 }
 
 func (ec *executionContext) _ChangePasswordPayload_ok(ctx context.Context, field graphql.CollectedField, obj *model.ChangePasswordPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Ok) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6526,6 +6610,9 @@ func (ec *executionContext) fieldContext_ConvertCustomersToResellersPayload_conv
 }
 
 func (ec *executionContext) _ConvertCustomersToResellersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *transfer.ConvertResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Committed) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6581,6 +6668,9 @@ func (ec *executionContext) fieldContext_ConvertCustomersToResellersPayload_user
 }
 
 func (ec *executionContext) _ConvertedCustomer_customerId(ctx context.Context, field graphql.CollectedField, obj *transfer.Converted) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNID2int(ctx, field.Selections, obj.CustomerID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6636,6 +6726,9 @@ func (ec *executionContext) fieldContext_ConvertedCustomer_reseller(_ context.Co
 }
 
 func (ec *executionContext) _CreateApiTokenPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPITokenPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Token) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6723,6 +6816,9 @@ func (ec *executionContext) fieldContext_CreateApiTokenPayload_userErrors(_ cont
 }
 
 func (ec *executionContext) _Customer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6746,6 +6842,9 @@ func (ec *executionContext) fieldContext_Customer_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Customer_login(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Login) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6769,6 +6868,9 @@ func (ec *executionContext) fieldContext_Customer_login(_ context.Context, field
 }
 
 func (ec *executionContext) _Customer_name(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6792,6 +6894,9 @@ func (ec *executionContext) fieldContext_Customer_name(_ context.Context, field 
 }
 
 func (ec *executionContext) _Customer_email(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Email) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6815,6 +6920,9 @@ func (ec *executionContext) fieldContext_Customer_email(_ context.Context, field
 }
 
 func (ec *executionContext) _Customer_company(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Company) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6838,6 +6946,9 @@ func (ec *executionContext) fieldContext_Customer_company(_ context.Context, fie
 }
 
 func (ec *executionContext) _Customer_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Phone) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6861,6 +6972,9 @@ func (ec *executionContext) fieldContext_Customer_phone(_ context.Context, field
 }
 
 func (ec *executionContext) _Customer_fax(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Fax) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6884,6 +6998,9 @@ func (ec *executionContext) fieldContext_Customer_fax(_ context.Context, field g
 }
 
 func (ec *executionContext) _Customer_address(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Address) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6907,6 +7024,9 @@ func (ec *executionContext) fieldContext_Customer_address(_ context.Context, fie
 }
 
 func (ec *executionContext) _Customer_city(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.City) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6930,6 +7050,9 @@ func (ec *executionContext) fieldContext_Customer_city(_ context.Context, field 
 }
 
 func (ec *executionContext) _Customer_state(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.State) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6953,6 +7076,9 @@ func (ec *executionContext) fieldContext_Customer_state(_ context.Context, field
 }
 
 func (ec *executionContext) _Customer_postalCode(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.PostalCode) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6976,6 +7102,9 @@ func (ec *executionContext) fieldContext_Customer_postalCode(_ context.Context, 
 }
 
 func (ec *executionContext) _Customer_country(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Country) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6999,6 +7128,9 @@ func (ec *executionContext) fieldContext_Customer_country(_ context.Context, fie
 }
 
 func (ec *executionContext) _Customer_locale(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Locale) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7022,6 +7154,9 @@ func (ec *executionContext) fieldContext_Customer_locale(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Customer_status(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus(ctx, field.Selections, obj.Status) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7123,6 +7258,9 @@ func (ec *executionContext) fieldContext_Customer_updatedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Customer_externalId(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7364,6 +7502,9 @@ func (ec *executionContext) fieldContext_CustomerConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _CustomerConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CustomerConnection) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7419,6 +7560,9 @@ func (ec *executionContext) fieldContext_CustomerEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _CustomerEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CustomerEdge) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7506,6 +7650,9 @@ func (ec *executionContext) fieldContext_CustomerPayload_userErrors(_ context.Co
 }
 
 func (ec *executionContext) _CustomerStats_total(ctx context.Context, field graphql.CollectedField, obj *model.CustomerStats) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Total) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7529,6 +7676,9 @@ func (ec *executionContext) fieldContext_CustomerStats_total(_ context.Context, 
 }
 
 func (ec *executionContext) _CustomerStats_active(ctx context.Context, field graphql.CollectedField, obj *model.CustomerStats) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Active) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7552,6 +7702,9 @@ func (ec *executionContext) fieldContext_CustomerStats_active(_ context.Context,
 }
 
 func (ec *executionContext) _CustomerStats_suspended(ctx context.Context, field graphql.CollectedField, obj *model.CustomerStats) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Suspended) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7630,6 +7783,9 @@ func (ec *executionContext) fieldContext_DeleteCustomersPayload_deleted(_ contex
 }
 
 func (ec *executionContext) _DeleteCustomersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *deletion.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Committed) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7685,6 +7841,9 @@ func (ec *executionContext) fieldContext_DeleteCustomersPayload_userErrors(_ con
 }
 
 func (ec *executionContext) _DeleteDomainPayload_deletedDomainId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteDomainPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOID2ᚖint(ctx, field.Selections, obj.DeletedDomainID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7740,6 +7899,9 @@ func (ec *executionContext) fieldContext_DeleteDomainPayload_userErrors(_ contex
 }
 
 func (ec *executionContext) _DeletePanelUserPayload_deletedPanelUserId(ctx context.Context, field graphql.CollectedField, obj *model.DeletePanelUserPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOID2ᚖint(ctx, field.Selections, obj.DeletedPanelUserID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7795,6 +7957,9 @@ func (ec *executionContext) fieldContext_DeletePanelUserPayload_userErrors(_ con
 }
 
 func (ec *executionContext) _DeleteResellerPlanPayload_deletedResellerPlanId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteResellerPlanPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOID2ᚖint(ctx, field.Selections, obj.DeletedResellerPlanID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7905,6 +8070,9 @@ func (ec *executionContext) fieldContext_DeleteResellersPayload_deleted(_ contex
 }
 
 func (ec *executionContext) _DeleteResellersPayload_movedCustomers(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.MovedCustomers) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7928,6 +8096,9 @@ func (ec *executionContext) fieldContext_DeleteResellersPayload_movedCustomers(_
 }
 
 func (ec *executionContext) _DeleteResellersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Committed) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7983,6 +8154,9 @@ func (ec *executionContext) fieldContext_DeleteResellersPayload_userErrors(_ con
 }
 
 func (ec *executionContext) _DeleteServicePlanPayload_deletedServicePlanId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteServicePlanPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOID2ᚖint(ctx, field.Selections, obj.DeletedServicePlanID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8093,6 +8267,9 @@ func (ec *executionContext) fieldContext_DeleteSubscriptionsPayload_deleted(_ co
 }
 
 func (ec *executionContext) _DeleteSubscriptionsPayload_committed(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSubscriptionsPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Committed) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8148,6 +8325,9 @@ func (ec *executionContext) fieldContext_DeleteSubscriptionsPayload_userErrors(_
 }
 
 func (ec *executionContext) _DeletionSummary_customers(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Customers) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8171,6 +8351,9 @@ func (ec *executionContext) fieldContext_DeletionSummary_customers(_ context.Con
 }
 
 func (ec *executionContext) _DeletionSummary_subscriptions(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Subscriptions) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8194,6 +8377,9 @@ func (ec *executionContext) fieldContext_DeletionSummary_subscriptions(_ context
 }
 
 func (ec *executionContext) _DeletionSummary_domains(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Domains) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8217,6 +8403,9 @@ func (ec *executionContext) fieldContext_DeletionSummary_domains(_ context.Conte
 }
 
 func (ec *executionContext) _DeletionSummary_panelUsers(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.PanelUsers) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8286,6 +8475,9 @@ func (ec *executionContext) fieldContext_Description_author(_ context.Context, f
 }
 
 func (ec *executionContext) _Description_text(ctx context.Context, field graphql.CollectedField, obj *ent.Description) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Text) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8332,6 +8524,9 @@ func (ec *executionContext) fieldContext_Description_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _Domain_id(ctx context.Context, field graphql.CollectedField, obj *ent.Domain) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8355,6 +8550,9 @@ func (ec *executionContext) fieldContext_Domain_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Domain_name(ctx context.Context, field graphql.CollectedField, obj *ent.Domain) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8378,6 +8576,9 @@ func (ec *executionContext) fieldContext_Domain_name(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Domain_primary(ctx context.Context, field graphql.CollectedField, obj *ent.Domain) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Primary) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8520,6 +8721,9 @@ func (ec *executionContext) fieldContext_DomainPayload_userErrors(_ context.Cont
 }
 
 func (ec *executionContext) _HostingSubscription_id(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8662,6 +8866,9 @@ func (ec *executionContext) fieldContext_HostingSubscription_plan(_ context.Cont
 }
 
 func (ec *executionContext) _HostingSubscription_planSync(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNPlanSync2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPlanSync(ctx, field.Selections, obj.PlanSync) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8818,6 +9025,9 @@ func (ec *executionContext) fieldContext_HostingSubscription_suspensions(_ conte
 }
 
 func (ec *executionContext) _HostingSubscription_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ExpiresAt) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8951,6 +9161,9 @@ func (ec *executionContext) fieldContext_HostingSubscriptionConnection_pageInfo(
 }
 
 func (ec *executionContext) _HostingSubscriptionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscriptionConnection) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9006,6 +9219,9 @@ func (ec *executionContext) fieldContext_HostingSubscriptionEdge_node(_ context.
 }
 
 func (ec *executionContext) _HostingSubscriptionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscriptionEdge) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9029,6 +9245,9 @@ func (ec *executionContext) fieldContext_HostingSubscriptionEdge_cursor(_ contex
 }
 
 func (ec *executionContext) _LoginPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Token) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9148,6 +9367,9 @@ func (ec *executionContext) fieldContext_MoveCustomersPayload_customers(_ contex
 }
 
 func (ec *executionContext) _MoveCustomersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *transfer.MoveResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Committed) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11781,6 +12003,9 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 }
 
 func (ec *executionContext) _PanelUser_id(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11804,6 +12029,9 @@ func (ec *executionContext) fieldContext_PanelUser_id(_ context.Context, field g
 }
 
 func (ec *executionContext) _PanelUser_login(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Login) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11827,6 +12055,9 @@ func (ec *executionContext) fieldContext_PanelUser_login(_ context.Context, fiel
 }
 
 func (ec *executionContext) _PanelUser_name(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11850,6 +12081,9 @@ func (ec *executionContext) fieldContext_PanelUser_name(_ context.Context, field
 }
 
 func (ec *executionContext) _PanelUser_email(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Email) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11873,6 +12107,9 @@ func (ec *executionContext) fieldContext_PanelUser_email(_ context.Context, fiel
 }
 
 func (ec *executionContext) _PanelUser_role(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNPanelUserRole2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPanelUserRole(ctx, field.Selections, obj.Role) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12675,6 +12912,9 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _RequestPasswordResetPayload_ok(ctx context.Context, field graphql.CollectedField, obj *model.RequestPasswordResetPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Ok) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12730,6 +12970,9 @@ func (ec *executionContext) fieldContext_RequestPasswordResetPayload_userErrors(
 }
 
 func (ec *executionContext) _Reseller_id(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12753,6 +12996,9 @@ func (ec *executionContext) fieldContext_Reseller_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Reseller_login(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Login) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12776,6 +13022,9 @@ func (ec *executionContext) fieldContext_Reseller_login(_ context.Context, field
 }
 
 func (ec *executionContext) _Reseller_name(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12799,6 +13048,9 @@ func (ec *executionContext) fieldContext_Reseller_name(_ context.Context, field 
 }
 
 func (ec *executionContext) _Reseller_email(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Email) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12822,6 +13074,9 @@ func (ec *executionContext) fieldContext_Reseller_email(_ context.Context, field
 }
 
 func (ec *executionContext) _Reseller_company(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Company) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12845,6 +13100,9 @@ func (ec *executionContext) fieldContext_Reseller_company(_ context.Context, fie
 }
 
 func (ec *executionContext) _Reseller_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Phone) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12868,6 +13126,9 @@ func (ec *executionContext) fieldContext_Reseller_phone(_ context.Context, field
 }
 
 func (ec *executionContext) _Reseller_fax(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Fax) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12891,6 +13152,9 @@ func (ec *executionContext) fieldContext_Reseller_fax(_ context.Context, field g
 }
 
 func (ec *executionContext) _Reseller_address(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Address) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12914,6 +13178,9 @@ func (ec *executionContext) fieldContext_Reseller_address(_ context.Context, fie
 }
 
 func (ec *executionContext) _Reseller_city(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.City) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12937,6 +13204,9 @@ func (ec *executionContext) fieldContext_Reseller_city(_ context.Context, field 
 }
 
 func (ec *executionContext) _Reseller_state(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.State) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12960,6 +13230,9 @@ func (ec *executionContext) fieldContext_Reseller_state(_ context.Context, field
 }
 
 func (ec *executionContext) _Reseller_postalCode(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.PostalCode) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12983,6 +13256,9 @@ func (ec *executionContext) fieldContext_Reseller_postalCode(_ context.Context, 
 }
 
 func (ec *executionContext) _Reseller_country(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Country) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13006,6 +13282,9 @@ func (ec *executionContext) fieldContext_Reseller_country(_ context.Context, fie
 }
 
 func (ec *executionContext) _Reseller_locale(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Locale) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13029,6 +13308,9 @@ func (ec *executionContext) fieldContext_Reseller_locale(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Reseller_status(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus(ctx, field.Selections, obj.Status) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13130,6 +13412,9 @@ func (ec *executionContext) fieldContext_Reseller_updatedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Reseller_externalId(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13263,6 +13548,9 @@ func (ec *executionContext) fieldContext_Reseller_applications(_ context.Context
 }
 
 func (ec *executionContext) _Reseller_oversell(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Oversell) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13534,6 +13822,9 @@ func (ec *executionContext) fieldContext_ResellerConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _ResellerConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerConnection) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13589,6 +13880,9 @@ func (ec *executionContext) fieldContext_ResellerEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _ResellerEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerEdge) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13612,6 +13906,9 @@ func (ec *executionContext) fieldContext_ResellerEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _ResellerLimits_customers(ctx context.Context, field graphql.CollectedField, obj *model.ResellerLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Customers) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13635,6 +13932,9 @@ func (ec *executionContext) fieldContext_ResellerLimits_customers(_ context.Cont
 }
 
 func (ec *executionContext) _ResellerLimits_subscriptions(ctx context.Context, field graphql.CollectedField, obj *model.ResellerLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Subscriptions) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13658,6 +13958,9 @@ func (ec *executionContext) fieldContext_ResellerLimits_subscriptions(_ context.
 }
 
 func (ec *executionContext) _ResellerLimits_diskSpaceMb(ctx context.Context, field graphql.CollectedField, obj *model.ResellerLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.DiskSpaceMb) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13681,6 +13984,9 @@ func (ec *executionContext) fieldContext_ResellerLimits_diskSpaceMb(_ context.Co
 }
 
 func (ec *executionContext) _ResellerLimits_trafficMbPerMonth(ctx context.Context, field graphql.CollectedField, obj *model.ResellerLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.TrafficMbPerMonth) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13704,6 +14010,9 @@ func (ec *executionContext) fieldContext_ResellerLimits_trafficMbPerMonth(_ cont
 }
 
 func (ec *executionContext) _ResellerLimits_domains(ctx context.Context, field graphql.CollectedField, obj *model.ResellerLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Domains) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13727,6 +14036,9 @@ func (ec *executionContext) fieldContext_ResellerLimits_domains(_ context.Contex
 }
 
 func (ec *executionContext) _ResellerLimits_mailboxes(ctx context.Context, field graphql.CollectedField, obj *model.ResellerLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Mailboxes) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13750,6 +14062,9 @@ func (ec *executionContext) fieldContext_ResellerLimits_mailboxes(_ context.Cont
 }
 
 func (ec *executionContext) _ResellerLimits_databases(ctx context.Context, field graphql.CollectedField, obj *model.ResellerLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Databases) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13837,6 +14152,9 @@ func (ec *executionContext) fieldContext_ResellerPayload_userErrors(_ context.Co
 }
 
 func (ec *executionContext) _ResellerPlan_id(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13860,6 +14178,9 @@ func (ec *executionContext) fieldContext_ResellerPlan_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _ResellerPlan_name(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13961,6 +14282,9 @@ func (ec *executionContext) fieldContext_ResellerPlan_applications(_ context.Con
 }
 
 func (ec *executionContext) _ResellerPlan_oversell(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Oversell) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14138,6 +14462,9 @@ func (ec *executionContext) fieldContext_ResellerPlanConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _ResellerPlanConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlanConnection) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14193,6 +14520,9 @@ func (ec *executionContext) fieldContext_ResellerPlanEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _ResellerPlanEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlanEdge) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14280,6 +14610,9 @@ func (ec *executionContext) fieldContext_ResellerPlanPayload_userErrors(_ contex
 }
 
 func (ec *executionContext) _ResellerUsage_customers(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Customers) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14303,6 +14636,9 @@ func (ec *executionContext) fieldContext_ResellerUsage_customers(_ context.Conte
 }
 
 func (ec *executionContext) _ResellerUsage_subscriptions(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Subscriptions) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14326,6 +14662,9 @@ func (ec *executionContext) fieldContext_ResellerUsage_subscriptions(_ context.C
 }
 
 func (ec *executionContext) _ResellerUsage_diskSpaceMb(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.DiskSpaceMb) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14349,6 +14688,9 @@ func (ec *executionContext) fieldContext_ResellerUsage_diskSpaceMb(_ context.Con
 }
 
 func (ec *executionContext) _ResellerUsage_trafficMbPerMonth(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TrafficMbPerMonth) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14372,6 +14714,9 @@ func (ec *executionContext) fieldContext_ResellerUsage_trafficMbPerMonth(_ conte
 }
 
 func (ec *executionContext) _ResellerUsage_domains(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Domains) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14395,6 +14740,9 @@ func (ec *executionContext) fieldContext_ResellerUsage_domains(_ context.Context
 }
 
 func (ec *executionContext) _ResellerUsage_mailboxes(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Mailboxes) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14418,6 +14766,9 @@ func (ec *executionContext) fieldContext_ResellerUsage_mailboxes(_ context.Conte
 }
 
 func (ec *executionContext) _ResellerUsage_databases(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Databases) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14473,6 +14824,9 @@ func (ec *executionContext) fieldContext_ResellersPayload_resellers(_ context.Co
 }
 
 func (ec *executionContext) _ResellersPayload_customersAffected(ctx context.Context, field graphql.CollectedField, obj *suspension.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.CustomersAffected) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14496,6 +14850,9 @@ func (ec *executionContext) fieldContext_ResellersPayload_customersAffected(_ co
 }
 
 func (ec *executionContext) _ResellersPayload_subscriptionsAffected(ctx context.Context, field graphql.CollectedField, obj *suspension.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.SubscriptionsAffected) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14519,6 +14876,9 @@ func (ec *executionContext) fieldContext_ResellersPayload_subscriptionsAffected(
 }
 
 func (ec *executionContext) _ResellersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *suspension.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Committed) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14574,6 +14934,9 @@ func (ec *executionContext) fieldContext_ResellersPayload_userErrors(_ context.C
 }
 
 func (ec *executionContext) _ResetPasswordPayload_ok(ctx context.Context, field graphql.CollectedField, obj *model.ResetPasswordPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Ok) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14629,6 +14992,9 @@ func (ec *executionContext) fieldContext_ResetPasswordPayload_userErrors(_ conte
 }
 
 func (ec *executionContext) _ResourceLimits_diskSpaceMb(ctx context.Context, field graphql.CollectedField, obj *model.ResourceLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.DiskSpaceMb) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14652,6 +15018,9 @@ func (ec *executionContext) fieldContext_ResourceLimits_diskSpaceMb(_ context.Co
 }
 
 func (ec *executionContext) _ResourceLimits_trafficMbPerMonth(ctx context.Context, field graphql.CollectedField, obj *model.ResourceLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.TrafficMbPerMonth) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14675,6 +15044,9 @@ func (ec *executionContext) fieldContext_ResourceLimits_trafficMbPerMonth(_ cont
 }
 
 func (ec *executionContext) _ResourceLimits_domains(ctx context.Context, field graphql.CollectedField, obj *model.ResourceLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Domains) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14698,6 +15070,9 @@ func (ec *executionContext) fieldContext_ResourceLimits_domains(_ context.Contex
 }
 
 func (ec *executionContext) _ResourceLimits_subdomains(ctx context.Context, field graphql.CollectedField, obj *model.ResourceLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Subdomains) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14721,6 +15096,9 @@ func (ec *executionContext) fieldContext_ResourceLimits_subdomains(_ context.Con
 }
 
 func (ec *executionContext) _ResourceLimits_mailboxes(ctx context.Context, field graphql.CollectedField, obj *model.ResourceLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Mailboxes) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14744,6 +15122,9 @@ func (ec *executionContext) fieldContext_ResourceLimits_mailboxes(_ context.Cont
 }
 
 func (ec *executionContext) _ResourceLimits_databases(ctx context.Context, field graphql.CollectedField, obj *model.ResourceLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Databases) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14767,6 +15148,9 @@ func (ec *executionContext) fieldContext_ResourceLimits_databases(_ context.Cont
 }
 
 func (ec *executionContext) _ResourceLimits_ftpAccounts(ctx context.Context, field graphql.CollectedField, obj *model.ResourceLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.FtpAccounts) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14790,6 +15174,9 @@ func (ec *executionContext) fieldContext_ResourceLimits_ftpAccounts(_ context.Co
 }
 
 func (ec *executionContext) _RevokeApiTokenPayload_revokedApiTokenId(ctx context.Context, field graphql.CollectedField, obj *model.RevokeAPITokenPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOID2ᚖint(ctx, field.Selections, obj.RevokedAPITokenID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14845,6 +15232,9 @@ func (ec *executionContext) fieldContext_RevokeApiTokenPayload_userErrors(_ cont
 }
 
 func (ec *executionContext) _ServicePlan_id(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14868,6 +15258,9 @@ func (ec *executionContext) fieldContext_ServicePlan_id(_ context.Context, field
 }
 
 func (ec *executionContext) _ServicePlan_name(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15146,6 +15539,9 @@ func (ec *executionContext) fieldContext_ServicePlanConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _ServicePlanConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlanConnection) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15201,6 +15597,9 @@ func (ec *executionContext) fieldContext_ServicePlanEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _ServicePlanEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlanEdge) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15384,6 +15783,9 @@ func (ec *executionContext) fieldContext_SubscriptionsPayload_subscriptions(_ co
 }
 
 func (ec *executionContext) _SubscriptionsPayload_committed(ctx context.Context, field graphql.CollectedField, obj *suspension.SubscriptionsResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Committed) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15471,6 +15873,9 @@ func (ec *executionContext) fieldContext_SuspendCustomersPayload_customers(_ con
 }
 
 func (ec *executionContext) _SuspendCustomersPayload_subscriptionsAffected(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.SubscriptionsAffected) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15494,6 +15899,9 @@ func (ec *executionContext) fieldContext_SuspendCustomersPayload_subscriptionsAf
 }
 
 func (ec *executionContext) _SuspendCustomersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Committed) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15549,6 +15957,9 @@ func (ec *executionContext) fieldContext_SuspendCustomersPayload_userErrors(_ co
 }
 
 func (ec *executionContext) _Suspension_source(ctx context.Context, field graphql.CollectedField, obj *model.Suspension) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNSuspensionSource2githubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspensionSource(ctx, field.Selections, obj.Source) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15572,6 +15983,9 @@ func (ec *executionContext) fieldContext_Suspension_source(_ context.Context, fi
 }
 
 func (ec *executionContext) _Suspension_reason(ctx context.Context, field graphql.CollectedField, obj *model.Suspension) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Reason) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15618,6 +16032,9 @@ func (ec *executionContext) fieldContext_Suspension_since(_ context.Context, fie
 }
 
 func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.CollectedField, obj *apperr.UserError) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNUserErrorCode2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐCode(ctx, field.Selections, obj.Code) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15641,6 +16058,9 @@ func (ec *executionContext) fieldContext_UserError_code(_ context.Context, field
 }
 
 func (ec *executionContext) _UserError_message(ctx context.Context, field graphql.CollectedField, obj *apperr.UserError) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Message) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15687,6 +16107,9 @@ func (ec *executionContext) fieldContext_UserError_field(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNRole2githubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRole(ctx, field.Selections, obj.Role) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15806,6 +16229,9 @@ func (ec *executionContext) fieldContext_Viewer_apiTokens(_ context.Context, fie
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15852,6 +16278,9 @@ func (ec *executionContext) fieldContext___Directive_description(_ context.Conte
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsRepeatable) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15942,6 +16371,9 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16034,6 +16466,9 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16202,6 +16637,9 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16280,6 +16718,9 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultValue) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20526,12 +20967,26 @@ func (ec *executionContext) _Administrator(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Administrator_status(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Administrator_status(ctx, field, obj)
 				})
 		case "suspensions":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Administrator_suspensions(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -20649,12 +21104,26 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "actorId":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._AuditEvent_actorId(ctx, field, obj)
+				if out.Values[i] == graphql.RequiredNull {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AuditEvent_actorId(ctx, field, obj)
 				})
 		case "actorLogin":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._AuditEvent_actorLogin(ctx, field, obj)
+				if out.Values[i] == graphql.RequiredNull {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
@@ -20672,6 +21141,13 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "targetIds":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._AuditEvent_targetIds(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -20688,6 +21164,13 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "requestId":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._AuditEvent_requestId(ctx, field, obj)
+				if out.Values[i] == graphql.RequiredNull {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
@@ -21035,6 +21518,13 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "suspensions":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Customer_suspensions(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -21062,24 +21552,52 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 					return ec._Customer_owner(ctx, field, obj)
 				})
 		case "description":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Customer_description(ctx, field, obj)
+				if out.Values[i] == graphql.RequiredNull {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Customer_description(ctx, field, obj)
 				})
 		case "descriptions":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Customer_descriptions(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Customer_descriptions(ctx, field, obj)
 				})
 		case "subscriptions":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Customer_subscriptions(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Customer_subscriptions(ctx, field, obj)
 				})
 		case "panelUsers":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Customer_panelUsers(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -21689,6 +22207,13 @@ func (ec *executionContext) _Domain(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "subscription":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Domain_subscription(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -21777,6 +22302,13 @@ func (ec *executionContext) _HostingSubscription(ctx context.Context, sel ast.Se
 					return ec._HostingSubscription_domain(ctx, field, obj)
 				})
 		case "domains":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._HostingSubscription_domains(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -21789,6 +22321,13 @@ func (ec *executionContext) _HostingSubscription(ctx context.Context, sel ast.Se
 					return ec._HostingSubscription_subscriber(ctx, field, obj)
 				})
 		case "plan":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._HostingSubscription_plan(ctx, field, obj)
+				if out.Values[i] == graphql.RequiredNull {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
@@ -21800,6 +22339,13 @@ func (ec *executionContext) _HostingSubscription(ctx context.Context, sel ast.Se
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "limits":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._HostingSubscription_limits(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -21816,12 +22362,26 @@ func (ec *executionContext) _HostingSubscription(ctx context.Context, sel ast.Se
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._HostingSubscription_status(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._HostingSubscription_status(ctx, field, obj)
 				})
 		case "suspensions":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._HostingSubscription_suspensions(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -22735,6 +23295,13 @@ func (ec *executionContext) _Reseller(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "suspensions":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Reseller_suspensions(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -22756,12 +23323,26 @@ func (ec *executionContext) _Reseller(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "plan":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Reseller_plan(ctx, field, obj)
+				if out.Values[i] == graphql.RequiredNull {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Reseller_plan(ctx, field, obj)
 				})
 		case "limits":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Reseller_limits(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -22789,24 +23370,52 @@ func (ec *executionContext) _Reseller(ctx context.Context, sel ast.SelectionSet,
 					return ec._Reseller_usage(ctx, field, obj)
 				})
 		case "customers":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Reseller_customers(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Reseller_customers(ctx, field, obj)
 				})
 		case "subscriptions":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Reseller_subscriptions(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Reseller_subscriptions(ctx, field, obj)
 				})
 		case "servicePlans":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Reseller_servicePlans(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Reseller_servicePlans(ctx, field, obj)
 				})
 		case "panelUsers":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Reseller_panelUsers(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -23033,6 +23642,13 @@ func (ec *executionContext) _ResellerPlan(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "limits":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._ResellerPlan_limits(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -23054,6 +23670,13 @@ func (ec *executionContext) _ResellerPlan(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "resellers":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._ResellerPlan_resellers(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -23488,6 +24111,13 @@ func (ec *executionContext) _ServicePlan(ctx context.Context, sel ast.SelectionS
 					return ec._ServicePlan_owner(ctx, field, obj)
 				})
 		case "limits":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._ServicePlan_limits(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -23504,6 +24134,13 @@ func (ec *executionContext) _ServicePlan(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "subscriptions":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._ServicePlan_subscriptions(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -23897,6 +24534,13 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "apiTokens":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Viewer_apiTokens(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -24318,7 +24962,7 @@ func (ec *executionContext) unmarshalNAddDomainInput2githubᚗcomᚋhostpanelᚋ
 }
 
 func (ec *executionContext) marshalNApiToken2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Session) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNApiToken2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐSession(ctx, sel, v[i])
@@ -24414,7 +25058,7 @@ func (ec *executionContext) marshalNConvertCustomersToResellersPayload2ᚖgithub
 }
 
 func (ec *executionContext) marshalNConvertedCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConvertedᚄ(ctx context.Context, sel ast.SelectionSet, v []*transfer.Converted) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConvertedCustomer2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConverted(ctx, sel, v[i])
@@ -24491,7 +25135,7 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 }
 
 func (ec *executionContext) marshalNCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Customer) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCustomer2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomer(ctx, sel, v[i])
@@ -24652,7 +25296,7 @@ func (ec *executionContext) marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanel�
 }
 
 func (ec *executionContext) marshalNDescription2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDescriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Description) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDescription2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDescription(ctx, sel, v[i])
@@ -24676,7 +25320,7 @@ func (ec *executionContext) marshalNDescription2ᚖgithubᚗcomᚋhostpanelᚋpa
 }
 
 func (ec *executionContext) marshalNDomain2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDomainᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Domain) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDomain2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDomain(ctx, sel, v[i])
@@ -24708,7 +25352,7 @@ func (ec *executionContext) marshalNDomainPayload2ᚖgithubᚗcomᚋhostpanelᚋ
 }
 
 func (ec *executionContext) marshalNHostingSubscription2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.HostingSubscription) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHostingSubscription2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscription(ctx, sel, v[i])
@@ -24856,7 +25500,7 @@ func (ec *executionContext) marshalNMoveCustomersPayload2ᚖgithubᚗcomᚋhostp
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx, sel, v[i])
@@ -24888,7 +25532,7 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 }
 
 func (ec *executionContext) marshalNPanelUser2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐPanelUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PanelUser) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPanelUser2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐPanelUser(ctx, sel, v[i])
@@ -24954,7 +25598,7 @@ func (ec *executionContext) unmarshalNPermission2ᚕgithubᚗcomᚋhostpanelᚋp
 }
 
 func (ec *executionContext) marshalNPermission2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermissionᚄ(ctx context.Context, sel ast.SelectionSet, v []types.Permission) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPermission2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermission(ctx, sel, v[i])
@@ -24998,7 +25642,7 @@ func (ec *executionContext) marshalNRequestPasswordResetPayload2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNReseller2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Reseller) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReseller2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐReseller(ctx, sel, v[i])
@@ -25170,7 +25814,7 @@ func (ec *executionContext) unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanel�
 }
 
 func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Role) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRole2githubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRole(ctx, sel, v[i])
@@ -25186,7 +25830,7 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋg
 }
 
 func (ec *executionContext) marshalNServicePlan2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlanᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ServicePlan) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNServicePlan2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlan(ctx, sel, v[i])
@@ -25331,7 +25975,7 @@ func (ec *executionContext) unmarshalNSuspendSubscriptionsInput2githubᚗcomᚋh
 }
 
 func (ec *executionContext) marshalNSuspension2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspensionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Suspension) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSuspension2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspension(ctx, sel, v[i])
@@ -25424,7 +26068,7 @@ func (ec *executionContext) unmarshalNUpdateSubscriptionInput2githubᚗcomᚋhos
 }
 
 func (ec *executionContext) marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUserError2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserError(ctx, sel, v[i])
@@ -25470,7 +26114,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -25514,7 +26158,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -25542,7 +26186,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -25570,7 +26214,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -25625,7 +26269,7 @@ func (ec *executionContext) marshalOAuditEventEdge2ᚕᚖgithubᚗcomᚋhostpane
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAuditEventEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐAuditEventEdge(ctx, sel, v[i])
@@ -25716,7 +26360,7 @@ func (ec *executionContext) marshalOCustomerEdge2ᚕᚖgithubᚗcomᚋhostpanel�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCustomerEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerEdge(ctx, sel, v[i])
@@ -25766,7 +26410,7 @@ func (ec *executionContext) marshalOHostingSubscriptionEdge2ᚕᚖgithubᚗcom�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOHostingSubscriptionEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionEdge(ctx, sel, v[i])
@@ -25885,7 +26529,7 @@ func (ec *executionContext) marshalOPermission2ᚕgithubᚗcomᚋhostpanelᚋpan
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPermission2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermission(ctx, sel, v[i])
@@ -25911,7 +26555,7 @@ func (ec *executionContext) marshalOResellerEdge2ᚕᚖgithubᚗcomᚋhostpanel�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOResellerEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerEdge(ctx, sel, v[i])
@@ -25954,7 +26598,7 @@ func (ec *executionContext) marshalOResellerPlanEdge2ᚕᚖgithubᚗcomᚋhostpa
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOResellerPlanEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerPlanEdge(ctx, sel, v[i])
@@ -25997,7 +26641,7 @@ func (ec *executionContext) marshalOServicePlanEdge2ᚕᚖgithubᚗcomᚋhostpan
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOServicePlanEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlanEdge(ctx, sel, v[i])
@@ -26111,7 +26755,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -26130,7 +26774,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -26149,7 +26793,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -26168,7 +26812,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -26191,3 +26835,5 @@ func (ec *executionContext) marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgen�
 }
 
 // endregion ***************************** type.gotpl *****************************
+
+// patched by graph/patch_generated.go

@@ -54,6 +54,10 @@ type HandlerConfig struct {
 	// columns the selection and its resolvers need (ent.WithWholeRows): the
 	// reference the projection is tested against.
 	WholeRows bool
+	// ReferenceExecutor runs the executor as gqlgen generated it, without
+	// the rewrites of graph/patch_generated.go (docs/executor.md): the
+	// reference the rewrites are tested against.
+	ReferenceExecutor bool
 }
 
 // DefaultRequestTimeout is the deadline of a GraphQL request's context, and
@@ -79,6 +83,8 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 		suspension:    suspension.NewService(cfg.Client),
 		transfer:      transfer.NewService(cfg.Client),
 		deletion:      deletion.NewService(cfg.Client),
+
+		referenceExecutor: cfg.ReferenceExecutor,
 	}
 	srv := handler.New(NewExecutableSchema(schemaConfig(r)))
 	srv.AddTransport(transport.POST{})

@@ -25,4 +25,7 @@ type Resolver struct {
 	suspension    *suspension.Service
 	transfer      *transfer.Service
 	deletion      *deletion.Service
+	// referenceExecutor runs the executor as gqlgen generated it, without
+	// the rewrites of graph/patch_generated.go (HandlerConfig).
+	referenceExecutor bool
 }

@@ -1,0 +1,88 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// The helpers of the rewrites graph/patch_generated.go makes in the
+// generated executor (docs/executor.md).
+
+// fast reports whether the patched paths run; false for a handler built
+// with HandlerConfig.ReferenceExecutor, which runs the code as gqlgen
+// generated it (the reference of graph/projection_test.go).
+func (ec *executionContext) fast() bool {
+	r, ok := ec.Resolvers.(*Resolver)
+	return ok && !r.referenceExecutor
+}
+
+// marshalSlice replaces graphql.MarshalSliceConcurrently: when nothing
+// selected under the list may wait for a dataloader, its elements are
+// marshalled one after the other on this goroutine, exactly as gqlgen
+// marshals a list of one (a field context with the element's index, a panic
+// in an element answering null for it). Otherwise every element gets its
+// goroutine as before, so that their loads batch.
+func (ec *executionContext) marshalSlice(ctx context.Context, sel ast.SelectionSet, n int, workerLimit int64,
+	omitPanicHandler bool, marshal func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
+	if n < 2 || !ec.fast() || mayWait(sel) {
+		return graphql.MarshalSliceConcurrently(ctx, n, workerLimit, omitPanicHandler, marshal)
+	}
+	ret := make(graphql.Array, n)
+	for i := range n {
+		childCtx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &i})
+		if omitPanicHandler {
+			ret[i] = marshal(childCtx, i)
+			continue
+		}
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					graphql.AddError(childCtx, graphql.Recover(childCtx, r))
+					ret[i] = graphql.Null
+				}
+			}()
+			ret[i] = marshal(childCtx, i)
+		}()
+	}
+	return ret
+}
+
+// mayWait reports whether a field selected in sel, at any depth, may wait
+// for a dataloader (the generated waitingField table). A field without
+// its definition counts as waiting.
+func mayWait(sel ast.SelectionSet) bool {
+	for _, s := range sel {
+		switch s := s.(type) {
+		case *ast.Field:
+			od := s.ObjectDefinition
+			switch {
+			case od == nil:
+				return true
+			case od.Kind == ast.Object:
+				if waitingField(od.Name, s.Name) {
+					return true
+				}
+			default: // an interface or a union: any implementation
+				if waitingFieldName(s.Name) {
+					return true
+				}
+			}
+			if mayWait(s.SelectionSet) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if mayWait(s.SelectionSet) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if s.Definition == nil || mayWait(s.Definition.SelectionSet) {
+				return true
+			}
+		default:
+			return true
+		}
+	}
+	return false
+}
