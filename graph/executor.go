@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"io"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -85,4 +86,39 @@ func mayWait(sel ast.SelectionSet) bool {
 		}
 	}
 	return false
+}
+
+// objectMarshaler writes an object as graphql.FieldSet.MarshalGQL does
+// (fields in order, a repeated response key written once, the first time),
+// without its map of written keys and its iterator closures: keys repeat
+// only when fragments on two unrelated interfaces select the same alias,
+// which a scan of the few fields before finds.
+type objectMarshaler struct {
+	out    *graphql.FieldSet
+	fields []graphql.CollectedField
+}
+
+func (o objectMarshaler) MarshalGQL(w io.Writer) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+next:
+	for i := range o.fields {
+		alias := o.fields[i].Alias
+		for j := range i {
+			if o.fields[j].Alias == alias {
+				continue next
+			}
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		// A response key is a GraphQL name ([_A-Za-z][_0-9A-Za-z]*): nothing
+		// to escape.
+		_, _ = io.WriteString(w, `"`)
+		_, _ = io.WriteString(w, alias)
+		_, _ = io.WriteString(w, `":`)
+		o.out.Values[i].MarshalGQL(w)
+	}
+	_, _ = io.WriteString(w, "}")
 }

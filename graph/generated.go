@@ -20887,6 +20887,9 @@ func (ec *executionContext) _ActivateCustomersPayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -21016,6 +21019,9 @@ func (ec *executionContext) _Administrator(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -21074,6 +21080,9 @@ func (ec *executionContext) _ApiToken(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -21190,6 +21199,9 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -21233,6 +21245,9 @@ func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -21271,6 +21286,9 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -21309,6 +21327,9 @@ func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -21352,6 +21373,9 @@ func (ec *executionContext) _ConvertCustomersToResellersPayload(ctx context.Cont
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -21390,6 +21414,9 @@ func (ec *executionContext) _ConvertedCustomer(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -21433,6 +21460,9 @@ func (ec *executionContext) _CreateApiTokenPayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -21617,6 +21647,9 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -21660,6 +21693,9 @@ func (ec *executionContext) _CustomerConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -21698,6 +21734,9 @@ func (ec *executionContext) _CustomerEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -21736,6 +21775,9 @@ func (ec *executionContext) _CustomerPayload(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -21779,6 +21821,9 @@ func (ec *executionContext) _CustomerStats(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -21827,6 +21872,9 @@ func (ec *executionContext) _DeleteCustomersPayload(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -21865,6 +21913,9 @@ func (ec *executionContext) _DeleteDomainPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -21903,6 +21954,9 @@ func (ec *executionContext) _DeletePanelUserPayload(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -21941,6 +21995,9 @@ func (ec *executionContext) _DeleteResellerPlanPayload(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -21994,6 +22051,9 @@ func (ec *executionContext) _DeleteResellersPayload(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -22032,6 +22092,9 @@ func (ec *executionContext) _DeleteServicePlanPayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -22080,6 +22143,9 @@ func (ec *executionContext) _DeleteSubscriptionsPayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -22133,6 +22199,9 @@ func (ec *executionContext) _DeletionSummary(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -22177,6 +22246,9 @@ func (ec *executionContext) _Description(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -22238,6 +22310,9 @@ func (ec *executionContext) _Domain(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -22276,6 +22351,9 @@ func (ec *executionContext) _DomainPayload(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -22416,6 +22494,9 @@ func (ec *executionContext) _HostingSubscription(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -22459,6 +22540,9 @@ func (ec *executionContext) _HostingSubscriptionConnection(ctx context.Context, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -22497,6 +22581,9 @@ func (ec *executionContext) _HostingSubscriptionEdge(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -22540,6 +22627,9 @@ func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -22583,6 +22673,9 @@ func (ec *executionContext) _MoveCustomersPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -22906,6 +22999,9 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -22954,6 +23050,9 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -23024,6 +23123,9 @@ func (ec *executionContext) _PanelUser(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -23062,6 +23164,9 @@ func (ec *executionContext) _PanelUserPayload(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -23172,6 +23277,9 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -23210,6 +23318,9 @@ func (ec *executionContext) _RequestPasswordResetPayload(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -23435,6 +23546,9 @@ func (ec *executionContext) _Reseller(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -23478,6 +23592,9 @@ func (ec *executionContext) _ResellerConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -23516,6 +23633,9 @@ func (ec *executionContext) _ResellerEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -23579,6 +23699,9 @@ func (ec *executionContext) _ResellerLimits(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -23617,6 +23740,9 @@ func (ec *executionContext) _ResellerPayload(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -23706,6 +23832,9 @@ func (ec *executionContext) _ResellerPlan(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -23749,6 +23878,9 @@ func (ec *executionContext) _ResellerPlanConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -23787,6 +23919,9 @@ func (ec *executionContext) _ResellerPlanEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -23825,6 +23960,9 @@ func (ec *executionContext) _ResellerPlanPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -23888,6 +24026,9 @@ func (ec *executionContext) _ResellerUsage(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -23941,6 +24082,9 @@ func (ec *executionContext) _ResellersPayload(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -23979,6 +24123,9 @@ func (ec *executionContext) _ResetPasswordPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -24042,6 +24189,9 @@ func (ec *executionContext) _ResourceLimits(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -24080,6 +24230,9 @@ func (ec *executionContext) _RevokeApiTokenPayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -24170,6 +24323,9 @@ func (ec *executionContext) _ServicePlan(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -24213,6 +24369,9 @@ func (ec *executionContext) _ServicePlanConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -24251,6 +24410,9 @@ func (ec *executionContext) _ServicePlanEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -24289,6 +24451,9 @@ func (ec *executionContext) _ServicePlanPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -24327,6 +24492,9 @@ func (ec *executionContext) _SubscriptionPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -24370,6 +24538,9 @@ func (ec *executionContext) _SubscriptionsPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -24418,6 +24589,9 @@ func (ec *executionContext) _SuspendCustomersPayload(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -24461,6 +24635,9 @@ func (ec *executionContext) _Suspension(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -24504,6 +24681,9 @@ func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -24560,6 +24740,9 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -24613,6 +24796,9 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -24661,6 +24847,9 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -24719,6 +24908,9 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -24777,6 +24969,9 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -24835,6 +25030,9 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 
@@ -24918,6 +25116,9 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
+	if ec.fast() {
+		return objectMarshaler{out, fields} // graph/patch_generated.go
+	}
 	return out
 }
 

@@ -22,7 +22,9 @@
 //     wait is computed from the resolvers' source (any use of loadersFrom,
 //     directly or through a function of the package); those stay
 //     concurrent, so siblings still batch.
-//  4. Lists are marshalled one element after the other, without a goroutine
+//  4. Objects are written without FieldSet's map of written keys
+//     (objectMarshaler, graph/executor.go).
+//  5. Lists are marshalled one element after the other, without a goroutine
 //     each, when nothing selected under them may wait for a dataloader
 //     (executionContext.marshalSlice, graph/executor.go, looks at the
 //     selection with the table of waiting fields written here to
@@ -75,7 +77,15 @@ func main() {
 	}
 	s, waiting := patchConcurrentFields(s, waits)
 
-	// 4. Lists.
+	// 4. Objects written without FieldSet's map of written keys.
+	if n := strings.Count(s, "\n\treturn out\n}\n"); n == 0 || n != strings.Count(s, "out := graphql.NewFieldSet(fields)") {
+		fail(fmt.Errorf("%s: %d object marshalers return their field set, %d create one; gqlgen changed",
+			path, n, strings.Count(s, "out := graphql.NewFieldSet(fields)")))
+	}
+	s = strings.ReplaceAll(s, "\n\treturn out\n}\n",
+		"\n\tif ec.fast() {\n\t\treturn objectMarshaler{out, fields} // graph/patch_generated.go\n\t}\n\treturn out\n}\n")
+
+	// 5. Lists.
 	const slice = "graphql.MarshalSliceConcurrently(ctx, len(v), "
 	n := strings.Count(s, slice)
 	if n == 0 || n != strings.Count(s, "MarshalSliceConcurrently") {
