@@ -5387,6 +5387,45 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _ActivateCustomersPayload_customers(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ActivateCustomersPayload_customers(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.Customer)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5471,6 +5510,45 @@ func (ec *executionContext) fieldContext_ActivateCustomersPayload_committed(_ co
 }
 
 func (ec *executionContext) _ActivateCustomersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ActivateCustomersPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5841,6 +5919,45 @@ func (ec *executionContext) fieldContext_Administrator_locale(_ context.Context,
 }
 
 func (ec *executionContext) _Administrator_status(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Administrator_status(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Administrator().Status(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(types.Status)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5864,6 +5981,45 @@ func (ec *executionContext) fieldContext_Administrator_status(_ context.Context,
 }
 
 func (ec *executionContext) _Administrator_suspensions(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Administrator_suspensions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Administrator().Suspensions(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*model.Suspension)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNSuspension2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspensionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5896,6 +6052,45 @@ func (ec *executionContext) fieldContext_Administrator_suspensions(_ context.Con
 }
 
 func (ec *executionContext) _Administrator_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Administrator_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5919,6 +6114,45 @@ func (ec *executionContext) fieldContext_Administrator_createdAt(_ context.Conte
 }
 
 func (ec *executionContext) _Administrator_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Administrator_updatedAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6046,6 +6280,45 @@ func (ec *executionContext) fieldContext_ApiToken_expiresAt(_ context.Context, f
 }
 
 func (ec *executionContext) _ApiToken_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ApiToken_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6121,6 +6394,45 @@ func (ec *executionContext) fieldContext_AuditEvent_id(_ context.Context, field 
 }
 
 func (ec *executionContext) _AuditEvent_at(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_AuditEvent_at(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6170,6 +6482,45 @@ func (ec *executionContext) fieldContext_AuditEvent_actorRole(_ context.Context,
 }
 
 func (ec *executionContext) _AuditEvent_actorId(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_AuditEvent_actorId(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().ActorID(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*int)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOID2ᚖint(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6193,6 +6544,45 @@ func (ec *executionContext) fieldContext_AuditEvent_actorId(_ context.Context, f
 }
 
 func (ec *executionContext) _AuditEvent_actorLogin(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_AuditEvent_actorLogin(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().ActorLogin(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6216,6 +6606,45 @@ func (ec *executionContext) fieldContext_AuditEvent_actorLogin(_ context.Context
 }
 
 func (ec *executionContext) _AuditEvent_actor(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_AuditEvent_actor(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().Actor(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(ent.Noder)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalONode2githubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6274,6 +6703,45 @@ func (ec *executionContext) fieldContext_AuditEvent_action(_ context.Context, fi
 }
 
 func (ec *executionContext) _AuditEvent_targetIds(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_AuditEvent_targetIds(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().TargetIds(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]int)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNID2ᚕintᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6349,6 +6817,45 @@ func (ec *executionContext) fieldContext_AuditEvent_success(_ context.Context, f
 }
 
 func (ec *executionContext) _AuditEvent_requestId(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_AuditEvent_requestId(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().RequestID(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6372,6 +6879,45 @@ func (ec *executionContext) fieldContext_AuditEvent_requestId(_ context.Context,
 }
 
 func (ec *executionContext) _AuditEventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_AuditEventConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.AuditEventEdge)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOAuditEventEdge2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐAuditEventEdge(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6404,6 +6950,45 @@ func (ec *executionContext) fieldContext_AuditEventConnection_edges(_ context.Co
 }
 
 func (ec *executionContext) _AuditEventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_AuditEventConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(entgql.PageInfo[int])
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6462,6 +7047,45 @@ func (ec *executionContext) fieldContext_AuditEventConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _AuditEventEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventEdge) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_AuditEventEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.AuditEvent)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOAuditEvent2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐAuditEvent(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6546,6 +7170,45 @@ func (ec *executionContext) fieldContext_ChangePasswordPayload_ok(_ context.Cont
 }
 
 func (ec *executionContext) _ChangePasswordPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ChangePasswordPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ChangePasswordPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6578,6 +7241,45 @@ func (ec *executionContext) fieldContext_ChangePasswordPayload_userErrors(_ cont
 }
 
 func (ec *executionContext) _ConvertCustomersToResellersPayload_converted(ctx context.Context, field graphql.CollectedField, obj *transfer.ConvertResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ConvertCustomersToResellersPayload_converted(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Converted, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*transfer.Converted)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNConvertedCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConvertedᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6636,6 +7338,45 @@ func (ec *executionContext) fieldContext_ConvertCustomersToResellersPayload_comm
 }
 
 func (ec *executionContext) _ConvertCustomersToResellersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *transfer.ConvertResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ConvertCustomersToResellersPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6694,6 +7435,45 @@ func (ec *executionContext) fieldContext_ConvertedCustomer_customerId(_ context.
 }
 
 func (ec *executionContext) _ConvertedCustomer_reseller(ctx context.Context, field graphql.CollectedField, obj *transfer.Converted) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ConvertedCustomer_reseller(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Reseller, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.Reseller)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNReseller2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐReseller(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6752,6 +7532,45 @@ func (ec *executionContext) fieldContext_CreateApiTokenPayload_token(_ context.C
 }
 
 func (ec *executionContext) _CreateApiTokenPayload_apiToken(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPITokenPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_CreateApiTokenPayload_apiToken(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.APIToken, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.Session)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOApiToken2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐSession(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6784,6 +7603,45 @@ func (ec *executionContext) fieldContext_CreateApiTokenPayload_apiToken(_ contex
 }
 
 func (ec *executionContext) _CreateApiTokenPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPITokenPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_CreateApiTokenPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7180,6 +8038,45 @@ func (ec *executionContext) fieldContext_Customer_status(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Customer_suspensions(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Customer_suspensions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Suspensions(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*model.Suspension)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNSuspension2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspensionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7212,6 +8109,45 @@ func (ec *executionContext) fieldContext_Customer_suspensions(_ context.Context,
 }
 
 func (ec *executionContext) _Customer_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Customer_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7235,6 +8171,45 @@ func (ec *executionContext) fieldContext_Customer_createdAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Customer_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Customer_updatedAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7284,6 +8259,45 @@ func (ec *executionContext) fieldContext_Customer_externalId(_ context.Context, 
 }
 
 func (ec *executionContext) _Customer_owner(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Customer_owner(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Owner(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(ent.Noder)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNOwner2githubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7307,6 +8321,45 @@ func (ec *executionContext) fieldContext_Customer_owner(_ context.Context, field
 }
 
 func (ec *executionContext) _Customer_description(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Customer_description(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Description(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7330,6 +8383,45 @@ func (ec *executionContext) fieldContext_Customer_description(_ context.Context,
 }
 
 func (ec *executionContext) _Customer_descriptions(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Customer_descriptions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Descriptions(ctx)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.Description)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNDescription2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDescriptionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7362,6 +8454,46 @@ func (ec *executionContext) fieldContext_Customer_descriptions(_ context.Context
 }
 
 func (ec *executionContext) _Customer_subscriptions(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Customer_subscriptions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().Subscriptions(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.HostingSubscriptionOrder), fc.Args["where"].(*model.HostingSubscriptionWhereInput))
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.HostingSubscriptionConnection)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNHostingSubscriptionConnection2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionConnection(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7406,6 +8538,45 @@ func (ec *executionContext) fieldContext_Customer_subscriptions(ctx context.Cont
 }
 
 func (ec *executionContext) _Customer_panelUsers(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Customer_panelUsers(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PanelUsers(ctx)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.PanelUser)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPanelUser2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐPanelUserᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7438,6 +8609,45 @@ func (ec *executionContext) fieldContext_Customer_panelUsers(_ context.Context, 
 }
 
 func (ec *executionContext) _CustomerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CustomerConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_CustomerConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.CustomerEdge)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOCustomerEdge2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerEdge(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7470,6 +8680,45 @@ func (ec *executionContext) fieldContext_CustomerConnection_edges(_ context.Cont
 }
 
 func (ec *executionContext) _CustomerConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CustomerConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_CustomerConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(entgql.PageInfo[int])
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7528,6 +8777,45 @@ func (ec *executionContext) fieldContext_CustomerConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _CustomerEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CustomerEdge) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_CustomerEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.Customer)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOCustomer2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomer(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7586,6 +8874,45 @@ func (ec *executionContext) fieldContext_CustomerEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _CustomerPayload_customer(ctx context.Context, field graphql.CollectedField, obj *model.CustomerPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_CustomerPayload_customer(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.Customer)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOCustomer2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomer(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7618,6 +8945,45 @@ func (ec *executionContext) fieldContext_CustomerPayload_customer(_ context.Cont
 }
 
 func (ec *executionContext) _CustomerPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CustomerPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_CustomerPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7728,6 +9094,45 @@ func (ec *executionContext) fieldContext_CustomerStats_suspended(_ context.Conte
 }
 
 func (ec *executionContext) _DeleteCustomersPayload_deletedCustomerIds(ctx context.Context, field graphql.CollectedField, obj *deletion.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteCustomersPayload_deletedCustomerIds(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.DeletedCustomerIDs, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]int)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNID2ᚕintᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7751,6 +9156,45 @@ func (ec *executionContext) fieldContext_DeleteCustomersPayload_deletedCustomerI
 }
 
 func (ec *executionContext) _DeleteCustomersPayload_deleted(ctx context.Context, field graphql.CollectedField, obj *deletion.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteCustomersPayload_deleted(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Deleted, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*deletion.Summary)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐSummary(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7809,6 +9253,45 @@ func (ec *executionContext) fieldContext_DeleteCustomersPayload_committed(_ cont
 }
 
 func (ec *executionContext) _DeleteCustomersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *deletion.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteCustomersPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7867,6 +9350,45 @@ func (ec *executionContext) fieldContext_DeleteDomainPayload_deletedDomainId(_ c
 }
 
 func (ec *executionContext) _DeleteDomainPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteDomainPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteDomainPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7925,6 +9447,45 @@ func (ec *executionContext) fieldContext_DeletePanelUserPayload_deletedPanelUser
 }
 
 func (ec *executionContext) _DeletePanelUserPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeletePanelUserPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeletePanelUserPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7983,6 +9544,45 @@ func (ec *executionContext) fieldContext_DeleteResellerPlanPayload_deletedResell
 }
 
 func (ec *executionContext) _DeleteResellerPlanPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteResellerPlanPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteResellerPlanPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8015,6 +9615,45 @@ func (ec *executionContext) fieldContext_DeleteResellerPlanPayload_userErrors(_ 
 }
 
 func (ec *executionContext) _DeleteResellersPayload_deletedResellerIds(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteResellersPayload_deletedResellerIds(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.DeletedResellerIDs, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]int)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNID2ᚕintᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8038,6 +9677,45 @@ func (ec *executionContext) fieldContext_DeleteResellersPayload_deletedResellerI
 }
 
 func (ec *executionContext) _DeleteResellersPayload_deleted(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteResellersPayload_deleted(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Deleted, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*deletion.Summary)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐSummary(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8122,6 +9800,45 @@ func (ec *executionContext) fieldContext_DeleteResellersPayload_committed(_ cont
 }
 
 func (ec *executionContext) _DeleteResellersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteResellersPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8180,6 +9897,45 @@ func (ec *executionContext) fieldContext_DeleteServicePlanPayload_deletedService
 }
 
 func (ec *executionContext) _DeleteServicePlanPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteServicePlanPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteServicePlanPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8212,6 +9968,45 @@ func (ec *executionContext) fieldContext_DeleteServicePlanPayload_userErrors(_ c
 }
 
 func (ec *executionContext) _DeleteSubscriptionsPayload_deletedSubscriptionIds(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSubscriptionsPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteSubscriptionsPayload_deletedSubscriptionIds(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.DeletedSubscriptionIds, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]int)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNID2ᚕintᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8235,6 +10030,45 @@ func (ec *executionContext) fieldContext_DeleteSubscriptionsPayload_deletedSubsc
 }
 
 func (ec *executionContext) _DeleteSubscriptionsPayload_deleted(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSubscriptionsPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteSubscriptionsPayload_deleted(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Deleted, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*deletion.Summary)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐSummary(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8293,6 +10127,45 @@ func (ec *executionContext) fieldContext_DeleteSubscriptionsPayload_committed(_ 
 }
 
 func (ec *executionContext) _DeleteSubscriptionsPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSubscriptionsPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteSubscriptionsPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8429,6 +10302,45 @@ func (ec *executionContext) fieldContext_DeletionSummary_panelUsers(_ context.Co
 }
 
 func (ec *executionContext) _DeletionSummary_domainNames(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeletionSummary_domainNames(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.DomainNames, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8452,6 +10364,45 @@ func (ec *executionContext) fieldContext_DeletionSummary_domainNames(_ context.C
 }
 
 func (ec *executionContext) _Description_author(ctx context.Context, field graphql.CollectedField, obj *ent.Description) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Description_author(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Description().Author(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(ent.Noder)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNOwner2githubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8501,6 +10452,45 @@ func (ec *executionContext) fieldContext_Description_text(_ context.Context, fie
 }
 
 func (ec *executionContext) _Description_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Description) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Description_updatedAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8602,6 +10592,45 @@ func (ec *executionContext) fieldContext_Domain_primary(_ context.Context, field
 }
 
 func (ec *executionContext) _Domain_subscription(ctx context.Context, field graphql.CollectedField, obj *ent.Domain) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Domain_subscription(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Subscription(ctx)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.HostingSubscription)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNHostingSubscription2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscription(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8634,6 +10663,45 @@ func (ec *executionContext) fieldContext_Domain_subscription(_ context.Context, 
 }
 
 func (ec *executionContext) _Domain_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Domain) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Domain_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8657,6 +10725,45 @@ func (ec *executionContext) fieldContext_Domain_createdAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _DomainPayload_domain(ctx context.Context, field graphql.CollectedField, obj *model.DomainPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DomainPayload_domain(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Domain, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.Domain)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalODomain2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDomain(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8689,6 +10796,45 @@ func (ec *executionContext) fieldContext_DomainPayload_domain(_ context.Context,
 }
 
 func (ec *executionContext) _DomainPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DomainPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DomainPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8747,6 +10893,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_id(_ context.Contex
 }
 
 func (ec *executionContext) _HostingSubscription_domain(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_domain(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HostingSubscription().Domain(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.Domain)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNDomain2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDomain(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8779,6 +10964,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_domain(_ context.Co
 }
 
 func (ec *executionContext) _HostingSubscription_domains(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_domains(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HostingSubscription().Domains(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.Domain)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNDomain2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDomainᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8811,6 +11035,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_domains(_ context.C
 }
 
 func (ec *executionContext) _HostingSubscription_subscriber(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_subscriber(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HostingSubscription().Subscriber(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(ent.Noder)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNSubscriber2githubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8834,6 +11097,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_subscriber(_ contex
 }
 
 func (ec *executionContext) _HostingSubscription_plan(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_plan(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Plan(ctx)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.ServicePlan)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOServicePlan2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlan(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8892,6 +11194,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_planSync(_ context.
 }
 
 func (ec *executionContext) _HostingSubscription_limits(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_limits(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HostingSubscription().Limits(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*model.ResourceLimits)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNResourceLimits2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐResourceLimits(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8924,6 +11265,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_limits(_ context.Co
 }
 
 func (ec *executionContext) _HostingSubscription_permissions(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_permissions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Permissions, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]types.Permission)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPermission2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermissionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8947,6 +11327,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_permissions(_ conte
 }
 
 func (ec *executionContext) _HostingSubscription_applications(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_applications(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Applications, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8970,6 +11389,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_applications(_ cont
 }
 
 func (ec *executionContext) _HostingSubscription_status(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_status(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HostingSubscription().Status(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(types.Status)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8993,6 +11451,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_status(_ context.Co
 }
 
 func (ec *executionContext) _HostingSubscription_suspensions(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_suspensions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HostingSubscription().Suspensions(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*model.Suspension)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNSuspension2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspensionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9051,6 +11548,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_expiresAt(_ context
 }
 
 func (ec *executionContext) _HostingSubscription_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9074,6 +11610,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_createdAt(_ context
 }
 
 func (ec *executionContext) _HostingSubscription_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_updatedAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9097,6 +11672,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_updatedAt(_ context
 }
 
 func (ec *executionContext) _HostingSubscriptionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscriptionConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscriptionConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.HostingSubscriptionEdge)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOHostingSubscriptionEdge2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionEdge(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9129,6 +11743,45 @@ func (ec *executionContext) fieldContext_HostingSubscriptionConnection_edges(_ c
 }
 
 func (ec *executionContext) _HostingSubscriptionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscriptionConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscriptionConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(entgql.PageInfo[int])
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9187,6 +11840,45 @@ func (ec *executionContext) fieldContext_HostingSubscriptionConnection_totalCoun
 }
 
 func (ec *executionContext) _HostingSubscriptionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscriptionEdge) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscriptionEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.HostingSubscription)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOHostingSubscription2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscription(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9271,6 +11963,45 @@ func (ec *executionContext) fieldContext_LoginPayload_token(_ context.Context, f
 }
 
 func (ec *executionContext) _LoginPayload_viewer(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_LoginPayload_viewer(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Viewer, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*model.Viewer)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOViewer2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐViewer(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9303,6 +12034,45 @@ func (ec *executionContext) fieldContext_LoginPayload_viewer(_ context.Context, 
 }
 
 func (ec *executionContext) _LoginPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_LoginPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9335,6 +12105,45 @@ func (ec *executionContext) fieldContext_LoginPayload_userErrors(_ context.Conte
 }
 
 func (ec *executionContext) _MoveCustomersPayload_customers(ctx context.Context, field graphql.CollectedField, obj *transfer.MoveResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_MoveCustomersPayload_customers(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.Customer)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9393,6 +12202,45 @@ func (ec *executionContext) fieldContext_MoveCustomersPayload_committed(_ contex
 }
 
 func (ec *executionContext) _MoveCustomersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *transfer.MoveResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_MoveCustomersPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11911,6 +14759,45 @@ func (ec *executionContext) fieldContext_Mutation_moveCustomers(ctx context.Cont
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(bool)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNBoolean2bool(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11934,6 +14821,45 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.HasPreviousPage, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(bool)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNBoolean2bool(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11957,6 +14883,45 @@ func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Cont
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_PageInfo_startCursor(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.StartCursor, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*entgql.Cursor[int])
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11980,6 +14945,45 @@ func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context,
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_PageInfo_endCursor(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*entgql.Cursor[int])
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12133,6 +15137,45 @@ func (ec *executionContext) fieldContext_PanelUser_role(_ context.Context, field
 }
 
 func (ec *executionContext) _PanelUser_account(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_PanelUser_account(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PanelUser().Account(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(ent.Noder)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNAccount2githubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12165,6 +15208,45 @@ func (ec *executionContext) fieldContext_PanelUser_account(_ context.Context, fi
 }
 
 func (ec *executionContext) _PanelUser_status(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_PanelUser_status(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PanelUser().Status(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(types.Status)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12188,6 +15270,45 @@ func (ec *executionContext) fieldContext_PanelUser_status(_ context.Context, fie
 }
 
 func (ec *executionContext) _PanelUser_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_PanelUser_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12211,6 +15332,45 @@ func (ec *executionContext) fieldContext_PanelUser_createdAt(_ context.Context, 
 }
 
 func (ec *executionContext) _PanelUserPayload_panelUser(ctx context.Context, field graphql.CollectedField, obj *model.PanelUserPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_PanelUserPayload_panelUser(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PanelUser, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.PanelUser)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOPanelUser2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐPanelUser(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12243,6 +15403,45 @@ func (ec *executionContext) fieldContext_PanelUserPayload_panelUser(_ context.Co
 }
 
 func (ec *executionContext) _PanelUserPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.PanelUserPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_PanelUserPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12938,6 +16137,45 @@ func (ec *executionContext) fieldContext_RequestPasswordResetPayload_ok(_ contex
 }
 
 func (ec *executionContext) _RequestPasswordResetPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RequestPasswordResetPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_RequestPasswordResetPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13334,6 +16572,45 @@ func (ec *executionContext) fieldContext_Reseller_status(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Reseller_suspensions(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_suspensions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Reseller().Suspensions(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*model.Suspension)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNSuspension2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspensionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13366,6 +16643,45 @@ func (ec *executionContext) fieldContext_Reseller_suspensions(_ context.Context,
 }
 
 func (ec *executionContext) _Reseller_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13389,6 +16705,45 @@ func (ec *executionContext) fieldContext_Reseller_createdAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Reseller_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_updatedAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13438,6 +16793,45 @@ func (ec *executionContext) fieldContext_Reseller_externalId(_ context.Context, 
 }
 
 func (ec *executionContext) _Reseller_plan(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_plan(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Plan(ctx)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.ResellerPlan)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOResellerPlan2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerPlan(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13470,6 +16864,45 @@ func (ec *executionContext) fieldContext_Reseller_plan(_ context.Context, field 
 }
 
 func (ec *executionContext) _Reseller_limits(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_limits(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Reseller().Limits(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*model.ResellerLimits)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNResellerLimits2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐResellerLimits(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13502,6 +16935,45 @@ func (ec *executionContext) fieldContext_Reseller_limits(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Reseller_permissions(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_permissions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Permissions, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]types.Permission)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPermission2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermissionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13525,6 +16997,45 @@ func (ec *executionContext) fieldContext_Reseller_permissions(_ context.Context,
 }
 
 func (ec *executionContext) _Reseller_applications(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_applications(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Applications, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13574,6 +17085,45 @@ func (ec *executionContext) fieldContext_Reseller_oversell(_ context.Context, fi
 }
 
 func (ec *executionContext) _Reseller_usage(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_usage(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Reseller().Usage(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*model.ResellerUsage)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNResellerUsage2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐResellerUsage(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13606,6 +17156,46 @@ func (ec *executionContext) fieldContext_Reseller_usage(_ context.Context, field
 }
 
 func (ec *executionContext) _Reseller_customers(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_customers(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Reseller().Customers(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CustomerOrder), fc.Args["where"].(*model.CustomerWhereInput))
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.CustomerConnection)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNCustomerConnection2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerConnection(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13650,6 +17240,46 @@ func (ec *executionContext) fieldContext_Reseller_customers(ctx context.Context,
 }
 
 func (ec *executionContext) _Reseller_subscriptions(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_subscriptions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Reseller().Subscriptions(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.HostingSubscriptionOrder), fc.Args["where"].(*model.HostingSubscriptionWhereInput))
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.HostingSubscriptionConnection)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNHostingSubscriptionConnection2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionConnection(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13694,6 +17324,45 @@ func (ec *executionContext) fieldContext_Reseller_subscriptions(ctx context.Cont
 }
 
 func (ec *executionContext) _Reseller_servicePlans(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_servicePlans(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.ServicePlans(ctx)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.ServicePlan)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNServicePlan2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlanᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13726,6 +17395,45 @@ func (ec *executionContext) fieldContext_Reseller_servicePlans(_ context.Context
 }
 
 func (ec *executionContext) _Reseller_panelUsers(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_panelUsers(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PanelUsers(ctx)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.PanelUser)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPanelUser2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐPanelUserᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13758,6 +17466,45 @@ func (ec *executionContext) fieldContext_Reseller_panelUsers(_ context.Context, 
 }
 
 func (ec *executionContext) _ResellerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.ResellerEdge)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOResellerEdge2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerEdge(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13790,6 +17537,45 @@ func (ec *executionContext) fieldContext_ResellerConnection_edges(_ context.Cont
 }
 
 func (ec *executionContext) _ResellerConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(entgql.PageInfo[int])
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13848,6 +17634,45 @@ func (ec *executionContext) fieldContext_ResellerConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _ResellerEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerEdge) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.Reseller)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOReseller2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐReseller(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14088,6 +17913,45 @@ func (ec *executionContext) fieldContext_ResellerLimits_databases(_ context.Cont
 }
 
 func (ec *executionContext) _ResellerPayload_reseller(ctx context.Context, field graphql.CollectedField, obj *model.ResellerPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPayload_reseller(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Reseller, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.Reseller)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOReseller2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐReseller(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14120,6 +17984,45 @@ func (ec *executionContext) fieldContext_ResellerPayload_reseller(_ context.Cont
 }
 
 func (ec *executionContext) _ResellerPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ResellerPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14204,6 +18107,45 @@ func (ec *executionContext) fieldContext_ResellerPlan_name(_ context.Context, fi
 }
 
 func (ec *executionContext) _ResellerPlan_limits(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlan_limits(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ResellerPlan().Limits(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*model.ResellerLimits)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNResellerLimits2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐResellerLimits(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14236,6 +18178,45 @@ func (ec *executionContext) fieldContext_ResellerPlan_limits(_ context.Context, 
 }
 
 func (ec *executionContext) _ResellerPlan_permissions(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlan_permissions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Permissions, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]types.Permission)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPermission2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermissionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14259,6 +18240,45 @@ func (ec *executionContext) fieldContext_ResellerPlan_permissions(_ context.Cont
 }
 
 func (ec *executionContext) _ResellerPlan_applications(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlan_applications(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Applications, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14308,6 +18328,46 @@ func (ec *executionContext) fieldContext_ResellerPlan_oversell(_ context.Context
 }
 
 func (ec *executionContext) _ResellerPlan_resellers(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlan_resellers(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ResellerPlan().Resellers(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int))
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.ResellerConnection)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNResellerConnection2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerConnection(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14352,6 +18412,45 @@ func (ec *executionContext) fieldContext_ResellerPlan_resellers(ctx context.Cont
 }
 
 func (ec *executionContext) _ResellerPlan_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlan_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14375,6 +18474,45 @@ func (ec *executionContext) fieldContext_ResellerPlan_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _ResellerPlan_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlan_updatedAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14398,6 +18536,45 @@ func (ec *executionContext) fieldContext_ResellerPlan_updatedAt(_ context.Contex
 }
 
 func (ec *executionContext) _ResellerPlanConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlanConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlanConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.ResellerPlanEdge)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOResellerPlanEdge2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerPlanEdge(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14430,6 +18607,45 @@ func (ec *executionContext) fieldContext_ResellerPlanConnection_edges(_ context.
 }
 
 func (ec *executionContext) _ResellerPlanConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlanConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlanConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(entgql.PageInfo[int])
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14488,6 +18704,45 @@ func (ec *executionContext) fieldContext_ResellerPlanConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _ResellerPlanEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlanEdge) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlanEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.ResellerPlan)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOResellerPlan2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerPlan(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14546,6 +18801,45 @@ func (ec *executionContext) fieldContext_ResellerPlanEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _ResellerPlanPayload_resellerPlan(ctx context.Context, field graphql.CollectedField, obj *model.ResellerPlanPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlanPayload_resellerPlan(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.ResellerPlan, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.ResellerPlan)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOResellerPlan2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerPlan(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14578,6 +18872,45 @@ func (ec *executionContext) fieldContext_ResellerPlanPayload_resellerPlan(_ cont
 }
 
 func (ec *executionContext) _ResellerPlanPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ResellerPlanPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlanPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14792,6 +19125,45 @@ func (ec *executionContext) fieldContext_ResellerUsage_databases(_ context.Conte
 }
 
 func (ec *executionContext) _ResellersPayload_resellers(ctx context.Context, field graphql.CollectedField, obj *suspension.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellersPayload_resellers(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Resellers, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.Reseller)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNReseller2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14902,6 +19274,45 @@ func (ec *executionContext) fieldContext_ResellersPayload_committed(_ context.Co
 }
 
 func (ec *executionContext) _ResellersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *suspension.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellersPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14960,6 +19371,45 @@ func (ec *executionContext) fieldContext_ResetPasswordPayload_ok(_ context.Conte
 }
 
 func (ec *executionContext) _ResetPasswordPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ResetPasswordPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResetPasswordPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15200,6 +19650,45 @@ func (ec *executionContext) fieldContext_RevokeApiTokenPayload_revokedApiTokenId
 }
 
 func (ec *executionContext) _RevokeApiTokenPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RevokeAPITokenPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_RevokeApiTokenPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15284,6 +19773,45 @@ func (ec *executionContext) fieldContext_ServicePlan_name(_ context.Context, fie
 }
 
 func (ec *executionContext) _ServicePlan_owner(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlan_owner(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServicePlan().Owner(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(ent.Noder)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNOwner2githubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15307,6 +19835,45 @@ func (ec *executionContext) fieldContext_ServicePlan_owner(_ context.Context, fi
 }
 
 func (ec *executionContext) _ServicePlan_limits(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlan_limits(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServicePlan().Limits(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*model.ResourceLimits)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNResourceLimits2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐResourceLimits(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15339,6 +19906,45 @@ func (ec *executionContext) fieldContext_ServicePlan_limits(_ context.Context, f
 }
 
 func (ec *executionContext) _ServicePlan_permissions(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlan_permissions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Permissions, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]types.Permission)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPermission2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermissionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15362,6 +19968,45 @@ func (ec *executionContext) fieldContext_ServicePlan_permissions(_ context.Conte
 }
 
 func (ec *executionContext) _ServicePlan_applications(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlan_applications(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Applications, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15385,6 +20030,46 @@ func (ec *executionContext) fieldContext_ServicePlan_applications(_ context.Cont
 }
 
 func (ec *executionContext) _ServicePlan_subscriptions(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlan_subscriptions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ServicePlan().Subscriptions(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int))
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.HostingSubscriptionConnection)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNHostingSubscriptionConnection2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionConnection(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15429,6 +20114,45 @@ func (ec *executionContext) fieldContext_ServicePlan_subscriptions(ctx context.C
 }
 
 func (ec *executionContext) _ServicePlan_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlan_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15452,6 +20176,45 @@ func (ec *executionContext) fieldContext_ServicePlan_createdAt(_ context.Context
 }
 
 func (ec *executionContext) _ServicePlan_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlan_updatedAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15475,6 +20238,45 @@ func (ec *executionContext) fieldContext_ServicePlan_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _ServicePlanConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlanConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlanConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.ServicePlanEdge)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOServicePlanEdge2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlanEdge(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15507,6 +20309,45 @@ func (ec *executionContext) fieldContext_ServicePlanConnection_edges(_ context.C
 }
 
 func (ec *executionContext) _ServicePlanConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlanConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlanConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(entgql.PageInfo[int])
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15565,6 +20406,45 @@ func (ec *executionContext) fieldContext_ServicePlanConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _ServicePlanEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlanEdge) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlanEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.ServicePlan)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOServicePlan2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlan(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15623,6 +20503,45 @@ func (ec *executionContext) fieldContext_ServicePlanEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _ServicePlanPayload_servicePlan(ctx context.Context, field graphql.CollectedField, obj *model.ServicePlanPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlanPayload_servicePlan(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.ServicePlan, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.ServicePlan)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOServicePlan2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlan(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15655,6 +20574,45 @@ func (ec *executionContext) fieldContext_ServicePlanPayload_servicePlan(_ contex
 }
 
 func (ec *executionContext) _ServicePlanPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ServicePlanPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlanPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15687,6 +20645,45 @@ func (ec *executionContext) fieldContext_ServicePlanPayload_userErrors(_ context
 }
 
 func (ec *executionContext) _SubscriptionPayload_subscription(ctx context.Context, field graphql.CollectedField, obj *model.SubscriptionPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_SubscriptionPayload_subscription(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Subscription, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.HostingSubscription)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOHostingSubscription2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscription(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15719,6 +20716,45 @@ func (ec *executionContext) fieldContext_SubscriptionPayload_subscription(_ cont
 }
 
 func (ec *executionContext) _SubscriptionPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SubscriptionPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_SubscriptionPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15751,6 +20787,45 @@ func (ec *executionContext) fieldContext_SubscriptionPayload_userErrors(_ contex
 }
 
 func (ec *executionContext) _SubscriptionsPayload_subscriptions(ctx context.Context, field graphql.CollectedField, obj *suspension.SubscriptionsResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_SubscriptionsPayload_subscriptions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Subscriptions, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.HostingSubscription)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNHostingSubscription2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15809,6 +20884,45 @@ func (ec *executionContext) fieldContext_SubscriptionsPayload_committed(_ contex
 }
 
 func (ec *executionContext) _SubscriptionsPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *suspension.SubscriptionsResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_SubscriptionsPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15841,6 +20955,45 @@ func (ec *executionContext) fieldContext_SubscriptionsPayload_userErrors(_ conte
 }
 
 func (ec *executionContext) _SuspendCustomersPayload_customers(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_SuspendCustomersPayload_customers(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.Customer)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15925,6 +21078,45 @@ func (ec *executionContext) fieldContext_SuspendCustomersPayload_committed(_ con
 }
 
 func (ec *executionContext) _SuspendCustomersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_SuspendCustomersPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16009,6 +21201,45 @@ func (ec *executionContext) fieldContext_Suspension_reason(_ context.Context, fi
 }
 
 func (ec *executionContext) _Suspension_since(ctx context.Context, field graphql.CollectedField, obj *model.Suspension) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Suspension_since(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16084,6 +21315,45 @@ func (ec *executionContext) fieldContext_UserError_message(_ context.Context, fi
 }
 
 func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *apperr.UserError) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_UserError_field(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚕstringᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16133,6 +21403,45 @@ func (ec *executionContext) fieldContext_Viewer_role(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Viewer_account(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Viewer_account(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Account, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(ent.Noder)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNAccount2githubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16165,6 +21474,45 @@ func (ec *executionContext) fieldContext_Viewer_account(_ context.Context, field
 }
 
 func (ec *executionContext) _Viewer_panelUser(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Viewer_panelUser(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PanelUser, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.PanelUser)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOPanelUser2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐPanelUser(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16197,6 +21545,45 @@ func (ec *executionContext) fieldContext_Viewer_panelUser(_ context.Context, fie
 }
 
 func (ec *executionContext) _Viewer_apiTokens(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Viewer_apiTokens(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().APITokens(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.Session)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNApiToken2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐSessionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16255,6 +21642,45 @@ func (ec *executionContext) fieldContext___Directive_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Directive_description(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Description(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16304,6 +21730,45 @@ func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Cont
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Directive_locations(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Locations, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalN__DirectiveLocation2ᚕstringᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16327,6 +21792,46 @@ func (ec *executionContext) fieldContext___Directive_locations(_ context.Context
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Directive_args(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.VisibleArgs(fc.Args["includeDeprecated"].(bool)), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]introspection.InputValue)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16397,6 +21902,45 @@ func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___EnumValue_description(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Description(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16420,6 +21964,45 @@ func (ec *executionContext) fieldContext___EnumValue_description(_ context.Conte
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___EnumValue_isDeprecated(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.IsDeprecated(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(bool)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNBoolean2bool(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16443,6 +22026,45 @@ func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Cont
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___EnumValue_deprecationReason(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.DeprecationReason(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16492,6 +22114,45 @@ func (ec *executionContext) fieldContext___Field_name(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Field_description(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Description(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16515,6 +22176,46 @@ func (ec *executionContext) fieldContext___Field_description(_ context.Context, 
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Field_args(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.VisibleArgs(fc.Args["includeDeprecated"].(bool)), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]introspection.InputValue)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16559,6 +22260,45 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Field_type(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*introspection.Type)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16591,6 +22331,45 @@ func (ec *executionContext) fieldContext___Field_type(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Field_isDeprecated(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.IsDeprecated(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(bool)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNBoolean2bool(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16614,6 +22393,45 @@ func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context,
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Field_deprecationReason(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.DeprecationReason(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16663,6 +22481,45 @@ func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___InputValue_description(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Description(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16686,6 +22543,45 @@ func (ec *executionContext) fieldContext___InputValue_description(_ context.Cont
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___InputValue_type(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*introspection.Type)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16744,6 +22640,45 @@ func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___InputValue_isDeprecated(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.IsDeprecated(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(bool)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNBoolean2bool(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16767,6 +22702,45 @@ func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___InputValue_deprecationReason(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.DeprecationReason(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16790,6 +22764,45 @@ func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ contex
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Schema_description(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Description(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16813,6 +22826,45 @@ func (ec *executionContext) fieldContext___Schema_description(_ context.Context,
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Schema_types(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Types(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]introspection.Type)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16845,6 +22897,45 @@ func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field
 }
 
 func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Schema_queryType(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.QueryType(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*introspection.Type)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16877,6 +22968,45 @@ func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, f
 }
 
 func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Schema_mutationType(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.MutationType(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*introspection.Type)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16909,6 +23039,45 @@ func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context
 }
 
 func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Schema_subscriptionType(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.SubscriptionType(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*introspection.Type)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16941,6 +23110,45 @@ func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Con
 }
 
 func (ec *executionContext) ___Schema_directives(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Schema_directives(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Directives(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]introspection.Directive)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16973,6 +23181,45 @@ func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, 
 }
 
 func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_kind(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalN__TypeKind2string(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16996,6 +23243,45 @@ func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_name(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17019,6 +23305,45 @@ func (ec *executionContext) fieldContext___Type_name(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_description(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Description(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17042,6 +23367,45 @@ func (ec *executionContext) fieldContext___Type_description(_ context.Context, f
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_specifiedByURL(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.SpecifiedByURL(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17065,6 +23429,46 @@ func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_fields(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Fields(fc.Args["includeDeprecated"].(bool)), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]introspection.Field)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐFieldᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17109,6 +23513,45 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 }
 
 func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_interfaces(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Interfaces(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]introspection.Type)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17141,6 +23584,45 @@ func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, fi
 }
 
 func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_possibleTypes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PossibleTypes(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]introspection.Type)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17173,6 +23655,46 @@ func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context,
 }
 
 func (ec *executionContext) ___Type_enumValues(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_enumValues(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.EnumValues(fc.Args["includeDeprecated"].(bool)), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]introspection.EnumValue)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17217,6 +23739,46 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 }
 
 func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_inputFields(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.VisibleInputFields(fc.Args["includeDeprecated"].(bool)), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]introspection.InputValue)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17261,6 +23823,45 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 }
 
 func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_ofType(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.OfType(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*introspection.Type)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17293,6 +23894,45 @@ func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field 
 }
 
 func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_isOneOf(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.IsOneOf(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(bool)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOBoolean2bool(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,

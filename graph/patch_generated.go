@@ -16,6 +16,9 @@
 //     scalar or enum marshaler that cannot fail) are marshalled directly,
 //     without graphql.ResolveField's field context, context value,
 //     closures and boxing.
+//     Every other field of an object without a directive runs what
+//     graphql.ResolveField runs (field context, resolver, errors, nulls,
+//     panics, marshaler) inline, without its four closures.
 //  3. Resolver and context-method fields that never wait for a dataloader
 //     run inline instead of through FieldSet.ResolveConcurrently (one
 //     goroutine per extra such field of every object). Which resolvers may
@@ -69,6 +72,9 @@ func main() {
 
 	// 2. Plain scalar fields.
 	s = patchPlainFields(s)
+
+	// 2b. Every other field of an object without a directive.
+	s = patchResolveFields(s)
 
 	// 3. Inline fields that never wait; the rest is the table of waiting fields.
 	waits, err := waitingResolvers(".")
@@ -128,6 +134,50 @@ func patchPlainFields(s string) string {
 	})
 	if n < 50 {
 		fail(fmt.Errorf("generated.go: only %d plain scalar fields found; gqlgen changed", n))
+	}
+	return s
+}
+
+// resolveField is a generated field function of a non-root object without
+// directives (no middleware chain).
+var resolveField = regexp.MustCompile(`(?m)^func \(ec \*executionContext\) _\w+\(ctx context\.Context, field graphql\.CollectedField, obj [^)]+\) \(ret graphql\.Marshaler\) \{\n` +
+	`\treturn graphql\.ResolveField\(\n\t\tctx,\n\t\tec\.OperationContext,\n\t\tfield,\n` +
+	`\t\tfunc\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{\n\t\t\treturn (ec\.fieldContext_\w+)\(ctx, field\)\n\t\t\},\n` +
+	`\t\tfunc\(ctx context\.Context\) \(any, error\) \{\n((?:\t\t\t[^\n]*\n)+?)\t\t\},\n` +
+	`\t\tnil,\n` +
+	`\t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v ([^\n]+)\) graphql\.Marshaler \{\n\t\t\treturn ec\.(marshal[^(\s]+)\(ctx, selections, v\)\n\t\t\},\n` +
+	`\t\ttrue,\n\t\t(true|false),\n\t\)\n\}\n`)
+
+// patchResolveFields gives every such field a path that does what
+// graphql.ResolveField does without its closures (the middleware chain is
+// empty: no field interceptor, no directive): the field context, the
+// resolver, its error, a null, a panic, the marshaler.
+func patchResolveFields(s string) string {
+	n := 0
+	s = resolveField.ReplaceAllStringFunc(s, func(fn string) string {
+		m := resolveField.FindStringSubmatch(fn)
+		fieldContext, body, typ, marshal, nonNull := m[1], m[2], m[3], m[4], m[5]
+		n++
+		head, rest, _ := strings.Cut(fn, "{\n")
+		return head + "{\n" +
+			"\tif ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go\n" +
+			"\t\tfc, err := " + fieldContext + "(ctx, field)\n" +
+			"\t\tif err != nil {\n\t\t\treturn graphql.Null\n\t\t}\n" +
+			"\t\tctx = graphql.WithFieldContext(ctx, fc)\n" +
+			"\t\tdefer func() {\n\t\t\tif r := recover(); r != nil {\n\t\t\t\tec.Error(ctx, ec.Recover(ctx, r))\n\t\t\t\tret = graphql.Null\n\t\t\t}\n\t\t}()\n" +
+			"\t\tresTmp, err := func(ctx context.Context) (any, error) {\n" + body + "\t\t}(ctx)\n" +
+			"\t\tif err != nil {\n\t\t\tec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))\n" +
+			"\t\t\tif fc.NonNull && !" + nonNull + " {\n\t\t\t\treturn graphql.RequiredNull\n\t\t\t}\n\t\t\treturn graphql.Null\n\t\t}\n" +
+			"\t\tif resTmp == nil {\n\t\t\tif " + nonNull + " || fc.NonNull {\n\t\t\t\tgraphql.AddInvalidNullError(ctx, \"\")\n\t\t\t}\n" +
+			"\t\t\tif fc.NonNull && !" + nonNull + " {\n\t\t\t\treturn graphql.RequiredNull\n\t\t\t}\n\t\t\treturn graphql.Null\n\t\t}\n" +
+			"\t\tres, ok := resTmp.(" + typ + ")\n" +
+			"\t\tif !ok {\n\t\t\tec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)\n\t\t\treturn graphql.Null\n\t\t}\n" +
+			"\t\tfc.Result = resTmp\n" +
+			"\t\treturn ec." + marshal + "(ctx, field.Selections, res)\n" +
+			"\t}\n" + rest
+	})
+	if n < 50 {
+		fail(fmt.Errorf("generated.go: only %d resolved fields found; gqlgen changed", n))
 	}
 	return s
 }
