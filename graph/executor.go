@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 	"io"
+	"sync"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -88,17 +90,58 @@ func mayWait(sel ast.SelectionSet) bool {
 	return false
 }
 
-// objectMarshaler writes an object as graphql.FieldSet.MarshalGQL does
-// (fields in order, a repeated response key written once, the first time),
-// without its map of written keys and its iterator closures: keys repeat
-// only when fragments on two unrelated interfaces select the same alias,
-// which a scan of the few fields before finds.
-type objectMarshaler struct {
-	out    *graphql.FieldSet
-	fields []graphql.CollectedField
+// objectOut holds an object's field values: what graphql.FieldSet holds,
+// in one allocation for objects of up to 8 fields. Fields resolved
+// concurrently (those that may wait for a dataloader) go through a
+// graphql.FieldSet created for them, whose values Dispatch copies back.
+type objectOut struct {
+	Values   []graphql.Marshaler
+	Invalids uint32
+	fields   []graphql.CollectedField
+	fs       *graphql.FieldSet
+	values   [8]graphql.Marshaler
 }
 
-func (o objectMarshaler) MarshalGQL(w io.Writer) {
+func newObjectOut(fields []graphql.CollectedField) *objectOut {
+	o := &objectOut{fields: fields}
+	if len(fields) <= len(o.values) {
+		o.Values = o.values[:len(fields):len(fields)]
+	} else {
+		o.Values = make([]graphql.Marshaler, len(fields))
+	}
+	return o
+}
+
+// ResolveConcurrently schedules field i as graphql.FieldSet does.
+func (o *objectOut) ResolveConcurrently(oc *graphql.OperationContext, deferred *graphql.DeferredGroup, i int,
+	recoverFromPanic, nonNull bool, resolve func(ctx context.Context) graphql.Marshaler) {
+	if o.fs == nil {
+		o.fs = graphql.NewFieldSet(o.fields)
+	}
+	o.fs.ResolveConcurrently(oc, deferred, i, recoverFromPanic, nonNull, resolve)
+}
+
+// Dispatch resolves the scheduled fields and takes their values and
+// invalid count.
+func (o *objectOut) Dispatch(ctx context.Context) {
+	if o.fs == nil {
+		return
+	}
+	o.fs.Dispatch(ctx)
+	for i, v := range o.fs.Values {
+		if v != nil {
+			o.Values[i] = v
+		}
+	}
+	atomic.AddUint32(&o.Invalids, atomic.LoadUint32(&o.fs.Invalids))
+}
+
+// MarshalGQL writes the object as graphql.FieldSet.MarshalGQL does (fields
+// in order, a repeated response key written once, the first time), without
+// its map of written keys and its iterator closures: keys repeat only when
+// fragments on two unrelated interfaces select the same alias, which a scan
+// of the few fields before finds.
+func (o *objectOut) MarshalGQL(w io.Writer) {
 	_, _ = io.WriteString(w, "{")
 	first := true
 next:
@@ -118,7 +161,45 @@ next:
 		_, _ = io.WriteString(w, `"`)
 		_, _ = io.WriteString(w, alias)
 		_, _ = io.WriteString(w, `":`)
-		o.out.Values[i].MarshalGQL(w)
+		o.Values[i].MarshalGQL(w)
 	}
 	_, _ = io.WriteString(w, "}")
+}
+
+// collectedFields caches graphql.CollectFields per operation, as graphql's
+// own cache does, keyed by the selection set and the implementors without
+// hashing them (graphql's key allocates a hasher per object).
+type collectedFields struct {
+	mu sync.Mutex
+	m  map[collectKey][]graphql.CollectedField
+}
+
+type collectKey struct {
+	sel          *ast.Selection
+	n            int
+	implementors *string
+}
+
+// get returns graphql.CollectFields(oc, sel, implementors), computed once
+// per operation (the generated executionContext.collectFields, which
+// graph/patch_generated.go writes, calls it with the operation's cache).
+func (c *collectedFields) get(oc *graphql.OperationContext, sel ast.SelectionSet, implementors []string) []graphql.CollectedField {
+	if c == nil || len(sel) == 0 || len(implementors) == 0 {
+		return graphql.CollectFields(oc, sel, implementors)
+	}
+	k := collectKey{sel: &sel[0], n: len(sel), implementors: &implementors[0]}
+	c.mu.Lock()
+	f, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return f
+	}
+	f = graphql.CollectFields(oc, sel, implementors)
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[collectKey][]graphql.CollectedField{}
+	}
+	c.m[k] = f
+	c.mu.Unlock()
+	return f
 }

@@ -3141,6 +3141,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 type executionContext struct {
 	*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]
+	collected *collectedFields // graph/patch_generated.go
 }
 
 func newExecutionContext(
@@ -3155,7 +3156,12 @@ func newExecutionContext(
 			parsedSchema,
 			deferredResults,
 		),
+		collected: &collectedFields{},
 	}
+}
+
+func (ec *executionContext) collectFields(sel ast.SelectionSet, implementors []string) []graphql.CollectedField {
+	return ec.collected.get(ec.OperationContext, sel, implementors)
 }
 
 //go:embed "accounts.graphqls" "audit.graphqls" "deletion.graphqls" "mutation.graphqls" "plansubs.graphqls" "schema.graphqls" "sessions.graphqls" "suspension.graphqls" "transfer.graphqls"
@@ -27485,9 +27491,12 @@ func (ec *executionContext) _Subscriber(ctx context.Context, sel ast.SelectionSe
 var activateCustomersPayloadImplementors = []string{"ActivateCustomersPayload"}
 
 func (ec *executionContext) _ActivateCustomersPayload(ctx context.Context, sel ast.SelectionSet, obj *suspension.CustomersResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, activateCustomersPayloadImplementors)
+	if !ec.fast() {
+		return ec._ActivateCustomersPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, activateCustomersPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -27527,18 +27536,18 @@ func (ec *executionContext) _ActivateCustomersPayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var administratorImplementors = []string{"Administrator", "Node", "Account", "Owner"}
 
 func (ec *executionContext) _Administrator(ctx context.Context, sel ast.SelectionSet, obj *ent.Administrator) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, administratorImplementors)
+	if !ec.fast() {
+		return ec._Administrator_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, administratorImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -27659,18 +27668,18 @@ func (ec *executionContext) _Administrator(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var apiTokenImplementors = []string{"ApiToken"}
 
 func (ec *executionContext) _ApiToken(ctx context.Context, sel ast.SelectionSet, obj *ent.Session) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, apiTokenImplementors)
+	if !ec.fast() {
+		return ec._ApiToken_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, apiTokenImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -27720,18 +27729,18 @@ func (ec *executionContext) _ApiToken(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var auditEventImplementors = []string{"AuditEvent", "Node"}
 
 func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEvent) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
+	if !ec.fast() {
+		return ec._AuditEvent_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, auditEventImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -27839,18 +27848,18 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var auditEventConnectionImplementors = []string{"AuditEventConnection"}
 
 func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
+	if !ec.fast() {
+		return ec._AuditEventConnection_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, auditEventConnectionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -27885,18 +27894,18 @@ func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var auditEventEdgeImplementors = []string{"AuditEventEdge"}
 
 func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
+	if !ec.fast() {
+		return ec._AuditEventEdge_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, auditEventEdgeImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -27926,18 +27935,18 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var changePasswordPayloadImplementors = []string{"ChangePasswordPayload"}
 
 func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ChangePasswordPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changePasswordPayloadImplementors)
+	if !ec.fast() {
+		return ec._ChangePasswordPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, changePasswordPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -27967,18 +27976,18 @@ func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var convertCustomersToResellersPayloadImplementors = []string{"ConvertCustomersToResellersPayload"}
 
 func (ec *executionContext) _ConvertCustomersToResellersPayload(ctx context.Context, sel ast.SelectionSet, obj *transfer.ConvertResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, convertCustomersToResellersPayloadImplementors)
+	if !ec.fast() {
+		return ec._ConvertCustomersToResellersPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, convertCustomersToResellersPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -28013,18 +28022,18 @@ func (ec *executionContext) _ConvertCustomersToResellersPayload(ctx context.Cont
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var convertedCustomerImplementors = []string{"ConvertedCustomer"}
 
 func (ec *executionContext) _ConvertedCustomer(ctx context.Context, sel ast.SelectionSet, obj *transfer.Converted) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, convertedCustomerImplementors)
+	if !ec.fast() {
+		return ec._ConvertedCustomer_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, convertedCustomerImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -28054,18 +28063,18 @@ func (ec *executionContext) _ConvertedCustomer(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var createApiTokenPayloadImplementors = []string{"CreateApiTokenPayload"}
 
 func (ec *executionContext) _CreateApiTokenPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAPITokenPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, createApiTokenPayloadImplementors)
+	if !ec.fast() {
+		return ec._CreateApiTokenPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, createApiTokenPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -28100,18 +28109,18 @@ func (ec *executionContext) _CreateApiTokenPayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var customerImplementors = []string{"Customer", "Subscriber", "Node", "Account"}
 
 func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet, obj *ent.Customer) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, customerImplementors)
+	if !ec.fast() {
+		return ec._Customer_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, customerImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -28287,18 +28296,18 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var customerConnectionImplementors = []string{"CustomerConnection"}
 
 func (ec *executionContext) _CustomerConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CustomerConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, customerConnectionImplementors)
+	if !ec.fast() {
+		return ec._CustomerConnection_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, customerConnectionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -28333,18 +28342,18 @@ func (ec *executionContext) _CustomerConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var customerEdgeImplementors = []string{"CustomerEdge"}
 
 func (ec *executionContext) _CustomerEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CustomerEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, customerEdgeImplementors)
+	if !ec.fast() {
+		return ec._CustomerEdge_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, customerEdgeImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -28374,18 +28383,18 @@ func (ec *executionContext) _CustomerEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var customerPayloadImplementors = []string{"CustomerPayload"}
 
 func (ec *executionContext) _CustomerPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, customerPayloadImplementors)
+	if !ec.fast() {
+		return ec._CustomerPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, customerPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -28415,18 +28424,18 @@ func (ec *executionContext) _CustomerPayload(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var customerStatsImplementors = []string{"CustomerStats"}
 
 func (ec *executionContext) _CustomerStats(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerStats) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, customerStatsImplementors)
+	if !ec.fast() {
+		return ec._CustomerStats_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, customerStatsImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -28461,18 +28470,18 @@ func (ec *executionContext) _CustomerStats(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var deleteCustomersPayloadImplementors = []string{"DeleteCustomersPayload"}
 
 func (ec *executionContext) _DeleteCustomersPayload(ctx context.Context, sel ast.SelectionSet, obj *deletion.CustomersResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deleteCustomersPayloadImplementors)
+	if !ec.fast() {
+		return ec._DeleteCustomersPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, deleteCustomersPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -28512,18 +28521,18 @@ func (ec *executionContext) _DeleteCustomersPayload(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var deleteDomainPayloadImplementors = []string{"DeleteDomainPayload"}
 
 func (ec *executionContext) _DeleteDomainPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteDomainPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deleteDomainPayloadImplementors)
+	if !ec.fast() {
+		return ec._DeleteDomainPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, deleteDomainPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -28553,18 +28562,18 @@ func (ec *executionContext) _DeleteDomainPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var deletePanelUserPayloadImplementors = []string{"DeletePanelUserPayload"}
 
 func (ec *executionContext) _DeletePanelUserPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeletePanelUserPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deletePanelUserPayloadImplementors)
+	if !ec.fast() {
+		return ec._DeletePanelUserPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, deletePanelUserPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -28594,18 +28603,18 @@ func (ec *executionContext) _DeletePanelUserPayload(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var deleteResellerPlanPayloadImplementors = []string{"DeleteResellerPlanPayload"}
 
 func (ec *executionContext) _DeleteResellerPlanPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteResellerPlanPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deleteResellerPlanPayloadImplementors)
+	if !ec.fast() {
+		return ec._DeleteResellerPlanPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, deleteResellerPlanPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -28635,18 +28644,18 @@ func (ec *executionContext) _DeleteResellerPlanPayload(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var deleteResellersPayloadImplementors = []string{"DeleteResellersPayload"}
 
 func (ec *executionContext) _DeleteResellersPayload(ctx context.Context, sel ast.SelectionSet, obj *deletion.ResellersResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deleteResellersPayloadImplementors)
+	if !ec.fast() {
+		return ec._DeleteResellersPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, deleteResellersPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -28691,18 +28700,18 @@ func (ec *executionContext) _DeleteResellersPayload(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var deleteServicePlanPayloadImplementors = []string{"DeleteServicePlanPayload"}
 
 func (ec *executionContext) _DeleteServicePlanPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteServicePlanPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deleteServicePlanPayloadImplementors)
+	if !ec.fast() {
+		return ec._DeleteServicePlanPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, deleteServicePlanPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -28732,18 +28741,18 @@ func (ec *executionContext) _DeleteServicePlanPayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var deleteSubscriptionsPayloadImplementors = []string{"DeleteSubscriptionsPayload"}
 
 func (ec *executionContext) _DeleteSubscriptionsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteSubscriptionsPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSubscriptionsPayloadImplementors)
+	if !ec.fast() {
+		return ec._DeleteSubscriptionsPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, deleteSubscriptionsPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -28783,18 +28792,18 @@ func (ec *executionContext) _DeleteSubscriptionsPayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var deletionSummaryImplementors = []string{"DeletionSummary"}
 
 func (ec *executionContext) _DeletionSummary(ctx context.Context, sel ast.SelectionSet, obj *deletion.Summary) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deletionSummaryImplementors)
+	if !ec.fast() {
+		return ec._DeletionSummary_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, deletionSummaryImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -28839,18 +28848,18 @@ func (ec *executionContext) _DeletionSummary(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var descriptionImplementors = []string{"Description"}
 
 func (ec *executionContext) _Description(ctx context.Context, sel ast.SelectionSet, obj *ent.Description) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, descriptionImplementors)
+	if !ec.fast() {
+		return ec._Description_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, descriptionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -28886,18 +28895,18 @@ func (ec *executionContext) _Description(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var domainImplementors = []string{"Domain", "Node"}
 
 func (ec *executionContext) _Domain(ctx context.Context, sel ast.SelectionSet, obj *ent.Domain) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, domainImplementors)
+	if !ec.fast() {
+		return ec._Domain_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, domainImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -28950,18 +28959,18 @@ func (ec *executionContext) _Domain(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var domainPayloadImplementors = []string{"DomainPayload"}
 
 func (ec *executionContext) _DomainPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DomainPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, domainPayloadImplementors)
+	if !ec.fast() {
+		return ec._DomainPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, domainPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -28991,18 +29000,18 @@ func (ec *executionContext) _DomainPayload(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var hostingSubscriptionImplementors = []string{"HostingSubscription", "Node"}
 
 func (ec *executionContext) _HostingSubscription(ctx context.Context, sel ast.SelectionSet, obj *ent.HostingSubscription) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, hostingSubscriptionImplementors)
+	if !ec.fast() {
+		return ec._HostingSubscription_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, hostingSubscriptionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -29134,18 +29143,18 @@ func (ec *executionContext) _HostingSubscription(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var hostingSubscriptionConnectionImplementors = []string{"HostingSubscriptionConnection"}
 
 func (ec *executionContext) _HostingSubscriptionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.HostingSubscriptionConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, hostingSubscriptionConnectionImplementors)
+	if !ec.fast() {
+		return ec._HostingSubscriptionConnection_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, hostingSubscriptionConnectionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -29180,18 +29189,18 @@ func (ec *executionContext) _HostingSubscriptionConnection(ctx context.Context, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var hostingSubscriptionEdgeImplementors = []string{"HostingSubscriptionEdge"}
 
 func (ec *executionContext) _HostingSubscriptionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.HostingSubscriptionEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, hostingSubscriptionEdgeImplementors)
+	if !ec.fast() {
+		return ec._HostingSubscriptionEdge_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, hostingSubscriptionEdgeImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -29221,18 +29230,18 @@ func (ec *executionContext) _HostingSubscriptionEdge(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var loginPayloadImplementors = []string{"LoginPayload"}
 
 func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LoginPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, loginPayloadImplementors)
+	if !ec.fast() {
+		return ec._LoginPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, loginPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -29267,18 +29276,18 @@ func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var moveCustomersPayloadImplementors = []string{"MoveCustomersPayload"}
 
 func (ec *executionContext) _MoveCustomersPayload(ctx context.Context, sel ast.SelectionSet, obj *transfer.MoveResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, moveCustomersPayloadImplementors)
+	if !ec.fast() {
+		return ec._MoveCustomersPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, moveCustomersPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -29313,9 +29322,6 @@ func (ec *executionContext) _MoveCustomersPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
@@ -29639,18 +29645,18 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+	if !ec.fast() {
+		return ec._PageInfo_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, pageInfoImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -29690,18 +29696,18 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var panelUserImplementors = []string{"PanelUser", "Node"}
 
 func (ec *executionContext) _PanelUser(ctx context.Context, sel ast.SelectionSet, obj *ent.PanelUser) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, panelUserImplementors)
+	if !ec.fast() {
+		return ec._PanelUser_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, panelUserImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -29763,18 +29769,18 @@ func (ec *executionContext) _PanelUser(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var panelUserPayloadImplementors = []string{"PanelUserPayload"}
 
 func (ec *executionContext) _PanelUserPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PanelUserPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, panelUserPayloadImplementors)
+	if !ec.fast() {
+		return ec._PanelUserPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, panelUserPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -29804,9 +29810,6 @@ func (ec *executionContext) _PanelUserPayload(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
@@ -29917,18 +29920,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var requestPasswordResetPayloadImplementors = []string{"RequestPasswordResetPayload"}
 
 func (ec *executionContext) _RequestPasswordResetPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RequestPasswordResetPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, requestPasswordResetPayloadImplementors)
+	if !ec.fast() {
+		return ec._RequestPasswordResetPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, requestPasswordResetPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -29958,18 +29961,18 @@ func (ec *executionContext) _RequestPasswordResetPayload(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var resellerImplementors = []string{"Reseller", "Owner", "Subscriber", "Node", "Account"}
 
 func (ec *executionContext) _Reseller(ctx context.Context, sel ast.SelectionSet, obj *ent.Reseller) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerImplementors)
+	if !ec.fast() {
+		return ec._Reseller_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -30186,18 +30189,18 @@ func (ec *executionContext) _Reseller(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var resellerConnectionImplementors = []string{"ResellerConnection"}
 
 func (ec *executionContext) _ResellerConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerConnectionImplementors)
+	if !ec.fast() {
+		return ec._ResellerConnection_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerConnectionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -30232,18 +30235,18 @@ func (ec *executionContext) _ResellerConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var resellerEdgeImplementors = []string{"ResellerEdge"}
 
 func (ec *executionContext) _ResellerEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerEdgeImplementors)
+	if !ec.fast() {
+		return ec._ResellerEdge_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerEdgeImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -30273,18 +30276,18 @@ func (ec *executionContext) _ResellerEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var resellerLimitsImplementors = []string{"ResellerLimits"}
 
 func (ec *executionContext) _ResellerLimits(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerLimits) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerLimitsImplementors)
+	if !ec.fast() {
+		return ec._ResellerLimits_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerLimitsImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -30339,18 +30342,18 @@ func (ec *executionContext) _ResellerLimits(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var resellerPayloadImplementors = []string{"ResellerPayload"}
 
 func (ec *executionContext) _ResellerPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPayloadImplementors)
+	if !ec.fast() {
+		return ec._ResellerPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -30380,18 +30383,18 @@ func (ec *executionContext) _ResellerPayload(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var resellerPlanImplementors = []string{"ResellerPlan", "Node"}
 
 func (ec *executionContext) _ResellerPlan(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerPlan) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanImplementors)
+	if !ec.fast() {
+		return ec._ResellerPlan_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerPlanImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -30472,18 +30475,18 @@ func (ec *executionContext) _ResellerPlan(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var resellerPlanConnectionImplementors = []string{"ResellerPlanConnection"}
 
 func (ec *executionContext) _ResellerPlanConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerPlanConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanConnectionImplementors)
+	if !ec.fast() {
+		return ec._ResellerPlanConnection_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerPlanConnectionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -30518,18 +30521,18 @@ func (ec *executionContext) _ResellerPlanConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var resellerPlanEdgeImplementors = []string{"ResellerPlanEdge"}
 
 func (ec *executionContext) _ResellerPlanEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerPlanEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanEdgeImplementors)
+	if !ec.fast() {
+		return ec._ResellerPlanEdge_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerPlanEdgeImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -30559,18 +30562,18 @@ func (ec *executionContext) _ResellerPlanEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var resellerPlanPayloadImplementors = []string{"ResellerPlanPayload"}
 
 func (ec *executionContext) _ResellerPlanPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerPlanPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanPayloadImplementors)
+	if !ec.fast() {
+		return ec._ResellerPlanPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerPlanPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -30600,18 +30603,18 @@ func (ec *executionContext) _ResellerPlanPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var resellerUsageImplementors = []string{"ResellerUsage"}
 
 func (ec *executionContext) _ResellerUsage(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerUsage) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerUsageImplementors)
+	if !ec.fast() {
+		return ec._ResellerUsage_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerUsageImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -30666,18 +30669,18 @@ func (ec *executionContext) _ResellerUsage(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var resellersPayloadImplementors = []string{"ResellersPayload"}
 
 func (ec *executionContext) _ResellersPayload(ctx context.Context, sel ast.SelectionSet, obj *suspension.ResellersResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellersPayloadImplementors)
+	if !ec.fast() {
+		return ec._ResellersPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellersPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -30722,18 +30725,18 @@ func (ec *executionContext) _ResellersPayload(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var resetPasswordPayloadImplementors = []string{"ResetPasswordPayload"}
 
 func (ec *executionContext) _ResetPasswordPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ResetPasswordPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resetPasswordPayloadImplementors)
+	if !ec.fast() {
+		return ec._ResetPasswordPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resetPasswordPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -30763,18 +30766,18 @@ func (ec *executionContext) _ResetPasswordPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var resourceLimitsImplementors = []string{"ResourceLimits"}
 
 func (ec *executionContext) _ResourceLimits(ctx context.Context, sel ast.SelectionSet, obj *model.ResourceLimits) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resourceLimitsImplementors)
+	if !ec.fast() {
+		return ec._ResourceLimits_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resourceLimitsImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -30829,18 +30832,18 @@ func (ec *executionContext) _ResourceLimits(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var revokeApiTokenPayloadImplementors = []string{"RevokeApiTokenPayload"}
 
 func (ec *executionContext) _RevokeApiTokenPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RevokeAPITokenPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, revokeApiTokenPayloadImplementors)
+	if !ec.fast() {
+		return ec._RevokeApiTokenPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, revokeApiTokenPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -30870,18 +30873,18 @@ func (ec *executionContext) _RevokeApiTokenPayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var servicePlanImplementors = []string{"ServicePlan", "Node"}
 
 func (ec *executionContext) _ServicePlan(ctx context.Context, sel ast.SelectionSet, obj *ent.ServicePlan) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanImplementors)
+	if !ec.fast() {
+		return ec._ServicePlan_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, servicePlanImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -30963,18 +30966,18 @@ func (ec *executionContext) _ServicePlan(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var servicePlanConnectionImplementors = []string{"ServicePlanConnection"}
 
 func (ec *executionContext) _ServicePlanConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ServicePlanConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanConnectionImplementors)
+	if !ec.fast() {
+		return ec._ServicePlanConnection_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, servicePlanConnectionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -31009,18 +31012,18 @@ func (ec *executionContext) _ServicePlanConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var servicePlanEdgeImplementors = []string{"ServicePlanEdge"}
 
 func (ec *executionContext) _ServicePlanEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ServicePlanEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanEdgeImplementors)
+	if !ec.fast() {
+		return ec._ServicePlanEdge_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, servicePlanEdgeImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -31050,18 +31053,18 @@ func (ec *executionContext) _ServicePlanEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var servicePlanPayloadImplementors = []string{"ServicePlanPayload"}
 
 func (ec *executionContext) _ServicePlanPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ServicePlanPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanPayloadImplementors)
+	if !ec.fast() {
+		return ec._ServicePlanPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, servicePlanPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -31091,18 +31094,18 @@ func (ec *executionContext) _ServicePlanPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var subscriptionPayloadImplementors = []string{"SubscriptionPayload"}
 
 func (ec *executionContext) _SubscriptionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SubscriptionPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionPayloadImplementors)
+	if !ec.fast() {
+		return ec._SubscriptionPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, subscriptionPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -31132,18 +31135,18 @@ func (ec *executionContext) _SubscriptionPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var subscriptionsPayloadImplementors = []string{"SubscriptionsPayload"}
 
 func (ec *executionContext) _SubscriptionsPayload(ctx context.Context, sel ast.SelectionSet, obj *suspension.SubscriptionsResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionsPayloadImplementors)
+	if !ec.fast() {
+		return ec._SubscriptionsPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, subscriptionsPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -31178,18 +31181,18 @@ func (ec *executionContext) _SubscriptionsPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var suspendCustomersPayloadImplementors = []string{"SuspendCustomersPayload"}
 
 func (ec *executionContext) _SuspendCustomersPayload(ctx context.Context, sel ast.SelectionSet, obj *suspension.CustomersResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, suspendCustomersPayloadImplementors)
+	if !ec.fast() {
+		return ec._SuspendCustomersPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, suspendCustomersPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -31229,18 +31232,18 @@ func (ec *executionContext) _SuspendCustomersPayload(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var suspensionImplementors = []string{"Suspension"}
 
 func (ec *executionContext) _Suspension(ctx context.Context, sel ast.SelectionSet, obj *model.Suspension) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, suspensionImplementors)
+	if !ec.fast() {
+		return ec._Suspension_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, suspensionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -31275,18 +31278,18 @@ func (ec *executionContext) _Suspension(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var userErrorImplementors = []string{"UserError"}
 
 func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet, obj *apperr.UserError) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, userErrorImplementors)
+	if !ec.fast() {
+		return ec._UserError_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, userErrorImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -31321,18 +31324,18 @@ func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var viewerImplementors = []string{"Viewer"}
 
 func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *model.Viewer) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+	if !ec.fast() {
+		return ec._Viewer_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, viewerImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -31380,18 +31383,18 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
+	if !ec.fast() {
+		return ec.___Directive_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, __DirectiveImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -31436,18 +31439,18 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
 
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
+	if !ec.fast() {
+		return ec.___EnumValue_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, __EnumValueImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -31487,18 +31490,18 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var __FieldImplementors = []string{"__Field"}
 
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
+	if !ec.fast() {
+		return ec.___Field_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, __FieldImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -31548,18 +31551,18 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
 
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
+	if !ec.fast() {
+		return ec.___InputValue_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, __InputValueImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -31609,18 +31612,18 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var __SchemaImplementors = []string{"__Schema"}
 
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
+	if !ec.fast() {
+		return ec.___Schema_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, __SchemaImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -31670,18 +31673,18 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
 var __TypeImplementors = []string{"__Type"}
 
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
+	if !ec.fast() {
+		return ec.___Type_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, __TypeImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -31756,9 +31759,6 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	if ec.fast() {
-		return objectMarshaler{out, fields} // graph/patch_generated.go
-	}
 	return out
 }
 
@@ -33676,5 +33676,3383 @@ func (ec *executionContext) marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgen�
 }
 
 // endregion ***************************** type.gotpl *****************************
+
+// _ActivateCustomersPayload_reference is _ActivateCustomersPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ActivateCustomersPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *suspension.CustomersResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, activateCustomersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivateCustomersPayload")
+		case "customers":
+			out.Values[i] = ec._ActivateCustomersPayload_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscriptionsAffected":
+			out.Values[i] = ec._ActivateCustomersPayload_subscriptionsAffected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._ActivateCustomersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ActivateCustomersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _Administrator_reference is _Administrator as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _Administrator_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.Administrator) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, administratorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Administrator")
+		case "id":
+			out.Values[i] = ec._Administrator_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "login":
+			out.Values[i] = ec._Administrator_login(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Administrator_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._Administrator_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "company":
+			out.Values[i] = ec._Administrator_company(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phone":
+			out.Values[i] = ec._Administrator_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fax":
+			out.Values[i] = ec._Administrator_fax(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "address":
+			out.Values[i] = ec._Administrator_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "city":
+			out.Values[i] = ec._Administrator_city(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._Administrator_state(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "postalCode":
+			out.Values[i] = ec._Administrator_postalCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "country":
+			out.Values[i] = ec._Administrator_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "locale":
+			out.Values[i] = ec._Administrator_locale(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Administrator_status(ctx, field, obj)
+				})
+		case "suspensions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Administrator_suspensions(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Administrator_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Administrator_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ApiToken_reference is _ApiToken as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ApiToken_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.Session) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, apiTokenImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApiToken")
+		case "id":
+			out.Values[i] = ec._ApiToken_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ApiToken_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "readOnly":
+			out.Values[i] = ec._ApiToken_readOnly(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._ApiToken_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._ApiToken_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastUsedAt":
+			out.Values[i] = ec._ApiToken_lastUsedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _AuditEvent_reference is _AuditEvent as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _AuditEvent_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEvent")
+		case "id":
+			out.Values[i] = ec._AuditEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._AuditEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actorRole":
+			out.Values[i] = ec._AuditEvent_actorRole(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actorId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEvent_actorId(ctx, field, obj)
+				})
+		case "actorLogin":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEvent_actorLogin(ctx, field, obj)
+				})
+		case "actor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEvent_actor(ctx, field, obj)
+				})
+		case "action":
+			out.Values[i] = ec._AuditEvent_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "targetIds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEvent_targetIds(ctx, field, obj)
+				})
+		case "summary":
+			out.Values[i] = ec._AuditEvent_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "success":
+			out.Values[i] = ec._AuditEvent_success(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requestId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEvent_requestId(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _AuditEventConnection_reference is _AuditEventConnection as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _AuditEventConnection_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEventConnection")
+		case "edges":
+			out.Values[i] = ec._AuditEventConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AuditEventConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AuditEventConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _AuditEventEdge_reference is _AuditEventEdge as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _AuditEventEdge_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEventEdge")
+		case "node":
+			out.Values[i] = ec._AuditEventEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._AuditEventEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ChangePasswordPayload_reference is _ChangePasswordPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ChangePasswordPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.ChangePasswordPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changePasswordPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangePasswordPayload")
+		case "ok":
+			out.Values[i] = ec._ChangePasswordPayload_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ChangePasswordPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ConvertCustomersToResellersPayload_reference is _ConvertCustomersToResellersPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ConvertCustomersToResellersPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *transfer.ConvertResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, convertCustomersToResellersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConvertCustomersToResellersPayload")
+		case "converted":
+			out.Values[i] = ec._ConvertCustomersToResellersPayload_converted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._ConvertCustomersToResellersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ConvertCustomersToResellersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ConvertedCustomer_reference is _ConvertedCustomer as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ConvertedCustomer_reference(ctx context.Context, sel ast.SelectionSet, obj *transfer.Converted) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, convertedCustomerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConvertedCustomer")
+		case "customerId":
+			out.Values[i] = ec._ConvertedCustomer_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reseller":
+			out.Values[i] = ec._ConvertedCustomer_reseller(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _CreateApiTokenPayload_reference is _CreateApiTokenPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _CreateApiTokenPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAPITokenPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createApiTokenPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateApiTokenPayload")
+		case "token":
+			out.Values[i] = ec._CreateApiTokenPayload_token(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "apiToken":
+			out.Values[i] = ec._CreateApiTokenPayload_apiToken(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CreateApiTokenPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _Customer_reference is _Customer as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _Customer_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.Customer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Customer")
+		case "id":
+			out.Values[i] = ec._Customer_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "login":
+			out.Values[i] = ec._Customer_login(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Customer_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._Customer_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "company":
+			out.Values[i] = ec._Customer_company(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phone":
+			out.Values[i] = ec._Customer_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fax":
+			out.Values[i] = ec._Customer_fax(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "address":
+			out.Values[i] = ec._Customer_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "city":
+			out.Values[i] = ec._Customer_city(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._Customer_state(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "postalCode":
+			out.Values[i] = ec._Customer_postalCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "country":
+			out.Values[i] = ec._Customer_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "locale":
+			out.Values[i] = ec._Customer_locale(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Customer_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "suspensions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_suspensions(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Customer_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Customer_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalId":
+			out.Values[i] = ec._Customer_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_owner(ctx, field, obj)
+				})
+		case "description":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_description(ctx, field, obj)
+				})
+		case "descriptions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_descriptions(ctx, field, obj)
+				})
+		case "subscriptions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_subscriptions(ctx, field, obj)
+				})
+		case "panelUsers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_panelUsers(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _CustomerConnection_reference is _CustomerConnection as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _CustomerConnection_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.CustomerConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerConnection")
+		case "edges":
+			out.Values[i] = ec._CustomerConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CustomerConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CustomerConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _CustomerEdge_reference is _CustomerEdge as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _CustomerEdge_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.CustomerEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerEdge")
+		case "node":
+			out.Values[i] = ec._CustomerEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CustomerEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _CustomerPayload_reference is _CustomerPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _CustomerPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerPayload")
+		case "customer":
+			out.Values[i] = ec._CustomerPayload_customer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CustomerPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _CustomerStats_reference is _CustomerStats as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _CustomerStats_reference(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerStats")
+		case "total":
+			out.Values[i] = ec._CustomerStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "active":
+			out.Values[i] = ec._CustomerStats_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suspended":
+			out.Values[i] = ec._CustomerStats_suspended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _DeleteCustomersPayload_reference is _DeleteCustomersPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _DeleteCustomersPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *deletion.CustomersResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteCustomersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteCustomersPayload")
+		case "deletedCustomerIds":
+			out.Values[i] = ec._DeleteCustomersPayload_deletedCustomerIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleted":
+			out.Values[i] = ec._DeleteCustomersPayload_deleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._DeleteCustomersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteCustomersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _DeleteDomainPayload_reference is _DeleteDomainPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _DeleteDomainPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteDomainPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteDomainPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteDomainPayload")
+		case "deletedDomainId":
+			out.Values[i] = ec._DeleteDomainPayload_deletedDomainId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteDomainPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _DeletePanelUserPayload_reference is _DeletePanelUserPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _DeletePanelUserPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.DeletePanelUserPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deletePanelUserPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeletePanelUserPayload")
+		case "deletedPanelUserId":
+			out.Values[i] = ec._DeletePanelUserPayload_deletedPanelUserId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeletePanelUserPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _DeleteResellerPlanPayload_reference is _DeleteResellerPlanPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _DeleteResellerPlanPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteResellerPlanPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteResellerPlanPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteResellerPlanPayload")
+		case "deletedResellerPlanId":
+			out.Values[i] = ec._DeleteResellerPlanPayload_deletedResellerPlanId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteResellerPlanPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _DeleteResellersPayload_reference is _DeleteResellersPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _DeleteResellersPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *deletion.ResellersResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteResellersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteResellersPayload")
+		case "deletedResellerIds":
+			out.Values[i] = ec._DeleteResellersPayload_deletedResellerIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleted":
+			out.Values[i] = ec._DeleteResellersPayload_deleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "movedCustomers":
+			out.Values[i] = ec._DeleteResellersPayload_movedCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._DeleteResellersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteResellersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _DeleteServicePlanPayload_reference is _DeleteServicePlanPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _DeleteServicePlanPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteServicePlanPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteServicePlanPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteServicePlanPayload")
+		case "deletedServicePlanId":
+			out.Values[i] = ec._DeleteServicePlanPayload_deletedServicePlanId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteServicePlanPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _DeleteSubscriptionsPayload_reference is _DeleteSubscriptionsPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _DeleteSubscriptionsPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteSubscriptionsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSubscriptionsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteSubscriptionsPayload")
+		case "deletedSubscriptionIds":
+			out.Values[i] = ec._DeleteSubscriptionsPayload_deletedSubscriptionIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleted":
+			out.Values[i] = ec._DeleteSubscriptionsPayload_deleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._DeleteSubscriptionsPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteSubscriptionsPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _DeletionSummary_reference is _DeletionSummary as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _DeletionSummary_reference(ctx context.Context, sel ast.SelectionSet, obj *deletion.Summary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deletionSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeletionSummary")
+		case "customers":
+			out.Values[i] = ec._DeletionSummary_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscriptions":
+			out.Values[i] = ec._DeletionSummary_subscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "domains":
+			out.Values[i] = ec._DeletionSummary_domains(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "panelUsers":
+			out.Values[i] = ec._DeletionSummary_panelUsers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "domainNames":
+			out.Values[i] = ec._DeletionSummary_domainNames(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _Description_reference is _Description as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _Description_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.Description) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, descriptionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Description")
+		case "author":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Description_author(ctx, field, obj)
+				})
+		case "text":
+			out.Values[i] = ec._Description_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Description_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _Domain_reference is _Domain as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _Domain_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.Domain) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, domainImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Domain")
+		case "id":
+			out.Values[i] = ec._Domain_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Domain_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "primary":
+			out.Values[i] = ec._Domain_primary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subscription":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Domain_subscription(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Domain_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _DomainPayload_reference is _DomainPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _DomainPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.DomainPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, domainPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DomainPayload")
+		case "domain":
+			out.Values[i] = ec._DomainPayload_domain(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DomainPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _HostingSubscription_reference is _HostingSubscription as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _HostingSubscription_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.HostingSubscription) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hostingSubscriptionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HostingSubscription")
+		case "id":
+			out.Values[i] = ec._HostingSubscription_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "domain":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HostingSubscription_domain(ctx, field, obj)
+				})
+		case "domains":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HostingSubscription_domains(ctx, field, obj)
+				})
+		case "subscriber":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HostingSubscription_subscriber(ctx, field, obj)
+				})
+		case "plan":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HostingSubscription_plan(ctx, field, obj)
+				})
+		case "planSync":
+			out.Values[i] = ec._HostingSubscription_planSync(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "limits":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HostingSubscription_limits(ctx, field, obj)
+				})
+		case "permissions":
+			out.Values[i] = ec._HostingSubscription_permissions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applications":
+			out.Values[i] = ec._HostingSubscription_applications(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HostingSubscription_status(ctx, field, obj)
+				})
+		case "suspensions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HostingSubscription_suspensions(ctx, field, obj)
+				})
+		case "expiresAt":
+			out.Values[i] = ec._HostingSubscription_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._HostingSubscription_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._HostingSubscription_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _HostingSubscriptionConnection_reference is _HostingSubscriptionConnection as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _HostingSubscriptionConnection_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.HostingSubscriptionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hostingSubscriptionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HostingSubscriptionConnection")
+		case "edges":
+			out.Values[i] = ec._HostingSubscriptionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._HostingSubscriptionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._HostingSubscriptionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _HostingSubscriptionEdge_reference is _HostingSubscriptionEdge as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _HostingSubscriptionEdge_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.HostingSubscriptionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hostingSubscriptionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HostingSubscriptionEdge")
+		case "node":
+			out.Values[i] = ec._HostingSubscriptionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._HostingSubscriptionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _LoginPayload_reference is _LoginPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _LoginPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.LoginPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loginPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoginPayload")
+		case "token":
+			out.Values[i] = ec._LoginPayload_token(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "viewer":
+			out.Values[i] = ec._LoginPayload_viewer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._LoginPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _MoveCustomersPayload_reference is _MoveCustomersPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _MoveCustomersPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *transfer.MoveResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moveCustomersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MoveCustomersPayload")
+		case "customers":
+			out.Values[i] = ec._MoveCustomersPayload_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._MoveCustomersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._MoveCustomersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _PageInfo_reference is _PageInfo as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _PageInfo_reference(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PageInfo")
+		case "hasNextPage":
+			out.Values[i] = ec._PageInfo_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasPreviousPage":
+			out.Values[i] = ec._PageInfo_hasPreviousPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startCursor":
+			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _PanelUser_reference is _PanelUser as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _PanelUser_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.PanelUser) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, panelUserImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PanelUser")
+		case "id":
+			out.Values[i] = ec._PanelUser_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "login":
+			out.Values[i] = ec._PanelUser_login(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._PanelUser_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._PanelUser_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "role":
+			out.Values[i] = ec._PanelUser_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "account":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PanelUser_account(ctx, field, obj)
+				})
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PanelUser_status(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._PanelUser_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _PanelUserPayload_reference is _PanelUserPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _PanelUserPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.PanelUserPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, panelUserPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PanelUserPayload")
+		case "panelUser":
+			out.Values[i] = ec._PanelUserPayload_panelUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._PanelUserPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _RequestPasswordResetPayload_reference is _RequestPasswordResetPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _RequestPasswordResetPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.RequestPasswordResetPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, requestPasswordResetPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RequestPasswordResetPayload")
+		case "ok":
+			out.Values[i] = ec._RequestPasswordResetPayload_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._RequestPasswordResetPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _Reseller_reference is _Reseller as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _Reseller_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.Reseller) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Reseller")
+		case "id":
+			out.Values[i] = ec._Reseller_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "login":
+			out.Values[i] = ec._Reseller_login(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Reseller_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._Reseller_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "company":
+			out.Values[i] = ec._Reseller_company(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phone":
+			out.Values[i] = ec._Reseller_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fax":
+			out.Values[i] = ec._Reseller_fax(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "address":
+			out.Values[i] = ec._Reseller_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "city":
+			out.Values[i] = ec._Reseller_city(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._Reseller_state(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "postalCode":
+			out.Values[i] = ec._Reseller_postalCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "country":
+			out.Values[i] = ec._Reseller_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "locale":
+			out.Values[i] = ec._Reseller_locale(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Reseller_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "suspensions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reseller_suspensions(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Reseller_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Reseller_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalId":
+			out.Values[i] = ec._Reseller_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "plan":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reseller_plan(ctx, field, obj)
+				})
+		case "limits":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reseller_limits(ctx, field, obj)
+				})
+		case "permissions":
+			out.Values[i] = ec._Reseller_permissions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applications":
+			out.Values[i] = ec._Reseller_applications(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "oversell":
+			out.Values[i] = ec._Reseller_oversell(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "usage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reseller_usage(ctx, field, obj)
+				})
+		case "customers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reseller_customers(ctx, field, obj)
+				})
+		case "subscriptions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reseller_subscriptions(ctx, field, obj)
+				})
+		case "servicePlans":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reseller_servicePlans(ctx, field, obj)
+				})
+		case "panelUsers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reseller_panelUsers(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellerConnection_reference is _ResellerConnection as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellerConnection_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerConnection")
+		case "edges":
+			out.Values[i] = ec._ResellerConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ResellerConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ResellerConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellerEdge_reference is _ResellerEdge as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellerEdge_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerEdge")
+		case "node":
+			out.Values[i] = ec._ResellerEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ResellerEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellerLimits_reference is _ResellerLimits as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellerLimits_reference(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerLimits) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerLimitsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerLimits")
+		case "customers":
+			out.Values[i] = ec._ResellerLimits_customers(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "subscriptions":
+			out.Values[i] = ec._ResellerLimits_subscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "diskSpaceMb":
+			out.Values[i] = ec._ResellerLimits_diskSpaceMb(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "trafficMbPerMonth":
+			out.Values[i] = ec._ResellerLimits_trafficMbPerMonth(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "domains":
+			out.Values[i] = ec._ResellerLimits_domains(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mailboxes":
+			out.Values[i] = ec._ResellerLimits_mailboxes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "databases":
+			out.Values[i] = ec._ResellerLimits_databases(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellerPayload_reference is _ResellerPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellerPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerPayload")
+		case "reseller":
+			out.Values[i] = ec._ResellerPayload_reseller(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ResellerPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellerPlan_reference is _ResellerPlan as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellerPlan_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerPlan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerPlan")
+		case "id":
+			out.Values[i] = ec._ResellerPlan_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._ResellerPlan_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "limits":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResellerPlan_limits(ctx, field, obj)
+				})
+		case "permissions":
+			out.Values[i] = ec._ResellerPlan_permissions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applications":
+			out.Values[i] = ec._ResellerPlan_applications(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "oversell":
+			out.Values[i] = ec._ResellerPlan_oversell(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resellers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResellerPlan_resellers(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._ResellerPlan_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ResellerPlan_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellerPlanConnection_reference is _ResellerPlanConnection as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellerPlanConnection_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerPlanConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerPlanConnection")
+		case "edges":
+			out.Values[i] = ec._ResellerPlanConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ResellerPlanConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ResellerPlanConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellerPlanEdge_reference is _ResellerPlanEdge as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellerPlanEdge_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerPlanEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerPlanEdge")
+		case "node":
+			out.Values[i] = ec._ResellerPlanEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ResellerPlanEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellerPlanPayload_reference is _ResellerPlanPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellerPlanPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerPlanPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerPlanPayload")
+		case "resellerPlan":
+			out.Values[i] = ec._ResellerPlanPayload_resellerPlan(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ResellerPlanPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellerUsage_reference is _ResellerUsage as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellerUsage_reference(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerUsage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerUsageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerUsage")
+		case "customers":
+			out.Values[i] = ec._ResellerUsage_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscriptions":
+			out.Values[i] = ec._ResellerUsage_subscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "diskSpaceMb":
+			out.Values[i] = ec._ResellerUsage_diskSpaceMb(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "trafficMbPerMonth":
+			out.Values[i] = ec._ResellerUsage_trafficMbPerMonth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "domains":
+			out.Values[i] = ec._ResellerUsage_domains(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mailboxes":
+			out.Values[i] = ec._ResellerUsage_mailboxes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "databases":
+			out.Values[i] = ec._ResellerUsage_databases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellersPayload_reference is _ResellersPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellersPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *suspension.ResellersResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellersPayload")
+		case "resellers":
+			out.Values[i] = ec._ResellersPayload_resellers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customersAffected":
+			out.Values[i] = ec._ResellersPayload_customersAffected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscriptionsAffected":
+			out.Values[i] = ec._ResellersPayload_subscriptionsAffected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._ResellersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ResellersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResetPasswordPayload_reference is _ResetPasswordPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResetPasswordPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.ResetPasswordPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resetPasswordPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResetPasswordPayload")
+		case "ok":
+			out.Values[i] = ec._ResetPasswordPayload_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ResetPasswordPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResourceLimits_reference is _ResourceLimits as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResourceLimits_reference(ctx context.Context, sel ast.SelectionSet, obj *model.ResourceLimits) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resourceLimitsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResourceLimits")
+		case "diskSpaceMb":
+			out.Values[i] = ec._ResourceLimits_diskSpaceMb(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "trafficMbPerMonth":
+			out.Values[i] = ec._ResourceLimits_trafficMbPerMonth(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "domains":
+			out.Values[i] = ec._ResourceLimits_domains(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "subdomains":
+			out.Values[i] = ec._ResourceLimits_subdomains(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mailboxes":
+			out.Values[i] = ec._ResourceLimits_mailboxes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "databases":
+			out.Values[i] = ec._ResourceLimits_databases(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ftpAccounts":
+			out.Values[i] = ec._ResourceLimits_ftpAccounts(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _RevokeApiTokenPayload_reference is _RevokeApiTokenPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _RevokeApiTokenPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.RevokeAPITokenPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revokeApiTokenPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevokeApiTokenPayload")
+		case "revokedApiTokenId":
+			out.Values[i] = ec._RevokeApiTokenPayload_revokedApiTokenId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._RevokeApiTokenPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ServicePlan_reference is _ServicePlan as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ServicePlan_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.ServicePlan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServicePlan")
+		case "id":
+			out.Values[i] = ec._ServicePlan_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._ServicePlan_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServicePlan_owner(ctx, field, obj)
+				})
+		case "limits":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServicePlan_limits(ctx, field, obj)
+				})
+		case "permissions":
+			out.Values[i] = ec._ServicePlan_permissions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applications":
+			out.Values[i] = ec._ServicePlan_applications(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subscriptions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServicePlan_subscriptions(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._ServicePlan_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ServicePlan_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ServicePlanConnection_reference is _ServicePlanConnection as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ServicePlanConnection_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.ServicePlanConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServicePlanConnection")
+		case "edges":
+			out.Values[i] = ec._ServicePlanConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ServicePlanConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ServicePlanConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ServicePlanEdge_reference is _ServicePlanEdge as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ServicePlanEdge_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.ServicePlanEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServicePlanEdge")
+		case "node":
+			out.Values[i] = ec._ServicePlanEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ServicePlanEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ServicePlanPayload_reference is _ServicePlanPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ServicePlanPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.ServicePlanPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServicePlanPayload")
+		case "servicePlan":
+			out.Values[i] = ec._ServicePlanPayload_servicePlan(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ServicePlanPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _SubscriptionPayload_reference is _SubscriptionPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _SubscriptionPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.SubscriptionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubscriptionPayload")
+		case "subscription":
+			out.Values[i] = ec._SubscriptionPayload_subscription(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SubscriptionPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _SubscriptionsPayload_reference is _SubscriptionsPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _SubscriptionsPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *suspension.SubscriptionsResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubscriptionsPayload")
+		case "subscriptions":
+			out.Values[i] = ec._SubscriptionsPayload_subscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._SubscriptionsPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SubscriptionsPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _SuspendCustomersPayload_reference is _SuspendCustomersPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _SuspendCustomersPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *suspension.CustomersResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, suspendCustomersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SuspendCustomersPayload")
+		case "customers":
+			out.Values[i] = ec._SuspendCustomersPayload_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscriptionsAffected":
+			out.Values[i] = ec._SuspendCustomersPayload_subscriptionsAffected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._SuspendCustomersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SuspendCustomersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _Suspension_reference is _Suspension as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _Suspension_reference(ctx context.Context, sel ast.SelectionSet, obj *model.Suspension) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, suspensionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Suspension")
+		case "source":
+			out.Values[i] = ec._Suspension_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._Suspension_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._Suspension_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _UserError_reference is _UserError as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _UserError_reference(ctx context.Context, sel ast.SelectionSet, obj *apperr.UserError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserError")
+		case "code":
+			out.Values[i] = ec._UserError_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._UserError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._UserError_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _Viewer_reference is _Viewer as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _Viewer_reference(ctx context.Context, sel ast.SelectionSet, obj *model.Viewer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Viewer")
+		case "role":
+			out.Values[i] = ec._Viewer_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "account":
+			out.Values[i] = ec._Viewer_account(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "panelUser":
+			out.Values[i] = ec._Viewer_panelUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "apiTokens":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_apiTokens(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// ___Directive_reference is ___Directive as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) ___Directive_reference(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("__Directive")
+		case "name":
+			out.Values[i] = ec.___Directive_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec.___Directive_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isRepeatable":
+			out.Values[i] = ec.___Directive_isRepeatable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "locations":
+			out.Values[i] = ec.___Directive_locations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "args":
+			out.Values[i] = ec.___Directive_args(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// ___EnumValue_reference is ___EnumValue as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) ___EnumValue_reference(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("__EnumValue")
+		case "name":
+			out.Values[i] = ec.___EnumValue_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec.___EnumValue_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isDeprecated":
+			out.Values[i] = ec.___EnumValue_isDeprecated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deprecationReason":
+			out.Values[i] = ec.___EnumValue_deprecationReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// ___Field_reference is ___Field as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) ___Field_reference(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("__Field")
+		case "name":
+			out.Values[i] = ec.___Field_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec.___Field_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "args":
+			out.Values[i] = ec.___Field_args(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec.___Field_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isDeprecated":
+			out.Values[i] = ec.___Field_isDeprecated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deprecationReason":
+			out.Values[i] = ec.___Field_deprecationReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// ___InputValue_reference is ___InputValue as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) ___InputValue_reference(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("__InputValue")
+		case "name":
+			out.Values[i] = ec.___InputValue_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec.___InputValue_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec.___InputValue_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "defaultValue":
+			out.Values[i] = ec.___InputValue_defaultValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isDeprecated":
+			out.Values[i] = ec.___InputValue_isDeprecated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deprecationReason":
+			out.Values[i] = ec.___InputValue_deprecationReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// ___Schema_reference is ___Schema as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) ___Schema_reference(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("__Schema")
+		case "description":
+			out.Values[i] = ec.___Schema_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "types":
+			out.Values[i] = ec.___Schema_types(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "queryType":
+			out.Values[i] = ec.___Schema_queryType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mutationType":
+			out.Values[i] = ec.___Schema_mutationType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "subscriptionType":
+			out.Values[i] = ec.___Schema_subscriptionType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "directives":
+			out.Values[i] = ec.___Schema_directives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// ___Type_reference is ___Type as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) ___Type_reference(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("__Type")
+		case "kind":
+			out.Values[i] = ec.___Type_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec.___Type_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec.___Type_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "specifiedByURL":
+			out.Values[i] = ec.___Type_specifiedByURL(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec.___Type_fields(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "interfaces":
+			out.Values[i] = ec.___Type_interfaces(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "possibleTypes":
+			out.Values[i] = ec.___Type_possibleTypes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "enumValues":
+			out.Values[i] = ec.___Type_enumValues(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "inputFields":
+			out.Values[i] = ec.___Type_inputFields(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ofType":
+			out.Values[i] = ec.___Type_ofType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isOneOf":
+			out.Values[i] = ec.___Type_isOneOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 // patched by graph/patch_generated.go

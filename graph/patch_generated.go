@@ -25,8 +25,12 @@
 //     wait is computed from the resolvers' source (any use of loadersFrom,
 //     directly or through a function of the package); those stay
 //     concurrent, so siblings still batch.
-//  4. Objects are written without FieldSet's map of written keys
-//     (objectMarshaler, graph/executor.go).
+//  4. Objects hold their field values in one allocation (objectOut,
+//     graph/executor.go; graphql.FieldSet only for the fields resolved
+//     concurrently), collect their fields through a per-operation cache
+//     that does not hash, and are written without FieldSet's map of
+//     written keys. The objects' marshalers as gqlgen generated them stay
+//     as _T_reference.
 //  5. Lists are marshalled one element after the other, without a goroutine
 //     each, when nothing selected under them may wait for a dataloader
 //     (executionContext.marshalSlice, graph/executor.go, looks at the
@@ -70,6 +74,10 @@ func main() {
 	}
 	s = strings.ReplaceAll(s, from, "var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go")
 
+	// The object marshalers as they are now: the reference path of each
+	// object (_T_reference), appended at the end.
+	reference := objectFunctions(s)
+
 	// 2. Plain scalar fields.
 	s = patchPlainFields(s)
 
@@ -83,13 +91,22 @@ func main() {
 	}
 	s, waiting := patchConcurrentFields(s, waits)
 
-	// 4. Objects written without FieldSet's map of written keys.
-	if n := strings.Count(s, "\n\treturn out\n}\n"); n == 0 || n != strings.Count(s, "out := graphql.NewFieldSet(fields)") {
-		fail(fmt.Errorf("%s: %d object marshalers return their field set, %d create one; gqlgen changed",
-			path, n, strings.Count(s, "out := graphql.NewFieldSet(fields)")))
+	// 4. Objects: one allocation for the field values (objectOut), fields
+	// collected through a per-operation cache without graphql's hashing,
+	// written without FieldSet's map of written keys.
+	s = patchObjects(s, reference)
+
+	// The per-operation cache of collected fields.
+	const ecType = "type executionContext struct {\n\t*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]\n}\n"
+	const ecNew = "\t\t\tdeferredResults,\n\t\t),\n\t}\n}\n"
+	if strings.Count(s, ecType) != 1 || strings.Count(s, ecNew) != 1 {
+		fail(fmt.Errorf("%s: executionContext or newExecutionContext changed shape; gqlgen changed", path))
 	}
-	s = strings.ReplaceAll(s, "\n\treturn out\n}\n",
-		"\n\tif ec.fast() {\n\t\treturn objectMarshaler{out, fields} // graph/patch_generated.go\n\t}\n\treturn out\n}\n")
+	s = strings.Replace(s, ecType, strings.TrimSuffix(ecType, "}\n")+
+		"\tcollected *collectedFields // graph/patch_generated.go\n}\n", 1)
+	s = strings.Replace(s, ecNew, "\t\t\tdeferredResults,\n\t\t),\n\t\tcollected: &collectedFields{},\n\t}\n}\n\n"+
+		"func (ec *executionContext) collectFields(sel ast.SelectionSet, implementors []string) []graphql.CollectedField {\n"+
+		"\treturn ec.collected.get(ec.OperationContext, sel, implementors)\n}\n", 1)
 
 	// 5. Lists.
 	const slice = "graphql.MarshalSliceConcurrently(ctx, len(v), "
@@ -100,6 +117,11 @@ func main() {
 	}
 	s = strings.ReplaceAll(s, slice, "ec.marshalSlice(ctx, sel, len(v), ")
 
+	for _, name := range sortedKeys(reference) {
+		s += "\n// " + name + "_reference is " + name + " as gqlgen generated it (HandlerConfig.ReferenceExecutor).\n" +
+			strings.Replace(reference[name], "func (ec *executionContext) "+name+"(", "func (ec *executionContext) "+name+"_reference(", 1)
+	}
+
 	s += "\n" + marker + "\n"
 	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
 		fail(err)
@@ -108,6 +130,56 @@ func main() {
 	if err := os.WriteFile("waiting_generated.go", []byte(table), 0o644); err != nil {
 		fail(err)
 	}
+}
+
+// objectFunction is the head of a non-root object's marshaler.
+var objectFunction = regexp.MustCompile(`(?m)^func \(ec \*executionContext\) (_\w+)\(ctx context\.Context, sel ast\.SelectionSet, obj [^)]+\) graphql\.Marshaler \{\n\tfields := graphql\.CollectFields\(ec\.OperationContext, sel, \w+Implementors\)\n\n\tout := graphql\.NewFieldSet\(fields\)\n`)
+
+// objectFunctions returns the non-root object marshalers by name.
+func objectFunctions(s string) map[string]string {
+	out := map[string]string{}
+	for _, loc := range objectFunction.FindAllStringSubmatchIndex(s, -1) {
+		name := s[loc[2]:loc[3]]
+		end := strings.Index(s[loc[0]:], "\n}\n")
+		out[name] = s[loc[0] : loc[0]+end+3]
+	}
+	if len(out) < 30 || len(out)+2 != strings.Count(s, "out := graphql.NewFieldSet(fields)") {
+		fail(fmt.Errorf("generated.go: %d object marshalers of the expected shape, %d field sets; gqlgen changed",
+			len(out), strings.Count(s, "out := graphql.NewFieldSet(fields)")))
+	}
+	return out
+}
+
+// patchObjects rewrites each object marshaler of reference: the reference
+// path first, then objectOut and the field cache instead of graphql's.
+func patchObjects(s string, reference map[string]string) string {
+	n := 0
+	s = objectFunction.ReplaceAllStringFunc(s, func(head string) string {
+		m := objectFunction.FindStringSubmatch(head)
+		if reference[m[1]] == "" {
+			fail(fmt.Errorf("generated.go: object marshaler %s changed shape", m[1]))
+		}
+		n++
+		first, _, _ := strings.Cut(head, "\n")
+		implementors := head[strings.Index(head, "sel, ")+5:strings.Index(head, "Implementors)")] + "Implementors"
+		return first + "\n" +
+			"\tif !ec.fast() {\n\t\treturn ec." + m[1] + "_reference(ctx, sel, obj)\n\t}\n" +
+			"\tfields := ec.collectFields(sel, " + implementors + ") // graph/patch_generated.go\n\n" +
+			"\tout := newObjectOut(fields)\n"
+	})
+	if n != len(reference) {
+		fail(fmt.Errorf("generated.go: %d of %d object marshalers rewritten", n, len(reference)))
+	}
+	return s
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // plainField is a generated field function whose value is a struct field of
