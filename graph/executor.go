@@ -1,13 +1,17 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/hostpanel/panel/graph/model"
 )
 
 // The helpers of the rewrites graph/patch_generated.go makes in the
@@ -202,4 +206,77 @@ func (c *collectedFields) get(oc *graphql.OperationContext, sel ast.SelectionSet
 	c.m[k] = f
 	c.mu.Unlock()
 	return f
+}
+
+// boolMarshaler writes a Boolean as graphql.MarshalBoolean does, without
+// allocating (a bool in an interface is not allocated).
+type boolMarshaler bool
+
+func (b boolMarshaler) MarshalGQL(w io.Writer) {
+	if b {
+		_, _ = io.WriteString(w, "true")
+	} else {
+		_, _ = io.WriteString(w, "false")
+	}
+}
+
+// stringRef writes the string it points to as graphql.MarshalString does
+// (the same escaping), without the closure MarshalString allocates.
+type stringRef string
+
+func (s *stringRef) MarshalGQL(w io.Writer) { writeQuotedString(w, string(*s)) }
+
+// stringRefOrNull is a nullable string field: null or its stringRef.
+func stringRefOrNull(s *string) graphql.Marshaler {
+	if s == nil {
+		return graphql.Null
+	}
+	return (*stringRef)(s)
+}
+
+// intRef writes the integer it points to as graphql.MarshalInt does.
+type intRef int
+
+func (i *intRef) MarshalGQL(w io.Writer) {
+	if b, ok := w.(*bytes.Buffer); ok {
+		b.Write(strconv.AppendInt(b.AvailableBuffer(), int64(*i), 10))
+		return
+	}
+	_, _ = io.WriteString(w, strconv.Itoa(int(*i)))
+}
+
+// idRef writes the ID it points to as model.MarshalID does.
+type idRef int
+
+func (i *idRef) MarshalGQL(w io.Writer) { model.MarshalID(int(*i)).MarshalGQL(w) }
+
+const encodeHex = "0123456789ABCDEF"
+
+// writeQuotedString is graphql's (unexported) string writer, unchanged.
+func writeQuotedString(w io.Writer, s string) {
+	start := 0
+	_, _ = io.WriteString(w, `"`)
+	for i, c := range s {
+		if c < 0x20 || c == '\\' || c == '"' {
+			_, _ = io.WriteString(w, s[start:i])
+			switch c {
+			case '\t':
+				_, _ = io.WriteString(w, `\t`)
+			case '\r':
+				_, _ = io.WriteString(w, `\r`)
+			case '\n':
+				_, _ = io.WriteString(w, `\n`)
+			case '\\':
+				_, _ = io.WriteString(w, `\\`)
+			case '"':
+				_, _ = io.WriteString(w, `\"`)
+			default:
+				_, _ = io.WriteString(w, `\u00`)
+				_, _ = w.Write([]byte{encodeHex[c>>4], encodeHex[c&0xf]})
+			}
+			start = i + 1
+		}
+	}
+	_, _ = io.WriteString(w, s[start:])
+	_, _ = io.WriteString(w, `"`)
 }

@@ -5465,7 +5465,7 @@ func (ec *executionContext) fieldContext_ActivateCustomersPayload_customers(_ co
 
 func (ec *executionContext) _ActivateCustomersPayload_subscriptionsAffected(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.SubscriptionsAffected) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.SubscriptionsAffected) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -5491,7 +5491,7 @@ func (ec *executionContext) fieldContext_ActivateCustomersPayload_subscriptionsA
 
 func (ec *executionContext) _ActivateCustomersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Committed) // plain field: graph/patch_generated.go
+		return boolMarshaler(obj.Committed) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -5588,7 +5588,7 @@ func (ec *executionContext) fieldContext_ActivateCustomersPayload_userErrors(_ c
 
 func (ec *executionContext) _Administrator_id(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -5614,7 +5614,7 @@ func (ec *executionContext) fieldContext_Administrator_id(_ context.Context, fie
 
 func (ec *executionContext) _Administrator_login(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Login) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Login) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -5640,7 +5640,7 @@ func (ec *executionContext) fieldContext_Administrator_login(_ context.Context, 
 
 func (ec *executionContext) _Administrator_name(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -5666,7 +5666,7 @@ func (ec *executionContext) fieldContext_Administrator_name(_ context.Context, f
 
 func (ec *executionContext) _Administrator_email(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Email) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Email) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -5692,7 +5692,7 @@ func (ec *executionContext) fieldContext_Administrator_email(_ context.Context, 
 
 func (ec *executionContext) _Administrator_company(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Company) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Company) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -5718,7 +5718,7 @@ func (ec *executionContext) fieldContext_Administrator_company(_ context.Context
 
 func (ec *executionContext) _Administrator_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Phone) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Phone) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -5744,7 +5744,7 @@ func (ec *executionContext) fieldContext_Administrator_phone(_ context.Context, 
 
 func (ec *executionContext) _Administrator_fax(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Fax) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Fax) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -5770,7 +5770,7 @@ func (ec *executionContext) fieldContext_Administrator_fax(_ context.Context, fi
 
 func (ec *executionContext) _Administrator_address(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Address) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Address) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -5796,7 +5796,7 @@ func (ec *executionContext) fieldContext_Administrator_address(_ context.Context
 
 func (ec *executionContext) _Administrator_city(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.City) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.City) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -5822,7 +5822,7 @@ func (ec *executionContext) fieldContext_Administrator_city(_ context.Context, f
 
 func (ec *executionContext) _Administrator_state(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.State) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.State) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -5848,7 +5848,7 @@ func (ec *executionContext) fieldContext_Administrator_state(_ context.Context, 
 
 func (ec *executionContext) _Administrator_postalCode(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.PostalCode) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.PostalCode) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -5874,7 +5874,7 @@ func (ec *executionContext) fieldContext_Administrator_postalCode(_ context.Cont
 
 func (ec *executionContext) _Administrator_country(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Country) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Country) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -5900,7 +5900,7 @@ func (ec *executionContext) fieldContext_Administrator_country(_ context.Context
 
 func (ec *executionContext) _Administrator_locale(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Locale) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Locale) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -6183,7 +6183,7 @@ func (ec *executionContext) fieldContext_Administrator_updatedAt(_ context.Conte
 
 func (ec *executionContext) _ApiToken_id(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -6209,7 +6209,7 @@ func (ec *executionContext) fieldContext_ApiToken_id(_ context.Context, field gr
 
 func (ec *executionContext) _ApiToken_name(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -6235,7 +6235,7 @@ func (ec *executionContext) fieldContext_ApiToken_name(_ context.Context, field 
 
 func (ec *executionContext) _ApiToken_readOnly(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.ReadOnly) // plain field: graph/patch_generated.go
+		return boolMarshaler(obj.ReadOnly) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -6375,7 +6375,7 @@ func (ec *executionContext) fieldContext_ApiToken_lastUsedAt(_ context.Context, 
 
 func (ec *executionContext) _AuditEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -6463,7 +6463,7 @@ func (ec *executionContext) fieldContext_AuditEvent_at(_ context.Context, field 
 
 func (ec *executionContext) _AuditEvent_actorRole(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.ActorRole) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.ActorRole) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -6684,7 +6684,7 @@ func (ec *executionContext) fieldContext_AuditEvent_actor(_ context.Context, fie
 
 func (ec *executionContext) _AuditEvent_action(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Action) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Action) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -6772,7 +6772,7 @@ func (ec *executionContext) fieldContext_AuditEvent_targetIds(_ context.Context,
 
 func (ec *executionContext) _AuditEvent_summary(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Summary) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Summary) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -6798,7 +6798,7 @@ func (ec *executionContext) fieldContext_AuditEvent_summary(_ context.Context, f
 
 func (ec *executionContext) _AuditEvent_success(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Success) // plain field: graph/patch_generated.go
+		return boolMarshaler(obj.Success) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -7028,7 +7028,7 @@ func (ec *executionContext) fieldContext_AuditEventConnection_pageInfo(_ context
 
 func (ec *executionContext) _AuditEventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventConnection) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.TotalCount) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -7125,7 +7125,7 @@ func (ec *executionContext) fieldContext_AuditEventEdge_node(_ context.Context, 
 
 func (ec *executionContext) _AuditEventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventEdge) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // plain field: graph/patch_generated.go
+		return &obj.Cursor // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -7151,7 +7151,7 @@ func (ec *executionContext) fieldContext_AuditEventEdge_cursor(_ context.Context
 
 func (ec *executionContext) _ChangePasswordPayload_ok(ctx context.Context, field graphql.CollectedField, obj *model.ChangePasswordPayload) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Ok) // plain field: graph/patch_generated.go
+		return boolMarshaler(obj.Ok) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -7319,7 +7319,7 @@ func (ec *executionContext) fieldContext_ConvertCustomersToResellersPayload_conv
 
 func (ec *executionContext) _ConvertCustomersToResellersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *transfer.ConvertResult) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Committed) // plain field: graph/patch_generated.go
+		return boolMarshaler(obj.Committed) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -7416,7 +7416,7 @@ func (ec *executionContext) fieldContext_ConvertCustomersToResellersPayload_user
 
 func (ec *executionContext) _ConvertedCustomer_customerId(ctx context.Context, field graphql.CollectedField, obj *transfer.Converted) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNID2int(ctx, field.Selections, obj.CustomerID) // plain field: graph/patch_generated.go
+		return (*idRef)(&obj.CustomerID) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -7513,7 +7513,7 @@ func (ec *executionContext) fieldContext_ConvertedCustomer_reseller(_ context.Co
 
 func (ec *executionContext) _CreateApiTokenPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPITokenPayload) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Token) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Token) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -7681,7 +7681,7 @@ func (ec *executionContext) fieldContext_CreateApiTokenPayload_userErrors(_ cont
 
 func (ec *executionContext) _Customer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -7707,7 +7707,7 @@ func (ec *executionContext) fieldContext_Customer_id(_ context.Context, field gr
 
 func (ec *executionContext) _Customer_login(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Login) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Login) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -7733,7 +7733,7 @@ func (ec *executionContext) fieldContext_Customer_login(_ context.Context, field
 
 func (ec *executionContext) _Customer_name(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -7759,7 +7759,7 @@ func (ec *executionContext) fieldContext_Customer_name(_ context.Context, field 
 
 func (ec *executionContext) _Customer_email(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Email) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Email) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -7785,7 +7785,7 @@ func (ec *executionContext) fieldContext_Customer_email(_ context.Context, field
 
 func (ec *executionContext) _Customer_company(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Company) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Company) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -7811,7 +7811,7 @@ func (ec *executionContext) fieldContext_Customer_company(_ context.Context, fie
 
 func (ec *executionContext) _Customer_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Phone) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Phone) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -7837,7 +7837,7 @@ func (ec *executionContext) fieldContext_Customer_phone(_ context.Context, field
 
 func (ec *executionContext) _Customer_fax(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Fax) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Fax) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -7863,7 +7863,7 @@ func (ec *executionContext) fieldContext_Customer_fax(_ context.Context, field g
 
 func (ec *executionContext) _Customer_address(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Address) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Address) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -7889,7 +7889,7 @@ func (ec *executionContext) fieldContext_Customer_address(_ context.Context, fie
 
 func (ec *executionContext) _Customer_city(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.City) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.City) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -7915,7 +7915,7 @@ func (ec *executionContext) fieldContext_Customer_city(_ context.Context, field 
 
 func (ec *executionContext) _Customer_state(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.State) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.State) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -7941,7 +7941,7 @@ func (ec *executionContext) fieldContext_Customer_state(_ context.Context, field
 
 func (ec *executionContext) _Customer_postalCode(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.PostalCode) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.PostalCode) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -7967,7 +7967,7 @@ func (ec *executionContext) fieldContext_Customer_postalCode(_ context.Context, 
 
 func (ec *executionContext) _Customer_country(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Country) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Country) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -7993,7 +7993,7 @@ func (ec *executionContext) fieldContext_Customer_country(_ context.Context, fie
 
 func (ec *executionContext) _Customer_locale(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Locale) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Locale) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -8019,7 +8019,7 @@ func (ec *executionContext) fieldContext_Customer_locale(_ context.Context, fiel
 
 func (ec *executionContext) _Customer_status(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus(ctx, field.Selections, obj.Status) // plain field: graph/patch_generated.go
+		return &obj.Status // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -8240,7 +8240,7 @@ func (ec *executionContext) fieldContext_Customer_updatedAt(_ context.Context, f
 
 func (ec *executionContext) _Customer_externalId(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.ExternalID) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -8758,7 +8758,7 @@ func (ec *executionContext) fieldContext_CustomerConnection_pageInfo(_ context.C
 
 func (ec *executionContext) _CustomerConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CustomerConnection) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.TotalCount) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -8855,7 +8855,7 @@ func (ec *executionContext) fieldContext_CustomerEdge_node(_ context.Context, fi
 
 func (ec *executionContext) _CustomerEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CustomerEdge) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // plain field: graph/patch_generated.go
+		return &obj.Cursor // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -9023,7 +9023,7 @@ func (ec *executionContext) fieldContext_CustomerPayload_userErrors(_ context.Co
 
 func (ec *executionContext) _CustomerStats_total(ctx context.Context, field graphql.CollectedField, obj *model.CustomerStats) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.Total) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.Total) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -9049,7 +9049,7 @@ func (ec *executionContext) fieldContext_CustomerStats_total(_ context.Context, 
 
 func (ec *executionContext) _CustomerStats_active(ctx context.Context, field graphql.CollectedField, obj *model.CustomerStats) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.Active) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.Active) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -9075,7 +9075,7 @@ func (ec *executionContext) fieldContext_CustomerStats_active(_ context.Context,
 
 func (ec *executionContext) _CustomerStats_suspended(ctx context.Context, field graphql.CollectedField, obj *model.CustomerStats) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.Suspended) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.Suspended) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -9234,7 +9234,7 @@ func (ec *executionContext) fieldContext_DeleteCustomersPayload_deleted(_ contex
 
 func (ec *executionContext) _DeleteCustomersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *deletion.CustomersResult) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Committed) // plain field: graph/patch_generated.go
+		return boolMarshaler(obj.Committed) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -9755,7 +9755,7 @@ func (ec *executionContext) fieldContext_DeleteResellersPayload_deleted(_ contex
 
 func (ec *executionContext) _DeleteResellersPayload_movedCustomers(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.MovedCustomers) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.MovedCustomers) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -9781,7 +9781,7 @@ func (ec *executionContext) fieldContext_DeleteResellersPayload_movedCustomers(_
 
 func (ec *executionContext) _DeleteResellersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Committed) // plain field: graph/patch_generated.go
+		return boolMarshaler(obj.Committed) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -10108,7 +10108,7 @@ func (ec *executionContext) fieldContext_DeleteSubscriptionsPayload_deleted(_ co
 
 func (ec *executionContext) _DeleteSubscriptionsPayload_committed(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSubscriptionsPayload) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Committed) // plain field: graph/patch_generated.go
+		return boolMarshaler(obj.Committed) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -10205,7 +10205,7 @@ func (ec *executionContext) fieldContext_DeleteSubscriptionsPayload_userErrors(_
 
 func (ec *executionContext) _DeletionSummary_customers(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.Customers) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.Customers) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -10231,7 +10231,7 @@ func (ec *executionContext) fieldContext_DeletionSummary_customers(_ context.Con
 
 func (ec *executionContext) _DeletionSummary_subscriptions(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.Subscriptions) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.Subscriptions) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -10257,7 +10257,7 @@ func (ec *executionContext) fieldContext_DeletionSummary_subscriptions(_ context
 
 func (ec *executionContext) _DeletionSummary_domains(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.Domains) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.Domains) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -10283,7 +10283,7 @@ func (ec *executionContext) fieldContext_DeletionSummary_domains(_ context.Conte
 
 func (ec *executionContext) _DeletionSummary_panelUsers(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.PanelUsers) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.PanelUsers) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -10433,7 +10433,7 @@ func (ec *executionContext) fieldContext_Description_author(_ context.Context, f
 
 func (ec *executionContext) _Description_text(ctx context.Context, field graphql.CollectedField, obj *ent.Description) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Text) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Text) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -10521,7 +10521,7 @@ func (ec *executionContext) fieldContext_Description_updatedAt(_ context.Context
 
 func (ec *executionContext) _Domain_id(ctx context.Context, field graphql.CollectedField, obj *ent.Domain) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -10547,7 +10547,7 @@ func (ec *executionContext) fieldContext_Domain_id(_ context.Context, field grap
 
 func (ec *executionContext) _Domain_name(ctx context.Context, field graphql.CollectedField, obj *ent.Domain) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -10573,7 +10573,7 @@ func (ec *executionContext) fieldContext_Domain_name(_ context.Context, field gr
 
 func (ec *executionContext) _Domain_primary(ctx context.Context, field graphql.CollectedField, obj *ent.Domain) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Primary) // plain field: graph/patch_generated.go
+		return boolMarshaler(obj.Primary) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -10874,7 +10874,7 @@ func (ec *executionContext) fieldContext_DomainPayload_userErrors(_ context.Cont
 
 func (ec *executionContext) _HostingSubscription_id(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -11175,7 +11175,7 @@ func (ec *executionContext) fieldContext_HostingSubscription_plan(_ context.Cont
 
 func (ec *executionContext) _HostingSubscription_planSync(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNPlanSync2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPlanSync(ctx, field.Selections, obj.PlanSync) // plain field: graph/patch_generated.go
+		return &obj.PlanSync // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -11821,7 +11821,7 @@ func (ec *executionContext) fieldContext_HostingSubscriptionConnection_pageInfo(
 
 func (ec *executionContext) _HostingSubscriptionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscriptionConnection) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.TotalCount) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -11918,7 +11918,7 @@ func (ec *executionContext) fieldContext_HostingSubscriptionEdge_node(_ context.
 
 func (ec *executionContext) _HostingSubscriptionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscriptionEdge) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // plain field: graph/patch_generated.go
+		return &obj.Cursor // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -11944,7 +11944,7 @@ func (ec *executionContext) fieldContext_HostingSubscriptionEdge_cursor(_ contex
 
 func (ec *executionContext) _LoginPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Token) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Token) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -12183,7 +12183,7 @@ func (ec *executionContext) fieldContext_MoveCustomersPayload_customers(_ contex
 
 func (ec *executionContext) _MoveCustomersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *transfer.MoveResult) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Committed) // plain field: graph/patch_generated.go
+		return boolMarshaler(obj.Committed) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -15014,7 +15014,7 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 
 func (ec *executionContext) _PanelUser_id(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -15040,7 +15040,7 @@ func (ec *executionContext) fieldContext_PanelUser_id(_ context.Context, field g
 
 func (ec *executionContext) _PanelUser_login(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Login) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Login) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -15066,7 +15066,7 @@ func (ec *executionContext) fieldContext_PanelUser_login(_ context.Context, fiel
 
 func (ec *executionContext) _PanelUser_name(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -15092,7 +15092,7 @@ func (ec *executionContext) fieldContext_PanelUser_name(_ context.Context, field
 
 func (ec *executionContext) _PanelUser_email(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Email) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Email) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -15118,7 +15118,7 @@ func (ec *executionContext) fieldContext_PanelUser_email(_ context.Context, fiel
 
 func (ec *executionContext) _PanelUser_role(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNPanelUserRole2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPanelUserRole(ctx, field.Selections, obj.Role) // plain field: graph/patch_generated.go
+		return &obj.Role // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -16118,7 +16118,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 
 func (ec *executionContext) _RequestPasswordResetPayload_ok(ctx context.Context, field graphql.CollectedField, obj *model.RequestPasswordResetPayload) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Ok) // plain field: graph/patch_generated.go
+		return boolMarshaler(obj.Ok) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -16215,7 +16215,7 @@ func (ec *executionContext) fieldContext_RequestPasswordResetPayload_userErrors(
 
 func (ec *executionContext) _Reseller_id(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -16241,7 +16241,7 @@ func (ec *executionContext) fieldContext_Reseller_id(_ context.Context, field gr
 
 func (ec *executionContext) _Reseller_login(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Login) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Login) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -16267,7 +16267,7 @@ func (ec *executionContext) fieldContext_Reseller_login(_ context.Context, field
 
 func (ec *executionContext) _Reseller_name(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -16293,7 +16293,7 @@ func (ec *executionContext) fieldContext_Reseller_name(_ context.Context, field 
 
 func (ec *executionContext) _Reseller_email(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Email) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Email) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -16319,7 +16319,7 @@ func (ec *executionContext) fieldContext_Reseller_email(_ context.Context, field
 
 func (ec *executionContext) _Reseller_company(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Company) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Company) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -16345,7 +16345,7 @@ func (ec *executionContext) fieldContext_Reseller_company(_ context.Context, fie
 
 func (ec *executionContext) _Reseller_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Phone) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Phone) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -16371,7 +16371,7 @@ func (ec *executionContext) fieldContext_Reseller_phone(_ context.Context, field
 
 func (ec *executionContext) _Reseller_fax(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Fax) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Fax) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -16397,7 +16397,7 @@ func (ec *executionContext) fieldContext_Reseller_fax(_ context.Context, field g
 
 func (ec *executionContext) _Reseller_address(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Address) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Address) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -16423,7 +16423,7 @@ func (ec *executionContext) fieldContext_Reseller_address(_ context.Context, fie
 
 func (ec *executionContext) _Reseller_city(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.City) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.City) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -16449,7 +16449,7 @@ func (ec *executionContext) fieldContext_Reseller_city(_ context.Context, field 
 
 func (ec *executionContext) _Reseller_state(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.State) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.State) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -16475,7 +16475,7 @@ func (ec *executionContext) fieldContext_Reseller_state(_ context.Context, field
 
 func (ec *executionContext) _Reseller_postalCode(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.PostalCode) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.PostalCode) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -16501,7 +16501,7 @@ func (ec *executionContext) fieldContext_Reseller_postalCode(_ context.Context, 
 
 func (ec *executionContext) _Reseller_country(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Country) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Country) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -16527,7 +16527,7 @@ func (ec *executionContext) fieldContext_Reseller_country(_ context.Context, fie
 
 func (ec *executionContext) _Reseller_locale(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Locale) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Locale) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -16553,7 +16553,7 @@ func (ec *executionContext) fieldContext_Reseller_locale(_ context.Context, fiel
 
 func (ec *executionContext) _Reseller_status(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus(ctx, field.Selections, obj.Status) // plain field: graph/patch_generated.go
+		return &obj.Status // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -16774,7 +16774,7 @@ func (ec *executionContext) fieldContext_Reseller_updatedAt(_ context.Context, f
 
 func (ec *executionContext) _Reseller_externalId(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.ExternalID) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -17066,7 +17066,7 @@ func (ec *executionContext) fieldContext_Reseller_applications(_ context.Context
 
 func (ec *executionContext) _Reseller_oversell(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Oversell) // plain field: graph/patch_generated.go
+		return boolMarshaler(obj.Oversell) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -17615,7 +17615,7 @@ func (ec *executionContext) fieldContext_ResellerConnection_pageInfo(_ context.C
 
 func (ec *executionContext) _ResellerConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerConnection) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.TotalCount) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -17712,7 +17712,7 @@ func (ec *executionContext) fieldContext_ResellerEdge_node(_ context.Context, fi
 
 func (ec *executionContext) _ResellerEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerEdge) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // plain field: graph/patch_generated.go
+		return &obj.Cursor // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -18062,7 +18062,7 @@ func (ec *executionContext) fieldContext_ResellerPayload_userErrors(_ context.Co
 
 func (ec *executionContext) _ResellerPlan_id(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -18088,7 +18088,7 @@ func (ec *executionContext) fieldContext_ResellerPlan_id(_ context.Context, fiel
 
 func (ec *executionContext) _ResellerPlan_name(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -18309,7 +18309,7 @@ func (ec *executionContext) fieldContext_ResellerPlan_applications(_ context.Con
 
 func (ec *executionContext) _ResellerPlan_oversell(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Oversell) // plain field: graph/patch_generated.go
+		return boolMarshaler(obj.Oversell) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -18685,7 +18685,7 @@ func (ec *executionContext) fieldContext_ResellerPlanConnection_pageInfo(_ conte
 
 func (ec *executionContext) _ResellerPlanConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlanConnection) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.TotalCount) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -18782,7 +18782,7 @@ func (ec *executionContext) fieldContext_ResellerPlanEdge_node(_ context.Context
 
 func (ec *executionContext) _ResellerPlanEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlanEdge) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // plain field: graph/patch_generated.go
+		return &obj.Cursor // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -18950,7 +18950,7 @@ func (ec *executionContext) fieldContext_ResellerPlanPayload_userErrors(_ contex
 
 func (ec *executionContext) _ResellerUsage_customers(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.Customers) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.Customers) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -18976,7 +18976,7 @@ func (ec *executionContext) fieldContext_ResellerUsage_customers(_ context.Conte
 
 func (ec *executionContext) _ResellerUsage_subscriptions(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.Subscriptions) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.Subscriptions) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -19002,7 +19002,7 @@ func (ec *executionContext) fieldContext_ResellerUsage_subscriptions(_ context.C
 
 func (ec *executionContext) _ResellerUsage_diskSpaceMb(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.DiskSpaceMb) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.DiskSpaceMb) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -19028,7 +19028,7 @@ func (ec *executionContext) fieldContext_ResellerUsage_diskSpaceMb(_ context.Con
 
 func (ec *executionContext) _ResellerUsage_trafficMbPerMonth(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.TrafficMbPerMonth) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.TrafficMbPerMonth) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -19054,7 +19054,7 @@ func (ec *executionContext) fieldContext_ResellerUsage_trafficMbPerMonth(_ conte
 
 func (ec *executionContext) _ResellerUsage_domains(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.Domains) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.Domains) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -19080,7 +19080,7 @@ func (ec *executionContext) fieldContext_ResellerUsage_domains(_ context.Context
 
 func (ec *executionContext) _ResellerUsage_mailboxes(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.Mailboxes) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.Mailboxes) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -19106,7 +19106,7 @@ func (ec *executionContext) fieldContext_ResellerUsage_mailboxes(_ context.Conte
 
 func (ec *executionContext) _ResellerUsage_databases(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.Databases) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.Databases) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -19203,7 +19203,7 @@ func (ec *executionContext) fieldContext_ResellersPayload_resellers(_ context.Co
 
 func (ec *executionContext) _ResellersPayload_customersAffected(ctx context.Context, field graphql.CollectedField, obj *suspension.ResellersResult) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.CustomersAffected) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.CustomersAffected) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -19229,7 +19229,7 @@ func (ec *executionContext) fieldContext_ResellersPayload_customersAffected(_ co
 
 func (ec *executionContext) _ResellersPayload_subscriptionsAffected(ctx context.Context, field graphql.CollectedField, obj *suspension.ResellersResult) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.SubscriptionsAffected) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.SubscriptionsAffected) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -19255,7 +19255,7 @@ func (ec *executionContext) fieldContext_ResellersPayload_subscriptionsAffected(
 
 func (ec *executionContext) _ResellersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *suspension.ResellersResult) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Committed) // plain field: graph/patch_generated.go
+		return boolMarshaler(obj.Committed) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -19352,7 +19352,7 @@ func (ec *executionContext) fieldContext_ResellersPayload_userErrors(_ context.C
 
 func (ec *executionContext) _ResetPasswordPayload_ok(ctx context.Context, field graphql.CollectedField, obj *model.ResetPasswordPayload) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Ok) // plain field: graph/patch_generated.go
+		return boolMarshaler(obj.Ok) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -19728,7 +19728,7 @@ func (ec *executionContext) fieldContext_RevokeApiTokenPayload_userErrors(_ cont
 
 func (ec *executionContext) _ServicePlan_id(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNID2int(ctx, field.Selections, obj.ID) // plain field: graph/patch_generated.go
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -19754,7 +19754,7 @@ func (ec *executionContext) fieldContext_ServicePlan_id(_ context.Context, field
 
 func (ec *executionContext) _ServicePlan_name(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -20387,7 +20387,7 @@ func (ec *executionContext) fieldContext_ServicePlanConnection_pageInfo(_ contex
 
 func (ec *executionContext) _ServicePlanConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlanConnection) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.TotalCount) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -20484,7 +20484,7 @@ func (ec *executionContext) fieldContext_ServicePlanEdge_node(_ context.Context,
 
 func (ec *executionContext) _ServicePlanEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlanEdge) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // plain field: graph/patch_generated.go
+		return &obj.Cursor // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -20865,7 +20865,7 @@ func (ec *executionContext) fieldContext_SubscriptionsPayload_subscriptions(_ co
 
 func (ec *executionContext) _SubscriptionsPayload_committed(ctx context.Context, field graphql.CollectedField, obj *suspension.SubscriptionsResult) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Committed) // plain field: graph/patch_generated.go
+		return boolMarshaler(obj.Committed) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -21033,7 +21033,7 @@ func (ec *executionContext) fieldContext_SuspendCustomersPayload_customers(_ con
 
 func (ec *executionContext) _SuspendCustomersPayload_subscriptionsAffected(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNInt2int(ctx, field.Selections, obj.SubscriptionsAffected) // plain field: graph/patch_generated.go
+		return (*intRef)(&obj.SubscriptionsAffected) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -21059,7 +21059,7 @@ func (ec *executionContext) fieldContext_SuspendCustomersPayload_subscriptionsAf
 
 func (ec *executionContext) _SuspendCustomersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Committed) // plain field: graph/patch_generated.go
+		return boolMarshaler(obj.Committed) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -21156,7 +21156,7 @@ func (ec *executionContext) fieldContext_SuspendCustomersPayload_userErrors(_ co
 
 func (ec *executionContext) _Suspension_source(ctx context.Context, field graphql.CollectedField, obj *model.Suspension) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNSuspensionSource2githubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspensionSource(ctx, field.Selections, obj.Source) // plain field: graph/patch_generated.go
+		return &obj.Source // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -21182,7 +21182,7 @@ func (ec *executionContext) fieldContext_Suspension_source(_ context.Context, fi
 
 func (ec *executionContext) _Suspension_reason(ctx context.Context, field graphql.CollectedField, obj *model.Suspension) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Reason) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.Reason) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -21270,7 +21270,7 @@ func (ec *executionContext) fieldContext_Suspension_since(_ context.Context, fie
 
 func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.CollectedField, obj *apperr.UserError) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNUserErrorCode2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐCode(ctx, field.Selections, obj.Code) // plain field: graph/patch_generated.go
+		return &obj.Code // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -21296,7 +21296,7 @@ func (ec *executionContext) fieldContext_UserError_code(_ context.Context, field
 
 func (ec *executionContext) _UserError_message(ctx context.Context, field graphql.CollectedField, obj *apperr.UserError) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Message) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Message) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -21384,7 +21384,7 @@ func (ec *executionContext) fieldContext_UserError_field(_ context.Context, fiel
 
 func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNRole2githubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRole(ctx, field.Selections, obj.Role) // plain field: graph/patch_generated.go
+		return &obj.Role // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -21623,7 +21623,7 @@ func (ec *executionContext) fieldContext_Viewer_apiTokens(_ context.Context, fie
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -21711,7 +21711,7 @@ func (ec *executionContext) fieldContext___Directive_description(_ context.Conte
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsRepeatable) // plain field: graph/patch_generated.go
+		return boolMarshaler(obj.IsRepeatable) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -21883,7 +21883,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -22095,7 +22095,7 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -22462,7 +22462,7 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalNString2string(ctx, field.Selections, obj.Name) // plain field: graph/patch_generated.go
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -22621,7 +22621,7 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
 	if ec.fast() {
-		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultValue) // plain field: graph/patch_generated.go
+		return stringRefOrNull(obj.DefaultValue) // plain field: graph/patch_generated.go
 	}
 	return graphql.ResolveField(
 		ctx,

@@ -15,7 +15,8 @@
 //  2. Plain scalar fields (a struct field of the model marshalled by a
 //     scalar or enum marshaler that cannot fail) are marshalled directly,
 //     without graphql.ResolveField's field context, context value,
-//     closures and boxing.
+//     closures and boxing; strings, integers, IDs and enums of an entity
+//     by a pointer to its field (stringRef, idRef, ...: no allocation).
 //     Every other field of an object without a directive runs what
 //     graphql.ResolveField runs (field context, resolver, errors, nulls,
 //     panics, marshaler) inline, without its four closures.
@@ -201,8 +202,27 @@ func patchPlainFields(s string) string {
 		}
 		n++
 		head, rest, _ := strings.Cut(fn, "{\n")
-		return head + "{\n\tif ec.fast() {\n\t\treturn ec." + m[2] + "(ctx, field.Selections, obj." + m[1] +
-			") // plain field: graph/patch_generated.go\n\t}\n" + rest
+		value := "ec." + m[2] + "(ctx, field.Selections, obj." + m[1] + ")"
+		// Marshalers that allocate nothing: a bool, or a pointer to the
+		// field of the entity (read when the response is written; nothing
+		// writes a loaded entity once resolvers have returned it).
+		byRef := strings.Contains(head, ", obj *")
+		switch {
+		case m[2] == "marshalNBoolean2bool":
+			value = "boolMarshaler(obj." + m[1] + ")"
+		case !byRef:
+		case m[2] == "marshalNString2string":
+			value = "(*stringRef)(&obj." + m[1] + ")"
+		case m[2] == "marshalOString2ᚖstring":
+			value = "stringRefOrNull(obj." + m[1] + ")"
+		case m[2] == "marshalNInt2int":
+			value = "(*intRef)(&obj." + m[1] + ")"
+		case m[2] == "marshalNID2int":
+			value = "(*idRef)(&obj." + m[1] + ")"
+		case strings.HasPrefix(m[2], "marshalN") && returnsValue(s, m[2]):
+			value = "&obj." + m[1] // an enum: its MarshalGQL has a value receiver
+		}
+		return head + "{\n\tif ec.fast() {\n\t\treturn " + value + " // plain field: graph/patch_generated.go\n\t}\n" + rest
 	})
 	if n < 50 {
 		fail(fmt.Errorf("generated.go: only %d plain scalar fields found; gqlgen changed", n))
@@ -252,6 +272,15 @@ func patchResolveFields(s string) string {
 		fail(fmt.Errorf("generated.go: only %d resolved fields found; gqlgen changed", n))
 	}
 	return s
+}
+
+// returnsValue reports whether the marshaler returns its value as it is.
+func returnsValue(s, name string) bool {
+	i := strings.Index(s, "func (ec *executionContext) "+name+"(")
+	body := s[i:]
+	body = body[:strings.Index(body, "\n}\n")]
+	_, after, _ := strings.Cut(body, "{\n")
+	return strings.TrimSpace(after) == "return v"
 }
 
 // safeMarshaler reports whether the generated marshaler name cannot fail
