@@ -3,6 +3,10 @@ package graph
 import (
 	"bytes"
 	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -127,5 +131,38 @@ func TestMayWait(t *testing.T) {
 		if waitingField(f[0], f[1]) {
 			t.Errorf("%s.%s waits for no dataloader but is a waiting field", f[0], f[1])
 		}
+	}
+}
+
+// The rewritten field paths call resolvers without the operation's field
+// middleware (graph/patch_generated.go: there is none). A field
+// interceptor added anywhere in the module would silently miss most
+// fields: this test fails first, pointing at docs/executor.md.
+func TestNoFieldInterceptor(t *testing.T) {
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "node_modules") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") ||
+			strings.HasSuffix(path, "generated.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, s := range []string{"AroundFields(", "InterceptField("} {
+			if bytes.Contains(src, []byte(s)) {
+				t.Errorf("%s uses %s: the executor's fast paths (graph/patch_generated.go) skip field middleware; "+
+					"see docs/executor.md before adding one", path, strings.TrimSuffix(s, "("))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
