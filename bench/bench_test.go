@@ -48,3 +48,35 @@ func TestBaselineEqualsGraphQL(t *testing.T) {
 		t.Fatal("CheckStatements accepted different counts at 10 and 100")
 	}
 }
+
+// TestCheckAllocs: --quick fails when a tree page of 50 or 100 allocates
+// more per customer than the bound, or when the figure is missing.
+func TestCheckAllocs(t *testing.T) {
+	rs := func(v float64) []Result {
+		var out []Result
+		for _, who := range []string{"admin", "reseller"} {
+			for _, n := range []int{10, 50, 100} {
+				x := v
+				if n == 10 {
+					x = v * 2 // page 10: the request's fixed cost over 10 customers, not checked
+				}
+				out = append(out, Result{Name: "tree page " + strconv.Itoa(n) + " (" + who + ")", AllocsPerCustomer: &x})
+			}
+		}
+		return out
+	}
+	if err := CheckAllocs(rs(treeAllocsBound), treeAllocsBound); err != nil {
+		t.Fatalf("at the bound: %v", err)
+	}
+	if CheckAllocs(rs(treeAllocsBound+1), treeAllocsBound) == nil {
+		t.Fatal("CheckAllocs accepted allocations over the bound")
+	}
+	missing := rs(100)
+	missing[4].AllocsPerCustomer = nil
+	if CheckAllocs(missing, treeAllocsBound) == nil {
+		t.Fatal("CheckAllocs accepted a tree page without allocations per customer")
+	}
+	if CheckAllocs(rs(100)[:2], treeAllocsBound) == nil {
+		t.Fatal("CheckAllocs accepted missing tree pages")
+	}
+}

@@ -49,6 +49,14 @@ type Config struct {
 // cost per request (authentication included); --quick fails above it.
 const treeStatementBound = 5
 
+// treeAllocsTarget is the target of allocations per customer of the tree
+// page (issue 11, MariaDB M); --quick fails above treeAllocsBound, 20% over
+// it (Result.AllocsPerCustomer, pages of 50 and 100).
+const (
+	treeAllocsTarget = 400
+	treeAllocsBound  = treeAllocsTarget * 1.2
+)
+
 func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -88,6 +96,11 @@ func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		fmt.Fprintf(stderr, "bench: statement counts OK (tree page at most %d statements, equal at 10, 50 and 100)\n", treeStatementBound)
+		if err := CheckAllocs(res, treeAllocsBound); err != nil {
+			fmt.Fprintf(stderr, "bench: FAIL: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stderr, "bench: allocations OK (tree page at most %.0f per customer: the target %d + 20%%)\n", treeAllocsBound, treeAllocsTarget)
 	}
 	return 0
 }

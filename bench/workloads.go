@@ -20,18 +20,22 @@ import (
 
 // Result is one workload's row (the JSON object of --json).
 type Result struct {
-	Name        string   `json:"name"`
-	DB          string   `json:"db"`
-	Dataset     string   `json:"dataset"`
-	Requests    int      `json:"requests"`
-	P50         *float64 `json:"p50_ms"`
-	P99         *float64 `json:"p99_ms"`
-	RPS         *float64 `json:"rps"`
-	SQL         *float64 `json:"sql_per_request"`
-	Allocs      *float64 `json:"allocs_per_request"`
-	BaselineP50 *float64 `json:"baseline_p50_ms"`
-	BaselineRPS *float64 `json:"baseline_rps"`
-	BaselineSQL *float64 `json:"baseline_sql_per_request"`
+	Name     string   `json:"name"`
+	DB       string   `json:"db"`
+	Dataset  string   `json:"dataset"`
+	Requests int      `json:"requests"`
+	P50      *float64 `json:"p50_ms"`
+	P99      *float64 `json:"p99_ms"`
+	RPS      *float64 `json:"rps"`
+	SQL      *float64 `json:"sql_per_request"`
+	Allocs   *float64 `json:"allocs_per_request"`
+	// AllocsPerCustomer (tree pages): allocations of the whole process per
+	// customer of the page, measured apart from the timed run over
+	// allocRequests requests one after the other (AllocsPerCustomer).
+	AllocsPerCustomer *float64 `json:"allocs_per_customer,omitempty"`
+	BaselineP50       *float64 `json:"baseline_p50_ms"`
+	BaselineRPS       *float64 `json:"baseline_rps"`
+	BaselineSQL       *float64 `json:"baseline_sql_per_request"`
 	// CPU milliseconds per request: the Go process (server or baseline,
 	// with the HTTP clients) and the database server when it is local.
 	CPU         *float64 `json:"cpu_ms_per_request,omitempty"`
@@ -150,6 +154,60 @@ func (e *Env) measure(ctx context.Context, clients int, d time.Duration, once bo
 	return m, ctx.Err()
 }
 
+// allocRequests is how many requests AllocsPerCustomer runs.
+const allocRequests = 20
+
+// AllocsPerCustomer runs op allocRequests times one after the other (after
+// two unmeasured runs) and returns the process's allocations (runtime
+// MemStats.Mallocs: the server, its HTTP side and the client) per request,
+// divided by the customers of one answer. Sequential and in-process, the
+// figure is the same from run to run within a few allocations, whatever
+// the machine's load: what --quick checks.
+func (e *Env) AllocsPerCustomer(ctx context.Context, op func(context.Context) error,
+	customers func(context.Context) (int, error)) (*float64, error) {
+	n, err := customers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, errors.New("the tree page has no customers")
+	}
+	for range 2 {
+		if err := op(ctx); err != nil {
+			return nil, err
+		}
+	}
+	var ms0, ms1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms0)
+	for range allocRequests {
+		if err := op(ctx); err != nil {
+			return nil, err
+		}
+	}
+	runtime.ReadMemStats(&ms1)
+	return f(float64(ms1.Mallocs-ms0.Mallocs) / allocRequests / float64(n)), nil
+}
+
+// treeCustomers counts the customers of a tree page's answer.
+func (e *Env) treeCustomers(token string, n int) func(context.Context) (int, error) {
+	return func(ctx context.Context) (int, error) {
+		raw, err := e.GQL(ctx, token, TreeQuery, map[string]any{"n": n})
+		if err != nil {
+			return 0, err
+		}
+		var out struct {
+			Data struct {
+				Customers struct{ Edges []json.RawMessage }
+			}
+		}
+		if err := json.Unmarshal(raw, &out); err != nil {
+			return 0, err
+		}
+		return len(out.Data.Customers.Edges), nil
+	}
+}
+
 func cmpErr(a, b error) error {
 	if a != nil {
 		return a
@@ -183,6 +241,9 @@ type workload struct {
 	skip     string
 	note     func() string // after both sides ran: the Result's Note
 	adjust   func(*Result) // after both sides ran: a workload that measures itself
+	// customers (tree pages) counts the customers of one answer, for
+	// Result.AllocsPerCustomer.
+	customers func(context.Context) (int, error)
 }
 
 func (e *Env) result(ctx context.Context, c Config, w workload) (Result, error) {
@@ -203,6 +264,11 @@ func (e *Env) result(ctx context.Context, c Config, w workload) (Result, error) 
 	r.Allocs = f(float64(sm.allocs) / n)
 	r.RSS = rssMB()
 	r.CPU, r.DBCPU = cpuPer(sm)
+	if w.customers != nil {
+		if r.AllocsPerCustomer, err = e.AllocsPerCustomer(ctx, w.server, w.customers); err != nil {
+			return r, fmt.Errorf("%s: %w", w.name, err)
+		}
+	}
 	if w.baseline != nil {
 		bm, err := e.measure(ctx, c.Clients, c.Duration, w.once, w.baseline)
 		if err != nil {
@@ -291,9 +357,10 @@ func Run(ctx context.Context, c Config) ([]Result, error) {
 	}{{"admin", seed.AdminToken}, {"reseller", seed.ResellerToken}} {
 		for _, n := range []int{10, 50, 100} {
 			ws = append(ws, workload{
-				name:     fmt.Sprintf("tree page %d (%s)", n, who.name),
-				server:   e.gql(who.token, TreeQuery, map[string]any{"n": n}),
-				baseline: e.baseOp(who.token, "/baseline/tree", baselineRequest{N: n}),
+				name:      fmt.Sprintf("tree page %d (%s)", n, who.name),
+				server:    e.gql(who.token, TreeQuery, map[string]any{"n": n}),
+				baseline:  e.baseOp(who.token, "/baseline/tree", baselineRequest{N: n}),
+				customers: e.treeCustomers(who.token, n),
 			})
 		}
 	}
@@ -309,8 +376,11 @@ func Run(ctx context.Context, c Config) ([]Result, error) {
 	// IDs per call.
 	all := seed.CustomerIDs[:min(len(seed.CustomerIDs), 10000)]
 	bulkWs := e.bulkWorkloads(ctx, seed, all)
-	ws = append(ws, bulkWs...)
-	ws = append(ws, e.webhookWorkload(seed, all)) // bench/webhooks.go
+	// The webhook variant of suspend+activate (bench/webhooks.go) runs
+	// right after the plain one, before move and delete change the
+	// customers it suspends.
+	ws = append(ws, bulkWs[0], e.webhookWorkload(seed, all))
+	ws = append(ws, bulkWs[1:]...)
 
 	if c.CPUProf != "" {
 		f, err := os.Create(c.CPUProf)
@@ -586,11 +656,34 @@ func CheckStatements(rs []Result, bound float64) error {
 	return errors.Join(errs...)
 }
 
+// CheckAllocs fails when a tree page of 50 or 100 customers allocates more
+// than bound per customer (Result.AllocsPerCustomer).
+func CheckAllocs(rs []Result, bound float64) error {
+	var errs []error
+	n := 0
+	for _, r := range rs {
+		if !strings.HasPrefix(r.Name, "tree page 50 ") && !strings.HasPrefix(r.Name, "tree page 100 ") {
+			continue
+		}
+		n++
+		switch {
+		case r.AllocsPerCustomer == nil:
+			errs = append(errs, fmt.Errorf("%s: no allocations per customer", r.Name))
+		case *r.AllocsPerCustomer > bound:
+			errs = append(errs, fmt.Errorf("%s: %.0f allocations per customer, at most %.0f allowed", r.Name, *r.AllocsPerCustomer, bound))
+		}
+	}
+	if n != 4 {
+		errs = append(errs, fmt.Errorf("tree pages of 50 and 100: %d results, want 4", n))
+	}
+	return errors.Join(errs...)
+}
+
 // Markdown renders the results as a table.
 func Markdown(rs []Result) string {
 	var b strings.Builder
-	b.WriteString("| workload | db | dataset | p50 ms | p99 ms | rps | SQL/req | allocs/req | baseline p50 ms | baseline rps | baseline SQL/req | ratio p50 | RSS MB | CPU ms/req (Go, db) | baseline CPU ms/req (Go, db) |\n")
-	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString("| workload | db | dataset | p50 ms | p99 ms | rps | SQL/req | allocs/req | allocs/customer | baseline p50 ms | baseline rps | baseline SQL/req | ratio p50 | RSS MB | CPU ms/req (Go, db) | baseline CPU ms/req (Go, db) |\n")
+	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	num := func(p *float64, prec int) string {
 		if p == nil {
 			return "-"
@@ -599,11 +692,11 @@ func Markdown(rs []Result) string {
 	}
 	for _, r := range rs {
 		if r.Skipped != "" {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |  |  |  |  |  |  |  |  |  |  |  |\n", r.Name, r.DB, r.Dataset, r.Skipped)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |  |  |  |  |  |  |  |  |  |  |  |  |\n", r.Name, r.DB, r.Dataset, r.Skipped)
 			continue
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s, %s | %s, %s |\n", r.Name, r.DB, r.Dataset,
-			num(r.P50, 2), num(r.P99, 2), num(r.RPS, 0), num(r.SQL, 1), num(r.Allocs, 0),
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s, %s | %s, %s |\n", r.Name, r.DB, r.Dataset,
+			num(r.P50, 2), num(r.P99, 2), num(r.RPS, 0), num(r.SQL, 1), num(r.Allocs, 0), num(r.AllocsPerCustomer, 0),
 			num(r.BaselineP50, 2), num(r.BaselineRPS, 0), num(r.BaselineSQL, 1), num(r.Ratio, 2), num(r.RSS, 0),
 			num(r.CPU, 2), num(r.DBCPU, 2), num(r.BaselineCPU, 2), num(r.BaselineDB, 2))
 	}

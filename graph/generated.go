@@ -3584,6 +3584,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 type executionContext struct {
 	*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]
+	collected *collectedFields // graph/patch_generated.go
 }
 
 func newExecutionContext(
@@ -3598,7 +3599,12 @@ func newExecutionContext(
 			parsedSchema,
 			deferredResults,
 		),
+		collected: &collectedFields{},
 	}
+}
+
+func (ec *executionContext) collectFields(sel ast.SelectionSet, implementors []string) []graphql.CollectedField {
+	return ec.collected.get(ec.OperationContext, sel, implementors)
 }
 
 //go:embed "accounts.graphqls" "audit.graphqls" "deletion.graphqls" "mutation.graphqls" "plansubs.graphqls" "schema.graphqls" "sessions.graphqls" "suspension.graphqls" "transfer.graphqls" "webhooks.graphqls"
@@ -6129,6 +6135,45 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _ActivateCustomersPayload_customers(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ActivateCustomersPayload_customers(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.Customer)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6161,6 +6206,9 @@ func (ec *executionContext) fieldContext_ActivateCustomersPayload_customers(_ co
 }
 
 func (ec *executionContext) _ActivateCustomersPayload_subscriptionsAffected(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.SubscriptionsAffected) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6184,6 +6232,9 @@ func (ec *executionContext) fieldContext_ActivateCustomersPayload_subscriptionsA
 }
 
 func (ec *executionContext) _ActivateCustomersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return boolMarshaler(obj.Committed) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6207,6 +6258,45 @@ func (ec *executionContext) fieldContext_ActivateCustomersPayload_committed(_ co
 }
 
 func (ec *executionContext) _ActivateCustomersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ActivateCustomersPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6239,6 +6329,9 @@ func (ec *executionContext) fieldContext_ActivateCustomersPayload_userErrors(_ c
 }
 
 func (ec *executionContext) _Administrator_id(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6262,6 +6355,9 @@ func (ec *executionContext) fieldContext_Administrator_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _Administrator_login(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Login) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6285,6 +6381,9 @@ func (ec *executionContext) fieldContext_Administrator_login(_ context.Context, 
 }
 
 func (ec *executionContext) _Administrator_name(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6308,6 +6407,9 @@ func (ec *executionContext) fieldContext_Administrator_name(_ context.Context, f
 }
 
 func (ec *executionContext) _Administrator_email(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Email) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6331,6 +6433,9 @@ func (ec *executionContext) fieldContext_Administrator_email(_ context.Context, 
 }
 
 func (ec *executionContext) _Administrator_company(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Company) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6354,6 +6459,9 @@ func (ec *executionContext) fieldContext_Administrator_company(_ context.Context
 }
 
 func (ec *executionContext) _Administrator_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Phone) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6377,6 +6485,9 @@ func (ec *executionContext) fieldContext_Administrator_phone(_ context.Context, 
 }
 
 func (ec *executionContext) _Administrator_fax(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Fax) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6400,6 +6511,9 @@ func (ec *executionContext) fieldContext_Administrator_fax(_ context.Context, fi
 }
 
 func (ec *executionContext) _Administrator_address(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Address) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6423,6 +6537,9 @@ func (ec *executionContext) fieldContext_Administrator_address(_ context.Context
 }
 
 func (ec *executionContext) _Administrator_city(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.City) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6446,6 +6563,9 @@ func (ec *executionContext) fieldContext_Administrator_city(_ context.Context, f
 }
 
 func (ec *executionContext) _Administrator_state(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.State) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6469,6 +6589,9 @@ func (ec *executionContext) fieldContext_Administrator_state(_ context.Context, 
 }
 
 func (ec *executionContext) _Administrator_postalCode(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.PostalCode) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6492,6 +6615,9 @@ func (ec *executionContext) fieldContext_Administrator_postalCode(_ context.Cont
 }
 
 func (ec *executionContext) _Administrator_country(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Country) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6515,6 +6641,9 @@ func (ec *executionContext) fieldContext_Administrator_country(_ context.Context
 }
 
 func (ec *executionContext) _Administrator_locale(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Locale) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6538,6 +6667,45 @@ func (ec *executionContext) fieldContext_Administrator_locale(_ context.Context,
 }
 
 func (ec *executionContext) _Administrator_status(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Administrator_status(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Administrator().Status(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(types.Status)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6561,6 +6729,45 @@ func (ec *executionContext) fieldContext_Administrator_status(_ context.Context,
 }
 
 func (ec *executionContext) _Administrator_suspensions(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Administrator_suspensions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Administrator().Suspensions(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*model.Suspension)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNSuspension2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspensionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6593,6 +6800,45 @@ func (ec *executionContext) fieldContext_Administrator_suspensions(_ context.Con
 }
 
 func (ec *executionContext) _Administrator_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Administrator_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6616,6 +6862,45 @@ func (ec *executionContext) fieldContext_Administrator_createdAt(_ context.Conte
 }
 
 func (ec *executionContext) _Administrator_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Administrator) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Administrator_updatedAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6639,6 +6924,9 @@ func (ec *executionContext) fieldContext_Administrator_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _ApiToken_id(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6662,6 +6950,9 @@ func (ec *executionContext) fieldContext_ApiToken_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _ApiToken_name(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6685,6 +6976,9 @@ func (ec *executionContext) fieldContext_ApiToken_name(_ context.Context, field 
 }
 
 func (ec *executionContext) _ApiToken_readOnly(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return boolMarshaler(obj.ReadOnly) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6708,6 +7002,9 @@ func (ec *executionContext) fieldContext_ApiToken_readOnly(_ context.Context, fi
 }
 
 func (ec *executionContext) _ApiToken_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ExpiresAt) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6731,6 +7028,45 @@ func (ec *executionContext) fieldContext_ApiToken_expiresAt(_ context.Context, f
 }
 
 func (ec *executionContext) _ApiToken_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ApiToken_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6754,6 +7090,9 @@ func (ec *executionContext) fieldContext_ApiToken_createdAt(_ context.Context, f
 }
 
 func (ec *executionContext) _ApiToken_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastUsedAt) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6777,6 +7116,9 @@ func (ec *executionContext) fieldContext_ApiToken_lastUsedAt(_ context.Context, 
 }
 
 func (ec *executionContext) _AuditEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6800,6 +7142,45 @@ func (ec *executionContext) fieldContext_AuditEvent_id(_ context.Context, field 
 }
 
 func (ec *executionContext) _AuditEvent_at(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_AuditEvent_at(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6823,6 +7204,9 @@ func (ec *executionContext) fieldContext_AuditEvent_at(_ context.Context, field 
 }
 
 func (ec *executionContext) _AuditEvent_actorRole(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.ActorRole) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6846,6 +7230,45 @@ func (ec *executionContext) fieldContext_AuditEvent_actorRole(_ context.Context,
 }
 
 func (ec *executionContext) _AuditEvent_actorId(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_AuditEvent_actorId(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().ActorID(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*int)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOID2ᚖint(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6869,6 +7292,45 @@ func (ec *executionContext) fieldContext_AuditEvent_actorId(_ context.Context, f
 }
 
 func (ec *executionContext) _AuditEvent_actorLogin(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_AuditEvent_actorLogin(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().ActorLogin(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6892,6 +7354,45 @@ func (ec *executionContext) fieldContext_AuditEvent_actorLogin(_ context.Context
 }
 
 func (ec *executionContext) _AuditEvent_actor(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_AuditEvent_actor(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().Actor(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(ent.Noder)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalONode2githubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6924,6 +7425,9 @@ func (ec *executionContext) fieldContext_AuditEvent_actor(_ context.Context, fie
 }
 
 func (ec *executionContext) _AuditEvent_action(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Action) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6947,6 +7451,45 @@ func (ec *executionContext) fieldContext_AuditEvent_action(_ context.Context, fi
 }
 
 func (ec *executionContext) _AuditEvent_targetIds(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_AuditEvent_targetIds(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().TargetIds(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]int)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNID2ᚕintᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6970,6 +7513,9 @@ func (ec *executionContext) fieldContext_AuditEvent_targetIds(_ context.Context,
 }
 
 func (ec *executionContext) _AuditEvent_summary(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Summary) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6993,6 +7539,9 @@ func (ec *executionContext) fieldContext_AuditEvent_summary(_ context.Context, f
 }
 
 func (ec *executionContext) _AuditEvent_success(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return boolMarshaler(obj.Success) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7016,6 +7565,45 @@ func (ec *executionContext) fieldContext_AuditEvent_success(_ context.Context, f
 }
 
 func (ec *executionContext) _AuditEvent_requestId(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_AuditEvent_requestId(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().RequestID(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7039,6 +7627,45 @@ func (ec *executionContext) fieldContext_AuditEvent_requestId(_ context.Context,
 }
 
 func (ec *executionContext) _AuditEventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_AuditEventConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.AuditEventEdge)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOAuditEventEdge2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐAuditEventEdge(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7071,6 +7698,45 @@ func (ec *executionContext) fieldContext_AuditEventConnection_edges(_ context.Co
 }
 
 func (ec *executionContext) _AuditEventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_AuditEventConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(entgql.PageInfo[int])
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7103,6 +7769,9 @@ func (ec *executionContext) fieldContext_AuditEventConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _AuditEventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventConnection) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.TotalCount) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7126,6 +7795,45 @@ func (ec *executionContext) fieldContext_AuditEventConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _AuditEventEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventEdge) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_AuditEventEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.AuditEvent)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOAuditEvent2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐAuditEvent(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7158,6 +7866,9 @@ func (ec *executionContext) fieldContext_AuditEventEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _AuditEventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEventEdge) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return &obj.Cursor // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7181,6 +7892,9 @@ func (ec *executionContext) fieldContext_AuditEventEdge_cursor(_ context.Context
 }
 
 func (ec *executionContext) _ChangePasswordPayload_ok(ctx context.Context, field graphql.CollectedField, obj *model.ChangePasswordPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return boolMarshaler(obj.Ok) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7204,6 +7918,45 @@ func (ec *executionContext) fieldContext_ChangePasswordPayload_ok(_ context.Cont
 }
 
 func (ec *executionContext) _ChangePasswordPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ChangePasswordPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ChangePasswordPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7236,6 +7989,45 @@ func (ec *executionContext) fieldContext_ChangePasswordPayload_userErrors(_ cont
 }
 
 func (ec *executionContext) _ConvertCustomersToResellersPayload_converted(ctx context.Context, field graphql.CollectedField, obj *transfer.ConvertResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ConvertCustomersToResellersPayload_converted(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Converted, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*transfer.Converted)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNConvertedCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConvertedᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7268,6 +8060,9 @@ func (ec *executionContext) fieldContext_ConvertCustomersToResellersPayload_conv
 }
 
 func (ec *executionContext) _ConvertCustomersToResellersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *transfer.ConvertResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return boolMarshaler(obj.Committed) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7291,6 +8086,45 @@ func (ec *executionContext) fieldContext_ConvertCustomersToResellersPayload_comm
 }
 
 func (ec *executionContext) _ConvertCustomersToResellersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *transfer.ConvertResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ConvertCustomersToResellersPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7323,6 +8157,9 @@ func (ec *executionContext) fieldContext_ConvertCustomersToResellersPayload_user
 }
 
 func (ec *executionContext) _ConvertedCustomer_customerId(ctx context.Context, field graphql.CollectedField, obj *transfer.Converted) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*idRef)(&obj.CustomerID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7346,6 +8183,45 @@ func (ec *executionContext) fieldContext_ConvertedCustomer_customerId(_ context.
 }
 
 func (ec *executionContext) _ConvertedCustomer_reseller(ctx context.Context, field graphql.CollectedField, obj *transfer.Converted) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ConvertedCustomer_reseller(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Reseller, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.Reseller)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNReseller2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐReseller(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7378,6 +8254,9 @@ func (ec *executionContext) fieldContext_ConvertedCustomer_reseller(_ context.Co
 }
 
 func (ec *executionContext) _CreateApiTokenPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPITokenPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Token) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7401,6 +8280,45 @@ func (ec *executionContext) fieldContext_CreateApiTokenPayload_token(_ context.C
 }
 
 func (ec *executionContext) _CreateApiTokenPayload_apiToken(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPITokenPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_CreateApiTokenPayload_apiToken(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.APIToken, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.Session)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOApiToken2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐSession(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7433,6 +8351,45 @@ func (ec *executionContext) fieldContext_CreateApiTokenPayload_apiToken(_ contex
 }
 
 func (ec *executionContext) _CreateApiTokenPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPITokenPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_CreateApiTokenPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7465,6 +8422,45 @@ func (ec *executionContext) fieldContext_CreateApiTokenPayload_userErrors(_ cont
 }
 
 func (ec *executionContext) _CreateWebhookEndpointPayload_webhookEndpoint(ctx context.Context, field graphql.CollectedField, obj *model.CreateWebhookEndpointPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_CreateWebhookEndpointPayload_webhookEndpoint(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.WebhookEndpoint, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.WebhookEndpoint)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOWebhookEndpoint2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐWebhookEndpoint(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7497,6 +8493,9 @@ func (ec *executionContext) fieldContext_CreateWebhookEndpointPayload_webhookEnd
 }
 
 func (ec *executionContext) _CreateWebhookEndpointPayload_secret(ctx context.Context, field graphql.CollectedField, obj *model.CreateWebhookEndpointPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Secret) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7520,6 +8519,45 @@ func (ec *executionContext) fieldContext_CreateWebhookEndpointPayload_secret(_ c
 }
 
 func (ec *executionContext) _CreateWebhookEndpointPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateWebhookEndpointPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_CreateWebhookEndpointPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7552,6 +8590,9 @@ func (ec *executionContext) fieldContext_CreateWebhookEndpointPayload_userErrors
 }
 
 func (ec *executionContext) _Customer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7575,6 +8616,9 @@ func (ec *executionContext) fieldContext_Customer_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Customer_login(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Login) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7598,6 +8642,9 @@ func (ec *executionContext) fieldContext_Customer_login(_ context.Context, field
 }
 
 func (ec *executionContext) _Customer_name(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7621,6 +8668,9 @@ func (ec *executionContext) fieldContext_Customer_name(_ context.Context, field 
 }
 
 func (ec *executionContext) _Customer_email(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Email) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7644,6 +8694,9 @@ func (ec *executionContext) fieldContext_Customer_email(_ context.Context, field
 }
 
 func (ec *executionContext) _Customer_company(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Company) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7667,6 +8720,9 @@ func (ec *executionContext) fieldContext_Customer_company(_ context.Context, fie
 }
 
 func (ec *executionContext) _Customer_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Phone) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7690,6 +8746,9 @@ func (ec *executionContext) fieldContext_Customer_phone(_ context.Context, field
 }
 
 func (ec *executionContext) _Customer_fax(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Fax) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7713,6 +8772,9 @@ func (ec *executionContext) fieldContext_Customer_fax(_ context.Context, field g
 }
 
 func (ec *executionContext) _Customer_address(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Address) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7736,6 +8798,9 @@ func (ec *executionContext) fieldContext_Customer_address(_ context.Context, fie
 }
 
 func (ec *executionContext) _Customer_city(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.City) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7759,6 +8824,9 @@ func (ec *executionContext) fieldContext_Customer_city(_ context.Context, field 
 }
 
 func (ec *executionContext) _Customer_state(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.State) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7782,6 +8850,9 @@ func (ec *executionContext) fieldContext_Customer_state(_ context.Context, field
 }
 
 func (ec *executionContext) _Customer_postalCode(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.PostalCode) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7805,6 +8876,9 @@ func (ec *executionContext) fieldContext_Customer_postalCode(_ context.Context, 
 }
 
 func (ec *executionContext) _Customer_country(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Country) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7828,6 +8902,9 @@ func (ec *executionContext) fieldContext_Customer_country(_ context.Context, fie
 }
 
 func (ec *executionContext) _Customer_locale(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Locale) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7851,6 +8928,9 @@ func (ec *executionContext) fieldContext_Customer_locale(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Customer_status(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return &obj.Status // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7874,6 +8954,45 @@ func (ec *executionContext) fieldContext_Customer_status(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Customer_suspensions(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Customer_suspensions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Suspensions(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*model.Suspension)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNSuspension2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspensionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7906,6 +9025,45 @@ func (ec *executionContext) fieldContext_Customer_suspensions(_ context.Context,
 }
 
 func (ec *executionContext) _Customer_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Customer_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7929,6 +9087,45 @@ func (ec *executionContext) fieldContext_Customer_createdAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Customer_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Customer_updatedAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7952,6 +9149,9 @@ func (ec *executionContext) fieldContext_Customer_updatedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Customer_externalId(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.ExternalID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7975,6 +9175,45 @@ func (ec *executionContext) fieldContext_Customer_externalId(_ context.Context, 
 }
 
 func (ec *executionContext) _Customer_owner(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Customer_owner(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Owner(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(ent.Noder)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNOwner2githubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7998,6 +9237,45 @@ func (ec *executionContext) fieldContext_Customer_owner(_ context.Context, field
 }
 
 func (ec *executionContext) _Customer_description(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Customer_description(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Description(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8021,6 +9299,45 @@ func (ec *executionContext) fieldContext_Customer_description(_ context.Context,
 }
 
 func (ec *executionContext) _Customer_descriptions(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Customer_descriptions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Descriptions(ctx)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.Description)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNDescription2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDescriptionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8053,6 +9370,46 @@ func (ec *executionContext) fieldContext_Customer_descriptions(_ context.Context
 }
 
 func (ec *executionContext) _Customer_subscriptions(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Customer_subscriptions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().Subscriptions(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.HostingSubscriptionOrder), fc.Args["where"].(*model.HostingSubscriptionWhereInput))
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.HostingSubscriptionConnection)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNHostingSubscriptionConnection2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionConnection(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8097,6 +9454,45 @@ func (ec *executionContext) fieldContext_Customer_subscriptions(ctx context.Cont
 }
 
 func (ec *executionContext) _Customer_panelUsers(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Customer_panelUsers(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PanelUsers(ctx)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.PanelUser)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPanelUser2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐPanelUserᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8129,6 +9525,45 @@ func (ec *executionContext) fieldContext_Customer_panelUsers(_ context.Context, 
 }
 
 func (ec *executionContext) _CustomerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CustomerConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_CustomerConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.CustomerEdge)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOCustomerEdge2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerEdge(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8161,6 +9596,45 @@ func (ec *executionContext) fieldContext_CustomerConnection_edges(_ context.Cont
 }
 
 func (ec *executionContext) _CustomerConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CustomerConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_CustomerConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(entgql.PageInfo[int])
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8193,6 +9667,9 @@ func (ec *executionContext) fieldContext_CustomerConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _CustomerConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CustomerConnection) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.TotalCount) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8216,6 +9693,45 @@ func (ec *executionContext) fieldContext_CustomerConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _CustomerEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CustomerEdge) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_CustomerEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.Customer)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOCustomer2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomer(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8248,6 +9764,9 @@ func (ec *executionContext) fieldContext_CustomerEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _CustomerEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CustomerEdge) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return &obj.Cursor // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8271,6 +9790,45 @@ func (ec *executionContext) fieldContext_CustomerEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _CustomerPayload_customer(ctx context.Context, field graphql.CollectedField, obj *model.CustomerPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_CustomerPayload_customer(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.Customer)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOCustomer2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomer(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8303,6 +9861,45 @@ func (ec *executionContext) fieldContext_CustomerPayload_customer(_ context.Cont
 }
 
 func (ec *executionContext) _CustomerPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CustomerPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_CustomerPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8335,6 +9932,9 @@ func (ec *executionContext) fieldContext_CustomerPayload_userErrors(_ context.Co
 }
 
 func (ec *executionContext) _CustomerStats_total(ctx context.Context, field graphql.CollectedField, obj *model.CustomerStats) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.Total) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8358,6 +9958,9 @@ func (ec *executionContext) fieldContext_CustomerStats_total(_ context.Context, 
 }
 
 func (ec *executionContext) _CustomerStats_active(ctx context.Context, field graphql.CollectedField, obj *model.CustomerStats) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.Active) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8381,6 +9984,9 @@ func (ec *executionContext) fieldContext_CustomerStats_active(_ context.Context,
 }
 
 func (ec *executionContext) _CustomerStats_suspended(ctx context.Context, field graphql.CollectedField, obj *model.CustomerStats) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.Suspended) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8404,6 +10010,45 @@ func (ec *executionContext) fieldContext_CustomerStats_suspended(_ context.Conte
 }
 
 func (ec *executionContext) _DeleteCustomersPayload_deletedCustomerIds(ctx context.Context, field graphql.CollectedField, obj *deletion.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteCustomersPayload_deletedCustomerIds(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.DeletedCustomerIDs, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]int)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNID2ᚕintᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8427,6 +10072,45 @@ func (ec *executionContext) fieldContext_DeleteCustomersPayload_deletedCustomerI
 }
 
 func (ec *executionContext) _DeleteCustomersPayload_deleted(ctx context.Context, field graphql.CollectedField, obj *deletion.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteCustomersPayload_deleted(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Deleted, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*deletion.Summary)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐSummary(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8459,6 +10143,9 @@ func (ec *executionContext) fieldContext_DeleteCustomersPayload_deleted(_ contex
 }
 
 func (ec *executionContext) _DeleteCustomersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *deletion.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return boolMarshaler(obj.Committed) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8482,6 +10169,45 @@ func (ec *executionContext) fieldContext_DeleteCustomersPayload_committed(_ cont
 }
 
 func (ec *executionContext) _DeleteCustomersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *deletion.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteCustomersPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8514,6 +10240,9 @@ func (ec *executionContext) fieldContext_DeleteCustomersPayload_userErrors(_ con
 }
 
 func (ec *executionContext) _DeleteDomainPayload_deletedDomainId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteDomainPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOID2ᚖint(ctx, field.Selections, obj.DeletedDomainID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8537,6 +10266,45 @@ func (ec *executionContext) fieldContext_DeleteDomainPayload_deletedDomainId(_ c
 }
 
 func (ec *executionContext) _DeleteDomainPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteDomainPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteDomainPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8569,6 +10337,9 @@ func (ec *executionContext) fieldContext_DeleteDomainPayload_userErrors(_ contex
 }
 
 func (ec *executionContext) _DeletePanelUserPayload_deletedPanelUserId(ctx context.Context, field graphql.CollectedField, obj *model.DeletePanelUserPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOID2ᚖint(ctx, field.Selections, obj.DeletedPanelUserID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8592,6 +10363,45 @@ func (ec *executionContext) fieldContext_DeletePanelUserPayload_deletedPanelUser
 }
 
 func (ec *executionContext) _DeletePanelUserPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeletePanelUserPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeletePanelUserPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8624,6 +10434,9 @@ func (ec *executionContext) fieldContext_DeletePanelUserPayload_userErrors(_ con
 }
 
 func (ec *executionContext) _DeleteResellerPlanPayload_deletedResellerPlanId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteResellerPlanPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOID2ᚖint(ctx, field.Selections, obj.DeletedResellerPlanID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8647,6 +10460,45 @@ func (ec *executionContext) fieldContext_DeleteResellerPlanPayload_deletedResell
 }
 
 func (ec *executionContext) _DeleteResellerPlanPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteResellerPlanPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteResellerPlanPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8679,6 +10531,45 @@ func (ec *executionContext) fieldContext_DeleteResellerPlanPayload_userErrors(_ 
 }
 
 func (ec *executionContext) _DeleteResellersPayload_deletedResellerIds(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteResellersPayload_deletedResellerIds(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.DeletedResellerIDs, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]int)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNID2ᚕintᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8702,6 +10593,45 @@ func (ec *executionContext) fieldContext_DeleteResellersPayload_deletedResellerI
 }
 
 func (ec *executionContext) _DeleteResellersPayload_deleted(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteResellersPayload_deleted(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Deleted, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*deletion.Summary)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐSummary(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8734,6 +10664,9 @@ func (ec *executionContext) fieldContext_DeleteResellersPayload_deleted(_ contex
 }
 
 func (ec *executionContext) _DeleteResellersPayload_movedCustomers(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.MovedCustomers) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8757,6 +10690,9 @@ func (ec *executionContext) fieldContext_DeleteResellersPayload_movedCustomers(_
 }
 
 func (ec *executionContext) _DeleteResellersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return boolMarshaler(obj.Committed) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8780,6 +10716,45 @@ func (ec *executionContext) fieldContext_DeleteResellersPayload_committed(_ cont
 }
 
 func (ec *executionContext) _DeleteResellersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *deletion.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteResellersPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8812,6 +10787,9 @@ func (ec *executionContext) fieldContext_DeleteResellersPayload_userErrors(_ con
 }
 
 func (ec *executionContext) _DeleteServicePlanPayload_deletedServicePlanId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteServicePlanPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOID2ᚖint(ctx, field.Selections, obj.DeletedServicePlanID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8835,6 +10813,45 @@ func (ec *executionContext) fieldContext_DeleteServicePlanPayload_deletedService
 }
 
 func (ec *executionContext) _DeleteServicePlanPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteServicePlanPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteServicePlanPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8867,6 +10884,45 @@ func (ec *executionContext) fieldContext_DeleteServicePlanPayload_userErrors(_ c
 }
 
 func (ec *executionContext) _DeleteSubscriptionsPayload_deletedSubscriptionIds(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSubscriptionsPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteSubscriptionsPayload_deletedSubscriptionIds(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.DeletedSubscriptionIds, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]int)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNID2ᚕintᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8890,6 +10946,45 @@ func (ec *executionContext) fieldContext_DeleteSubscriptionsPayload_deletedSubsc
 }
 
 func (ec *executionContext) _DeleteSubscriptionsPayload_deleted(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSubscriptionsPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteSubscriptionsPayload_deleted(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Deleted, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*deletion.Summary)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋdeletionᚐSummary(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8922,6 +11017,9 @@ func (ec *executionContext) fieldContext_DeleteSubscriptionsPayload_deleted(_ co
 }
 
 func (ec *executionContext) _DeleteSubscriptionsPayload_committed(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSubscriptionsPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return boolMarshaler(obj.Committed) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8945,6 +11043,45 @@ func (ec *executionContext) fieldContext_DeleteSubscriptionsPayload_committed(_ 
 }
 
 func (ec *executionContext) _DeleteSubscriptionsPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSubscriptionsPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteSubscriptionsPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8977,6 +11114,9 @@ func (ec *executionContext) fieldContext_DeleteSubscriptionsPayload_userErrors(_
 }
 
 func (ec *executionContext) _DeleteWebhookEndpointPayload_deletedWebhookEndpointId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteWebhookEndpointPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOID2ᚖint(ctx, field.Selections, obj.DeletedWebhookEndpointID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9000,6 +11140,45 @@ func (ec *executionContext) fieldContext_DeleteWebhookEndpointPayload_deletedWeb
 }
 
 func (ec *executionContext) _DeleteWebhookEndpointPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteWebhookEndpointPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeleteWebhookEndpointPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9032,6 +11211,9 @@ func (ec *executionContext) fieldContext_DeleteWebhookEndpointPayload_userErrors
 }
 
 func (ec *executionContext) _DeletionSummary_customers(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.Customers) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9055,6 +11237,9 @@ func (ec *executionContext) fieldContext_DeletionSummary_customers(_ context.Con
 }
 
 func (ec *executionContext) _DeletionSummary_subscriptions(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.Subscriptions) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9078,6 +11263,9 @@ func (ec *executionContext) fieldContext_DeletionSummary_subscriptions(_ context
 }
 
 func (ec *executionContext) _DeletionSummary_domains(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.Domains) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9101,6 +11289,9 @@ func (ec *executionContext) fieldContext_DeletionSummary_domains(_ context.Conte
 }
 
 func (ec *executionContext) _DeletionSummary_panelUsers(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.PanelUsers) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9124,6 +11315,45 @@ func (ec *executionContext) fieldContext_DeletionSummary_panelUsers(_ context.Co
 }
 
 func (ec *executionContext) _DeletionSummary_domainNames(ctx context.Context, field graphql.CollectedField, obj *deletion.Summary) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DeletionSummary_domainNames(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.DomainNames, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9147,6 +11377,45 @@ func (ec *executionContext) fieldContext_DeletionSummary_domainNames(_ context.C
 }
 
 func (ec *executionContext) _Description_author(ctx context.Context, field graphql.CollectedField, obj *ent.Description) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Description_author(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Description().Author(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(ent.Noder)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNOwner2githubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9170,6 +11439,9 @@ func (ec *executionContext) fieldContext_Description_author(_ context.Context, f
 }
 
 func (ec *executionContext) _Description_text(ctx context.Context, field graphql.CollectedField, obj *ent.Description) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Text) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9193,6 +11465,45 @@ func (ec *executionContext) fieldContext_Description_text(_ context.Context, fie
 }
 
 func (ec *executionContext) _Description_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Description) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Description_updatedAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9216,6 +11527,9 @@ func (ec *executionContext) fieldContext_Description_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _Domain_id(ctx context.Context, field graphql.CollectedField, obj *ent.Domain) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9239,6 +11553,9 @@ func (ec *executionContext) fieldContext_Domain_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Domain_name(ctx context.Context, field graphql.CollectedField, obj *ent.Domain) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9262,6 +11579,9 @@ func (ec *executionContext) fieldContext_Domain_name(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Domain_primary(ctx context.Context, field graphql.CollectedField, obj *ent.Domain) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return boolMarshaler(obj.Primary) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9285,6 +11605,45 @@ func (ec *executionContext) fieldContext_Domain_primary(_ context.Context, field
 }
 
 func (ec *executionContext) _Domain_subscription(ctx context.Context, field graphql.CollectedField, obj *ent.Domain) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Domain_subscription(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Subscription(ctx)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.HostingSubscription)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNHostingSubscription2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscription(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9317,6 +11676,45 @@ func (ec *executionContext) fieldContext_Domain_subscription(_ context.Context, 
 }
 
 func (ec *executionContext) _Domain_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Domain) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Domain_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9340,6 +11738,45 @@ func (ec *executionContext) fieldContext_Domain_createdAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _DomainPayload_domain(ctx context.Context, field graphql.CollectedField, obj *model.DomainPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DomainPayload_domain(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Domain, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.Domain)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalODomain2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDomain(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9372,6 +11809,45 @@ func (ec *executionContext) fieldContext_DomainPayload_domain(_ context.Context,
 }
 
 func (ec *executionContext) _DomainPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DomainPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_DomainPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9404,6 +11880,9 @@ func (ec *executionContext) fieldContext_DomainPayload_userErrors(_ context.Cont
 }
 
 func (ec *executionContext) _HostingSubscription_id(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9427,6 +11906,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_id(_ context.Contex
 }
 
 func (ec *executionContext) _HostingSubscription_domain(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_domain(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HostingSubscription().Domain(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.Domain)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNDomain2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDomain(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9459,6 +11977,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_domain(_ context.Co
 }
 
 func (ec *executionContext) _HostingSubscription_domains(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_domains(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HostingSubscription().Domains(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.Domain)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNDomain2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDomainᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9491,6 +12048,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_domains(_ context.C
 }
 
 func (ec *executionContext) _HostingSubscription_subscriber(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_subscriber(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HostingSubscription().Subscriber(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(ent.Noder)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNSubscriber2githubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9514,6 +12110,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_subscriber(_ contex
 }
 
 func (ec *executionContext) _HostingSubscription_plan(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_plan(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Plan(ctx)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.ServicePlan)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOServicePlan2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlan(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9546,6 +12181,9 @@ func (ec *executionContext) fieldContext_HostingSubscription_plan(_ context.Cont
 }
 
 func (ec *executionContext) _HostingSubscription_planSync(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return &obj.PlanSync // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9569,6 +12207,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_planSync(_ context.
 }
 
 func (ec *executionContext) _HostingSubscription_limits(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_limits(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HostingSubscription().Limits(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*model.ResourceLimits)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNResourceLimits2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐResourceLimits(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9601,6 +12278,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_limits(_ context.Co
 }
 
 func (ec *executionContext) _HostingSubscription_permissions(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_permissions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Permissions, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]types.Permission)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPermission2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermissionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9624,6 +12340,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_permissions(_ conte
 }
 
 func (ec *executionContext) _HostingSubscription_applications(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_applications(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Applications, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9647,6 +12402,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_applications(_ cont
 }
 
 func (ec *executionContext) _HostingSubscription_status(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_status(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HostingSubscription().Status(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(types.Status)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9670,6 +12464,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_status(_ context.Co
 }
 
 func (ec *executionContext) _HostingSubscription_suspensions(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_suspensions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HostingSubscription().Suspensions(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*model.Suspension)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNSuspension2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspensionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9702,6 +12535,9 @@ func (ec *executionContext) fieldContext_HostingSubscription_suspensions(_ conte
 }
 
 func (ec *executionContext) _HostingSubscription_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ExpiresAt) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9725,6 +12561,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_expiresAt(_ context
 }
 
 func (ec *executionContext) _HostingSubscription_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9748,6 +12623,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_createdAt(_ context
 }
 
 func (ec *executionContext) _HostingSubscription_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscription) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscription_updatedAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9771,6 +12685,45 @@ func (ec *executionContext) fieldContext_HostingSubscription_updatedAt(_ context
 }
 
 func (ec *executionContext) _HostingSubscriptionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscriptionConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscriptionConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.HostingSubscriptionEdge)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOHostingSubscriptionEdge2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionEdge(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9803,6 +12756,45 @@ func (ec *executionContext) fieldContext_HostingSubscriptionConnection_edges(_ c
 }
 
 func (ec *executionContext) _HostingSubscriptionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscriptionConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscriptionConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(entgql.PageInfo[int])
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9835,6 +12827,9 @@ func (ec *executionContext) fieldContext_HostingSubscriptionConnection_pageInfo(
 }
 
 func (ec *executionContext) _HostingSubscriptionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscriptionConnection) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.TotalCount) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9858,6 +12853,45 @@ func (ec *executionContext) fieldContext_HostingSubscriptionConnection_totalCoun
 }
 
 func (ec *executionContext) _HostingSubscriptionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscriptionEdge) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_HostingSubscriptionEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.HostingSubscription)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOHostingSubscription2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscription(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9890,6 +12924,9 @@ func (ec *executionContext) fieldContext_HostingSubscriptionEdge_node(_ context.
 }
 
 func (ec *executionContext) _HostingSubscriptionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.HostingSubscriptionEdge) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return &obj.Cursor // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9913,6 +12950,9 @@ func (ec *executionContext) fieldContext_HostingSubscriptionEdge_cursor(_ contex
 }
 
 func (ec *executionContext) _LoginPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Token) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9936,6 +12976,45 @@ func (ec *executionContext) fieldContext_LoginPayload_token(_ context.Context, f
 }
 
 func (ec *executionContext) _LoginPayload_viewer(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_LoginPayload_viewer(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Viewer, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*model.Viewer)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOViewer2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐViewer(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9968,6 +13047,45 @@ func (ec *executionContext) fieldContext_LoginPayload_viewer(_ context.Context, 
 }
 
 func (ec *executionContext) _LoginPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_LoginPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10000,6 +13118,45 @@ func (ec *executionContext) fieldContext_LoginPayload_userErrors(_ context.Conte
 }
 
 func (ec *executionContext) _MoveCustomersPayload_customers(ctx context.Context, field graphql.CollectedField, obj *transfer.MoveResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_MoveCustomersPayload_customers(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.Customer)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10032,6 +13189,9 @@ func (ec *executionContext) fieldContext_MoveCustomersPayload_customers(_ contex
 }
 
 func (ec *executionContext) _MoveCustomersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *transfer.MoveResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return boolMarshaler(obj.Committed) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10055,6 +13215,45 @@ func (ec *executionContext) fieldContext_MoveCustomersPayload_committed(_ contex
 }
 
 func (ec *executionContext) _MoveCustomersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *transfer.MoveResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_MoveCustomersPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12883,6 +16082,45 @@ func (ec *executionContext) fieldContext_Mutation_redeliverWebhookDelivery(ctx c
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(bool)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNBoolean2bool(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12906,6 +16144,45 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.HasPreviousPage, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(bool)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNBoolean2bool(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12929,6 +16206,45 @@ func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Cont
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_PageInfo_startCursor(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.StartCursor, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*entgql.Cursor[int])
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12952,6 +16268,45 @@ func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context,
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_PageInfo_endCursor(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*entgql.Cursor[int])
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12975,6 +16330,9 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 }
 
 func (ec *executionContext) _PanelUser_id(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12998,6 +16356,9 @@ func (ec *executionContext) fieldContext_PanelUser_id(_ context.Context, field g
 }
 
 func (ec *executionContext) _PanelUser_login(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Login) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13021,6 +16382,9 @@ func (ec *executionContext) fieldContext_PanelUser_login(_ context.Context, fiel
 }
 
 func (ec *executionContext) _PanelUser_name(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13044,6 +16408,9 @@ func (ec *executionContext) fieldContext_PanelUser_name(_ context.Context, field
 }
 
 func (ec *executionContext) _PanelUser_email(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Email) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13067,6 +16434,9 @@ func (ec *executionContext) fieldContext_PanelUser_email(_ context.Context, fiel
 }
 
 func (ec *executionContext) _PanelUser_role(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return &obj.Role // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13090,6 +16460,45 @@ func (ec *executionContext) fieldContext_PanelUser_role(_ context.Context, field
 }
 
 func (ec *executionContext) _PanelUser_account(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_PanelUser_account(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PanelUser().Account(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(ent.Noder)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNAccount2githubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13122,6 +16531,45 @@ func (ec *executionContext) fieldContext_PanelUser_account(_ context.Context, fi
 }
 
 func (ec *executionContext) _PanelUser_status(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_PanelUser_status(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PanelUser().Status(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(types.Status)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13145,6 +16593,45 @@ func (ec *executionContext) fieldContext_PanelUser_status(_ context.Context, fie
 }
 
 func (ec *executionContext) _PanelUser_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PanelUser) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_PanelUser_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13168,6 +16655,45 @@ func (ec *executionContext) fieldContext_PanelUser_createdAt(_ context.Context, 
 }
 
 func (ec *executionContext) _PanelUserPayload_panelUser(ctx context.Context, field graphql.CollectedField, obj *model.PanelUserPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_PanelUserPayload_panelUser(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PanelUser, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.PanelUser)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOPanelUser2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐPanelUser(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13200,6 +16726,45 @@ func (ec *executionContext) fieldContext_PanelUserPayload_panelUser(_ context.Co
 }
 
 func (ec *executionContext) _PanelUserPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.PanelUserPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_PanelUserPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13972,6 +17537,45 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _RedeliverWebhookDeliveryPayload_webhookDelivery(ctx context.Context, field graphql.CollectedField, obj *model.RedeliverWebhookDeliveryPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_RedeliverWebhookDeliveryPayload_webhookDelivery(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.WebhookDelivery, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.WebhookDelivery)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOWebhookDelivery2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐWebhookDelivery(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14004,6 +17608,45 @@ func (ec *executionContext) fieldContext_RedeliverWebhookDeliveryPayload_webhook
 }
 
 func (ec *executionContext) _RedeliverWebhookDeliveryPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RedeliverWebhookDeliveryPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_RedeliverWebhookDeliveryPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14036,6 +17679,9 @@ func (ec *executionContext) fieldContext_RedeliverWebhookDeliveryPayload_userErr
 }
 
 func (ec *executionContext) _RequestPasswordResetPayload_ok(ctx context.Context, field graphql.CollectedField, obj *model.RequestPasswordResetPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return boolMarshaler(obj.Ok) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14059,6 +17705,45 @@ func (ec *executionContext) fieldContext_RequestPasswordResetPayload_ok(_ contex
 }
 
 func (ec *executionContext) _RequestPasswordResetPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RequestPasswordResetPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_RequestPasswordResetPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14091,6 +17776,9 @@ func (ec *executionContext) fieldContext_RequestPasswordResetPayload_userErrors(
 }
 
 func (ec *executionContext) _Reseller_id(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14114,6 +17802,9 @@ func (ec *executionContext) fieldContext_Reseller_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Reseller_login(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Login) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14137,6 +17828,9 @@ func (ec *executionContext) fieldContext_Reseller_login(_ context.Context, field
 }
 
 func (ec *executionContext) _Reseller_name(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14160,6 +17854,9 @@ func (ec *executionContext) fieldContext_Reseller_name(_ context.Context, field 
 }
 
 func (ec *executionContext) _Reseller_email(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Email) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14183,6 +17880,9 @@ func (ec *executionContext) fieldContext_Reseller_email(_ context.Context, field
 }
 
 func (ec *executionContext) _Reseller_company(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Company) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14206,6 +17906,9 @@ func (ec *executionContext) fieldContext_Reseller_company(_ context.Context, fie
 }
 
 func (ec *executionContext) _Reseller_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Phone) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14229,6 +17932,9 @@ func (ec *executionContext) fieldContext_Reseller_phone(_ context.Context, field
 }
 
 func (ec *executionContext) _Reseller_fax(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Fax) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14252,6 +17958,9 @@ func (ec *executionContext) fieldContext_Reseller_fax(_ context.Context, field g
 }
 
 func (ec *executionContext) _Reseller_address(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Address) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14275,6 +17984,9 @@ func (ec *executionContext) fieldContext_Reseller_address(_ context.Context, fie
 }
 
 func (ec *executionContext) _Reseller_city(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.City) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14298,6 +18010,9 @@ func (ec *executionContext) fieldContext_Reseller_city(_ context.Context, field 
 }
 
 func (ec *executionContext) _Reseller_state(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.State) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14321,6 +18036,9 @@ func (ec *executionContext) fieldContext_Reseller_state(_ context.Context, field
 }
 
 func (ec *executionContext) _Reseller_postalCode(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.PostalCode) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14344,6 +18062,9 @@ func (ec *executionContext) fieldContext_Reseller_postalCode(_ context.Context, 
 }
 
 func (ec *executionContext) _Reseller_country(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Country) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14367,6 +18088,9 @@ func (ec *executionContext) fieldContext_Reseller_country(_ context.Context, fie
 }
 
 func (ec *executionContext) _Reseller_locale(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Locale) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14390,6 +18114,9 @@ func (ec *executionContext) fieldContext_Reseller_locale(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Reseller_status(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return &obj.Status // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14413,6 +18140,45 @@ func (ec *executionContext) fieldContext_Reseller_status(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Reseller_suspensions(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_suspensions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Reseller().Suspensions(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*model.Suspension)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNSuspension2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspensionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14445,6 +18211,45 @@ func (ec *executionContext) fieldContext_Reseller_suspensions(_ context.Context,
 }
 
 func (ec *executionContext) _Reseller_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14468,6 +18273,45 @@ func (ec *executionContext) fieldContext_Reseller_createdAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Reseller_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_updatedAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14491,6 +18335,9 @@ func (ec *executionContext) fieldContext_Reseller_updatedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Reseller_externalId(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.ExternalID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14514,6 +18361,45 @@ func (ec *executionContext) fieldContext_Reseller_externalId(_ context.Context, 
 }
 
 func (ec *executionContext) _Reseller_plan(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_plan(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Plan(ctx)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.ResellerPlan)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOResellerPlan2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerPlan(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14546,6 +18432,45 @@ func (ec *executionContext) fieldContext_Reseller_plan(_ context.Context, field 
 }
 
 func (ec *executionContext) _Reseller_limits(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_limits(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Reseller().Limits(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*model.ResellerLimits)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNResellerLimits2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐResellerLimits(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14578,6 +18503,45 @@ func (ec *executionContext) fieldContext_Reseller_limits(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Reseller_permissions(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_permissions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Permissions, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]types.Permission)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPermission2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermissionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14601,6 +18565,45 @@ func (ec *executionContext) fieldContext_Reseller_permissions(_ context.Context,
 }
 
 func (ec *executionContext) _Reseller_applications(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_applications(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Applications, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14624,6 +18627,9 @@ func (ec *executionContext) fieldContext_Reseller_applications(_ context.Context
 }
 
 func (ec *executionContext) _Reseller_oversell(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return boolMarshaler(obj.Oversell) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14647,6 +18653,45 @@ func (ec *executionContext) fieldContext_Reseller_oversell(_ context.Context, fi
 }
 
 func (ec *executionContext) _Reseller_usage(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_usage(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Reseller().Usage(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*model.ResellerUsage)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNResellerUsage2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐResellerUsage(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14679,6 +18724,46 @@ func (ec *executionContext) fieldContext_Reseller_usage(_ context.Context, field
 }
 
 func (ec *executionContext) _Reseller_customers(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_customers(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Reseller().Customers(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CustomerOrder), fc.Args["where"].(*model.CustomerWhereInput))
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.CustomerConnection)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNCustomerConnection2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerConnection(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14723,6 +18808,46 @@ func (ec *executionContext) fieldContext_Reseller_customers(ctx context.Context,
 }
 
 func (ec *executionContext) _Reseller_subscriptions(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_subscriptions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Reseller().Subscriptions(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.HostingSubscriptionOrder), fc.Args["where"].(*model.HostingSubscriptionWhereInput))
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.HostingSubscriptionConnection)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNHostingSubscriptionConnection2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionConnection(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14767,6 +18892,45 @@ func (ec *executionContext) fieldContext_Reseller_subscriptions(ctx context.Cont
 }
 
 func (ec *executionContext) _Reseller_servicePlans(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_servicePlans(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.ServicePlans(ctx)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.ServicePlan)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNServicePlan2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlanᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14799,6 +18963,45 @@ func (ec *executionContext) fieldContext_Reseller_servicePlans(_ context.Context
 }
 
 func (ec *executionContext) _Reseller_panelUsers(ctx context.Context, field graphql.CollectedField, obj *ent.Reseller) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Reseller_panelUsers(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PanelUsers(ctx)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.PanelUser)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPanelUser2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐPanelUserᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14831,6 +19034,45 @@ func (ec *executionContext) fieldContext_Reseller_panelUsers(_ context.Context, 
 }
 
 func (ec *executionContext) _ResellerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.ResellerEdge)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOResellerEdge2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerEdge(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14863,6 +19105,45 @@ func (ec *executionContext) fieldContext_ResellerConnection_edges(_ context.Cont
 }
 
 func (ec *executionContext) _ResellerConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(entgql.PageInfo[int])
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14895,6 +19176,9 @@ func (ec *executionContext) fieldContext_ResellerConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _ResellerConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerConnection) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.TotalCount) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14918,6 +19202,45 @@ func (ec *executionContext) fieldContext_ResellerConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _ResellerEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerEdge) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.Reseller)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOReseller2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐReseller(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14950,6 +19273,9 @@ func (ec *executionContext) fieldContext_ResellerEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _ResellerEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerEdge) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return &obj.Cursor // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14973,6 +19299,9 @@ func (ec *executionContext) fieldContext_ResellerEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _ResellerLimits_customers(ctx context.Context, field graphql.CollectedField, obj *model.ResellerLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Customers) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14996,6 +19325,9 @@ func (ec *executionContext) fieldContext_ResellerLimits_customers(_ context.Cont
 }
 
 func (ec *executionContext) _ResellerLimits_subscriptions(ctx context.Context, field graphql.CollectedField, obj *model.ResellerLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Subscriptions) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15019,6 +19351,9 @@ func (ec *executionContext) fieldContext_ResellerLimits_subscriptions(_ context.
 }
 
 func (ec *executionContext) _ResellerLimits_diskSpaceMb(ctx context.Context, field graphql.CollectedField, obj *model.ResellerLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.DiskSpaceMb) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15042,6 +19377,9 @@ func (ec *executionContext) fieldContext_ResellerLimits_diskSpaceMb(_ context.Co
 }
 
 func (ec *executionContext) _ResellerLimits_trafficMbPerMonth(ctx context.Context, field graphql.CollectedField, obj *model.ResellerLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.TrafficMbPerMonth) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15065,6 +19403,9 @@ func (ec *executionContext) fieldContext_ResellerLimits_trafficMbPerMonth(_ cont
 }
 
 func (ec *executionContext) _ResellerLimits_domains(ctx context.Context, field graphql.CollectedField, obj *model.ResellerLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Domains) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15088,6 +19429,9 @@ func (ec *executionContext) fieldContext_ResellerLimits_domains(_ context.Contex
 }
 
 func (ec *executionContext) _ResellerLimits_mailboxes(ctx context.Context, field graphql.CollectedField, obj *model.ResellerLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Mailboxes) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15111,6 +19455,9 @@ func (ec *executionContext) fieldContext_ResellerLimits_mailboxes(_ context.Cont
 }
 
 func (ec *executionContext) _ResellerLimits_databases(ctx context.Context, field graphql.CollectedField, obj *model.ResellerLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Databases) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15134,6 +19481,45 @@ func (ec *executionContext) fieldContext_ResellerLimits_databases(_ context.Cont
 }
 
 func (ec *executionContext) _ResellerPayload_reseller(ctx context.Context, field graphql.CollectedField, obj *model.ResellerPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPayload_reseller(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Reseller, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.Reseller)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOReseller2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐReseller(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15166,6 +19552,45 @@ func (ec *executionContext) fieldContext_ResellerPayload_reseller(_ context.Cont
 }
 
 func (ec *executionContext) _ResellerPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ResellerPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15198,6 +19623,9 @@ func (ec *executionContext) fieldContext_ResellerPayload_userErrors(_ context.Co
 }
 
 func (ec *executionContext) _ResellerPlan_id(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15221,6 +19649,9 @@ func (ec *executionContext) fieldContext_ResellerPlan_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _ResellerPlan_name(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15244,6 +19675,45 @@ func (ec *executionContext) fieldContext_ResellerPlan_name(_ context.Context, fi
 }
 
 func (ec *executionContext) _ResellerPlan_limits(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlan_limits(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ResellerPlan().Limits(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*model.ResellerLimits)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNResellerLimits2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐResellerLimits(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15276,6 +19746,45 @@ func (ec *executionContext) fieldContext_ResellerPlan_limits(_ context.Context, 
 }
 
 func (ec *executionContext) _ResellerPlan_permissions(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlan_permissions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Permissions, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]types.Permission)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPermission2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermissionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15299,6 +19808,45 @@ func (ec *executionContext) fieldContext_ResellerPlan_permissions(_ context.Cont
 }
 
 func (ec *executionContext) _ResellerPlan_applications(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlan_applications(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Applications, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15322,6 +19870,9 @@ func (ec *executionContext) fieldContext_ResellerPlan_applications(_ context.Con
 }
 
 func (ec *executionContext) _ResellerPlan_oversell(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return boolMarshaler(obj.Oversell) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15345,6 +19896,46 @@ func (ec *executionContext) fieldContext_ResellerPlan_oversell(_ context.Context
 }
 
 func (ec *executionContext) _ResellerPlan_resellers(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlan_resellers(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ResellerPlan().Resellers(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int))
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.ResellerConnection)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNResellerConnection2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerConnection(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15389,6 +19980,45 @@ func (ec *executionContext) fieldContext_ResellerPlan_resellers(ctx context.Cont
 }
 
 func (ec *executionContext) _ResellerPlan_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlan_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15412,6 +20042,45 @@ func (ec *executionContext) fieldContext_ResellerPlan_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _ResellerPlan_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlan_updatedAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15435,6 +20104,45 @@ func (ec *executionContext) fieldContext_ResellerPlan_updatedAt(_ context.Contex
 }
 
 func (ec *executionContext) _ResellerPlanConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlanConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlanConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.ResellerPlanEdge)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOResellerPlanEdge2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerPlanEdge(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15467,6 +20175,45 @@ func (ec *executionContext) fieldContext_ResellerPlanConnection_edges(_ context.
 }
 
 func (ec *executionContext) _ResellerPlanConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlanConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlanConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(entgql.PageInfo[int])
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15499,6 +20246,9 @@ func (ec *executionContext) fieldContext_ResellerPlanConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _ResellerPlanConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlanConnection) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.TotalCount) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15522,6 +20272,45 @@ func (ec *executionContext) fieldContext_ResellerPlanConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _ResellerPlanEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlanEdge) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlanEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.ResellerPlan)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOResellerPlan2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerPlan(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15554,6 +20343,9 @@ func (ec *executionContext) fieldContext_ResellerPlanEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _ResellerPlanEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ResellerPlanEdge) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return &obj.Cursor // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15577,6 +20369,45 @@ func (ec *executionContext) fieldContext_ResellerPlanEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _ResellerPlanPayload_resellerPlan(ctx context.Context, field graphql.CollectedField, obj *model.ResellerPlanPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlanPayload_resellerPlan(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.ResellerPlan, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.ResellerPlan)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOResellerPlan2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerPlan(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15609,6 +20440,45 @@ func (ec *executionContext) fieldContext_ResellerPlanPayload_resellerPlan(_ cont
 }
 
 func (ec *executionContext) _ResellerPlanPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ResellerPlanPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellerPlanPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15641,6 +20511,9 @@ func (ec *executionContext) fieldContext_ResellerPlanPayload_userErrors(_ contex
 }
 
 func (ec *executionContext) _ResellerUsage_customers(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.Customers) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15664,6 +20537,9 @@ func (ec *executionContext) fieldContext_ResellerUsage_customers(_ context.Conte
 }
 
 func (ec *executionContext) _ResellerUsage_subscriptions(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.Subscriptions) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15687,6 +20563,9 @@ func (ec *executionContext) fieldContext_ResellerUsage_subscriptions(_ context.C
 }
 
 func (ec *executionContext) _ResellerUsage_diskSpaceMb(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.DiskSpaceMb) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15710,6 +20589,9 @@ func (ec *executionContext) fieldContext_ResellerUsage_diskSpaceMb(_ context.Con
 }
 
 func (ec *executionContext) _ResellerUsage_trafficMbPerMonth(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.TrafficMbPerMonth) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15733,6 +20615,9 @@ func (ec *executionContext) fieldContext_ResellerUsage_trafficMbPerMonth(_ conte
 }
 
 func (ec *executionContext) _ResellerUsage_domains(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.Domains) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15756,6 +20641,9 @@ func (ec *executionContext) fieldContext_ResellerUsage_domains(_ context.Context
 }
 
 func (ec *executionContext) _ResellerUsage_mailboxes(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.Mailboxes) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15779,6 +20667,9 @@ func (ec *executionContext) fieldContext_ResellerUsage_mailboxes(_ context.Conte
 }
 
 func (ec *executionContext) _ResellerUsage_databases(ctx context.Context, field graphql.CollectedField, obj *model.ResellerUsage) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.Databases) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15802,6 +20693,45 @@ func (ec *executionContext) fieldContext_ResellerUsage_databases(_ context.Conte
 }
 
 func (ec *executionContext) _ResellersPayload_resellers(ctx context.Context, field graphql.CollectedField, obj *suspension.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellersPayload_resellers(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Resellers, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.Reseller)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNReseller2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15834,6 +20764,9 @@ func (ec *executionContext) fieldContext_ResellersPayload_resellers(_ context.Co
 }
 
 func (ec *executionContext) _ResellersPayload_customersAffected(ctx context.Context, field graphql.CollectedField, obj *suspension.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.CustomersAffected) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15857,6 +20790,9 @@ func (ec *executionContext) fieldContext_ResellersPayload_customersAffected(_ co
 }
 
 func (ec *executionContext) _ResellersPayload_subscriptionsAffected(ctx context.Context, field graphql.CollectedField, obj *suspension.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.SubscriptionsAffected) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15880,6 +20816,9 @@ func (ec *executionContext) fieldContext_ResellersPayload_subscriptionsAffected(
 }
 
 func (ec *executionContext) _ResellersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *suspension.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return boolMarshaler(obj.Committed) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15903,6 +20842,45 @@ func (ec *executionContext) fieldContext_ResellersPayload_committed(_ context.Co
 }
 
 func (ec *executionContext) _ResellersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *suspension.ResellersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResellersPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15935,6 +20913,9 @@ func (ec *executionContext) fieldContext_ResellersPayload_userErrors(_ context.C
 }
 
 func (ec *executionContext) _ResetPasswordPayload_ok(ctx context.Context, field graphql.CollectedField, obj *model.ResetPasswordPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return boolMarshaler(obj.Ok) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15958,6 +20939,45 @@ func (ec *executionContext) fieldContext_ResetPasswordPayload_ok(_ context.Conte
 }
 
 func (ec *executionContext) _ResetPasswordPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ResetPasswordPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ResetPasswordPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15990,6 +21010,9 @@ func (ec *executionContext) fieldContext_ResetPasswordPayload_userErrors(_ conte
 }
 
 func (ec *executionContext) _ResourceLimits_diskSpaceMb(ctx context.Context, field graphql.CollectedField, obj *model.ResourceLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.DiskSpaceMb) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16013,6 +21036,9 @@ func (ec *executionContext) fieldContext_ResourceLimits_diskSpaceMb(_ context.Co
 }
 
 func (ec *executionContext) _ResourceLimits_trafficMbPerMonth(ctx context.Context, field graphql.CollectedField, obj *model.ResourceLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.TrafficMbPerMonth) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16036,6 +21062,9 @@ func (ec *executionContext) fieldContext_ResourceLimits_trafficMbPerMonth(_ cont
 }
 
 func (ec *executionContext) _ResourceLimits_domains(ctx context.Context, field graphql.CollectedField, obj *model.ResourceLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Domains) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16059,6 +21088,9 @@ func (ec *executionContext) fieldContext_ResourceLimits_domains(_ context.Contex
 }
 
 func (ec *executionContext) _ResourceLimits_subdomains(ctx context.Context, field graphql.CollectedField, obj *model.ResourceLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Subdomains) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16082,6 +21114,9 @@ func (ec *executionContext) fieldContext_ResourceLimits_subdomains(_ context.Con
 }
 
 func (ec *executionContext) _ResourceLimits_mailboxes(ctx context.Context, field graphql.CollectedField, obj *model.ResourceLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Mailboxes) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16105,6 +21140,9 @@ func (ec *executionContext) fieldContext_ResourceLimits_mailboxes(_ context.Cont
 }
 
 func (ec *executionContext) _ResourceLimits_databases(ctx context.Context, field graphql.CollectedField, obj *model.ResourceLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Databases) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16128,6 +21166,9 @@ func (ec *executionContext) fieldContext_ResourceLimits_databases(_ context.Cont
 }
 
 func (ec *executionContext) _ResourceLimits_ftpAccounts(ctx context.Context, field graphql.CollectedField, obj *model.ResourceLimits) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.FtpAccounts) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16151,6 +21192,9 @@ func (ec *executionContext) fieldContext_ResourceLimits_ftpAccounts(_ context.Co
 }
 
 func (ec *executionContext) _RevokeApiTokenPayload_revokedApiTokenId(ctx context.Context, field graphql.CollectedField, obj *model.RevokeAPITokenPayload) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOID2ᚖint(ctx, field.Selections, obj.RevokedAPITokenID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16174,6 +21218,45 @@ func (ec *executionContext) fieldContext_RevokeApiTokenPayload_revokedApiTokenId
 }
 
 func (ec *executionContext) _RevokeApiTokenPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RevokeAPITokenPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_RevokeApiTokenPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16206,6 +21289,9 @@ func (ec *executionContext) fieldContext_RevokeApiTokenPayload_userErrors(_ cont
 }
 
 func (ec *executionContext) _ServicePlan_id(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16229,6 +21315,9 @@ func (ec *executionContext) fieldContext_ServicePlan_id(_ context.Context, field
 }
 
 func (ec *executionContext) _ServicePlan_name(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16252,6 +21341,45 @@ func (ec *executionContext) fieldContext_ServicePlan_name(_ context.Context, fie
 }
 
 func (ec *executionContext) _ServicePlan_owner(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlan_owner(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServicePlan().Owner(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(ent.Noder)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNOwner2githubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16275,6 +21403,45 @@ func (ec *executionContext) fieldContext_ServicePlan_owner(_ context.Context, fi
 }
 
 func (ec *executionContext) _ServicePlan_limits(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlan_limits(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServicePlan().Limits(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*model.ResourceLimits)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNResourceLimits2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐResourceLimits(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16307,6 +21474,45 @@ func (ec *executionContext) fieldContext_ServicePlan_limits(_ context.Context, f
 }
 
 func (ec *executionContext) _ServicePlan_permissions(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlan_permissions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Permissions, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]types.Permission)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPermission2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermissionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16330,6 +21536,45 @@ func (ec *executionContext) fieldContext_ServicePlan_permissions(_ context.Conte
 }
 
 func (ec *executionContext) _ServicePlan_applications(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlan_applications(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Applications, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16353,6 +21598,46 @@ func (ec *executionContext) fieldContext_ServicePlan_applications(_ context.Cont
 }
 
 func (ec *executionContext) _ServicePlan_subscriptions(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlan_subscriptions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ServicePlan().Subscriptions(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int))
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.HostingSubscriptionConnection)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNHostingSubscriptionConnection2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionConnection(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16397,6 +21682,45 @@ func (ec *executionContext) fieldContext_ServicePlan_subscriptions(ctx context.C
 }
 
 func (ec *executionContext) _ServicePlan_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlan_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16420,6 +21744,45 @@ func (ec *executionContext) fieldContext_ServicePlan_createdAt(_ context.Context
 }
 
 func (ec *executionContext) _ServicePlan_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlan) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlan_updatedAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16443,6 +21806,45 @@ func (ec *executionContext) fieldContext_ServicePlan_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _ServicePlanConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlanConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlanConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.ServicePlanEdge)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOServicePlanEdge2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlanEdge(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16475,6 +21877,45 @@ func (ec *executionContext) fieldContext_ServicePlanConnection_edges(_ context.C
 }
 
 func (ec *executionContext) _ServicePlanConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlanConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlanConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(entgql.PageInfo[int])
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16507,6 +21948,9 @@ func (ec *executionContext) fieldContext_ServicePlanConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _ServicePlanConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlanConnection) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.TotalCount) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16530,6 +21974,45 @@ func (ec *executionContext) fieldContext_ServicePlanConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _ServicePlanEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlanEdge) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlanEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.ServicePlan)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOServicePlan2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlan(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16562,6 +22045,9 @@ func (ec *executionContext) fieldContext_ServicePlanEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _ServicePlanEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ServicePlanEdge) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return &obj.Cursor // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16585,6 +22071,45 @@ func (ec *executionContext) fieldContext_ServicePlanEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _ServicePlanPayload_servicePlan(ctx context.Context, field graphql.CollectedField, obj *model.ServicePlanPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlanPayload_servicePlan(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.ServicePlan, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.ServicePlan)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOServicePlan2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlan(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16617,6 +22142,45 @@ func (ec *executionContext) fieldContext_ServicePlanPayload_servicePlan(_ contex
 }
 
 func (ec *executionContext) _ServicePlanPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ServicePlanPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_ServicePlanPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16649,6 +22213,45 @@ func (ec *executionContext) fieldContext_ServicePlanPayload_userErrors(_ context
 }
 
 func (ec *executionContext) _SubscriptionPayload_subscription(ctx context.Context, field graphql.CollectedField, obj *model.SubscriptionPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_SubscriptionPayload_subscription(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Subscription, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.HostingSubscription)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOHostingSubscription2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscription(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16681,6 +22284,45 @@ func (ec *executionContext) fieldContext_SubscriptionPayload_subscription(_ cont
 }
 
 func (ec *executionContext) _SubscriptionPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SubscriptionPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_SubscriptionPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16713,6 +22355,45 @@ func (ec *executionContext) fieldContext_SubscriptionPayload_userErrors(_ contex
 }
 
 func (ec *executionContext) _SubscriptionsPayload_subscriptions(ctx context.Context, field graphql.CollectedField, obj *suspension.SubscriptionsResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_SubscriptionsPayload_subscriptions(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Subscriptions, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.HostingSubscription)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNHostingSubscription2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16745,6 +22426,9 @@ func (ec *executionContext) fieldContext_SubscriptionsPayload_subscriptions(_ co
 }
 
 func (ec *executionContext) _SubscriptionsPayload_committed(ctx context.Context, field graphql.CollectedField, obj *suspension.SubscriptionsResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return boolMarshaler(obj.Committed) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16768,6 +22452,45 @@ func (ec *executionContext) fieldContext_SubscriptionsPayload_committed(_ contex
 }
 
 func (ec *executionContext) _SubscriptionsPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *suspension.SubscriptionsResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_SubscriptionsPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16800,6 +22523,45 @@ func (ec *executionContext) fieldContext_SubscriptionsPayload_userErrors(_ conte
 }
 
 func (ec *executionContext) _SuspendCustomersPayload_customers(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_SuspendCustomersPayload_customers(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.Customer)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16832,6 +22594,9 @@ func (ec *executionContext) fieldContext_SuspendCustomersPayload_customers(_ con
 }
 
 func (ec *executionContext) _SuspendCustomersPayload_subscriptionsAffected(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.SubscriptionsAffected) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16855,6 +22620,9 @@ func (ec *executionContext) fieldContext_SuspendCustomersPayload_subscriptionsAf
 }
 
 func (ec *executionContext) _SuspendCustomersPayload_committed(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return boolMarshaler(obj.Committed) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16878,6 +22646,45 @@ func (ec *executionContext) fieldContext_SuspendCustomersPayload_committed(_ con
 }
 
 func (ec *executionContext) _SuspendCustomersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *suspension.CustomersResult) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_SuspendCustomersPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16910,6 +22717,9 @@ func (ec *executionContext) fieldContext_SuspendCustomersPayload_userErrors(_ co
 }
 
 func (ec *executionContext) _Suspension_source(ctx context.Context, field graphql.CollectedField, obj *model.Suspension) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return &obj.Source // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16933,6 +22743,9 @@ func (ec *executionContext) fieldContext_Suspension_source(_ context.Context, fi
 }
 
 func (ec *executionContext) _Suspension_reason(ctx context.Context, field graphql.CollectedField, obj *model.Suspension) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.Reason) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16956,6 +22769,45 @@ func (ec *executionContext) fieldContext_Suspension_reason(_ context.Context, fi
 }
 
 func (ec *executionContext) _Suspension_since(ctx context.Context, field graphql.CollectedField, obj *model.Suspension) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Suspension_since(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16979,6 +22831,9 @@ func (ec *executionContext) fieldContext_Suspension_since(_ context.Context, fie
 }
 
 func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.CollectedField, obj *apperr.UserError) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return &obj.Code // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17002,6 +22857,9 @@ func (ec *executionContext) fieldContext_UserError_code(_ context.Context, field
 }
 
 func (ec *executionContext) _UserError_message(ctx context.Context, field graphql.CollectedField, obj *apperr.UserError) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Message) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17025,6 +22883,45 @@ func (ec *executionContext) fieldContext_UserError_message(_ context.Context, fi
 }
 
 func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *apperr.UserError) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_UserError_field(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚕstringᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17048,6 +22945,9 @@ func (ec *executionContext) fieldContext_UserError_field(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return &obj.Role // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17071,6 +22971,45 @@ func (ec *executionContext) fieldContext_Viewer_role(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Viewer_account(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Viewer_account(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Account, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(ent.Noder)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNAccount2githubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17103,6 +23042,45 @@ func (ec *executionContext) fieldContext_Viewer_account(_ context.Context, field
 }
 
 func (ec *executionContext) _Viewer_panelUser(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Viewer_panelUser(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PanelUser, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.PanelUser)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOPanelUser2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐPanelUser(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17135,6 +23113,45 @@ func (ec *executionContext) fieldContext_Viewer_panelUser(_ context.Context, fie
 }
 
 func (ec *executionContext) _Viewer_apiTokens(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_Viewer_apiTokens(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().APITokens(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.Session)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNApiToken2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐSessionᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17167,6 +23184,9 @@ func (ec *executionContext) fieldContext_Viewer_apiTokens(_ context.Context, fie
 }
 
 func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17190,6 +23210,45 @@ func (ec *executionContext) fieldContext_WebhookDelivery_id(_ context.Context, f
 }
 
 func (ec *executionContext) _WebhookDelivery_endpoint(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_WebhookDelivery_endpoint(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Endpoint(ctx)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.WebhookEndpoint)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNWebhookEndpoint2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐWebhookEndpoint(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17222,6 +23281,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_endpoint(_ context.Cont
 }
 
 func (ec *executionContext) _WebhookDelivery_eventId(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*idRef)(&obj.EventID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17245,6 +23307,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_eventId(_ context.Conte
 }
 
 func (ec *executionContext) _WebhookDelivery_eventType(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.EventType) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17268,6 +23333,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_eventType(_ context.Con
 }
 
 func (ec *executionContext) _WebhookDelivery_chunk(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.Chunk) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17291,6 +23359,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_chunk(_ context.Context
 }
 
 func (ec *executionContext) _WebhookDelivery_chunks(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.Chunks) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17314,6 +23385,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_chunks(_ context.Contex
 }
 
 func (ec *executionContext) _WebhookDelivery_status(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return &obj.Status // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17337,6 +23411,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_status(_ context.Contex
 }
 
 func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.Attempts) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17360,6 +23437,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_attempts(_ context.Cont
 }
 
 func (ec *executionContext) _WebhookDelivery_responseStatus(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.ResponseStatus) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17383,6 +23463,45 @@ func (ec *executionContext) fieldContext_WebhookDelivery_responseStatus(_ contex
 }
 
 func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_WebhookDelivery_lastError(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WebhookDelivery().LastError(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17406,6 +23525,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Con
 }
 
 func (ec *executionContext) _WebhookDelivery_nextAttemptAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.NextAttemptAt) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17429,6 +23551,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_nextAttemptAt(_ context
 }
 
 func (ec *executionContext) _WebhookDelivery_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DeliveredAt) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17452,6 +23577,45 @@ func (ec *executionContext) fieldContext_WebhookDelivery_deliveredAt(_ context.C
 }
 
 func (ec *executionContext) _WebhookDelivery_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17475,6 +23639,45 @@ func (ec *executionContext) fieldContext_WebhookDelivery_createdAt(_ context.Con
 }
 
 func (ec *executionContext) _WebhookDeliveryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_WebhookDeliveryConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.WebhookDeliveryEdge)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOWebhookDeliveryEdge2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐWebhookDeliveryEdge(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17507,6 +23710,45 @@ func (ec *executionContext) fieldContext_WebhookDeliveryConnection_edges(_ conte
 }
 
 func (ec *executionContext) _WebhookDeliveryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_WebhookDeliveryConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(entgql.PageInfo[int])
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17539,6 +23781,9 @@ func (ec *executionContext) fieldContext_WebhookDeliveryConnection_pageInfo(_ co
 }
 
 func (ec *executionContext) _WebhookDeliveryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryConnection) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.TotalCount) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17562,6 +23807,45 @@ func (ec *executionContext) fieldContext_WebhookDeliveryConnection_totalCount(_ 
 }
 
 func (ec *executionContext) _WebhookDeliveryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryEdge) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_WebhookDeliveryEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.WebhookDelivery)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOWebhookDelivery2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐWebhookDelivery(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17594,6 +23878,9 @@ func (ec *executionContext) fieldContext_WebhookDeliveryEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _WebhookDeliveryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryEdge) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return &obj.Cursor // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17617,6 +23904,9 @@ func (ec *executionContext) fieldContext_WebhookDeliveryEdge_cursor(_ context.Co
 }
 
 func (ec *executionContext) _WebhookEndpoint_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*idRef)(&obj.ID) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17640,6 +23930,9 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_id(_ context.Context, f
 }
 
 func (ec *executionContext) _WebhookEndpoint_url(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.URL) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17663,6 +23956,9 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_url(_ context.Context, 
 }
 
 func (ec *executionContext) _WebhookEndpoint_description(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Description) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17686,6 +23982,45 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_description(_ context.C
 }
 
 func (ec *executionContext) _WebhookEndpoint_eventTypes(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_WebhookEndpoint_eventTypes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.EventTypes, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17709,6 +24044,9 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_eventTypes(_ context.Co
 }
 
 func (ec *executionContext) _WebhookEndpoint_enabled(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return boolMarshaler(obj.Enabled) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17732,6 +24070,45 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_enabled(_ context.Conte
 }
 
 func (ec *executionContext) _WebhookEndpoint_disabledReason(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_WebhookEndpoint_disabledReason(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WebhookEndpoint().DisabledReason(ctx, obj)
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17755,6 +24132,9 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_disabledReason(_ contex
 }
 
 func (ec *executionContext) _WebhookEndpoint_consecutiveFailures(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.ConsecutiveFailures) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17778,6 +24158,45 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_consecutiveFailures(_ c
 }
 
 func (ec *executionContext) _WebhookEndpoint_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_WebhookEndpoint_createdAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17801,6 +24220,45 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_createdAt(_ context.Con
 }
 
 func (ec *executionContext) _WebhookEndpoint_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_WebhookEndpoint_updatedAt(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(time.Time)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17824,6 +24282,46 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_updatedAt(_ context.Con
 }
 
 func (ec *executionContext) _WebhookEndpoint_deliveries(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_WebhookEndpoint_deliveries(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.WebhookEndpoint().Deliveries(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["where"].(*model.WebhookDeliveryWhereInput))
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.WebhookDeliveryConnection)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNWebhookDeliveryConnection2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐWebhookDeliveryConnection(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17868,6 +24366,45 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_deliveries(ctx context.
 }
 
 func (ec *executionContext) _WebhookEndpointConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpointConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_WebhookEndpointConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*ent.WebhookEndpointEdge)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOWebhookEndpointEdge2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐWebhookEndpointEdge(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17900,6 +24437,45 @@ func (ec *executionContext) fieldContext_WebhookEndpointConnection_edges(_ conte
 }
 
 func (ec *executionContext) _WebhookEndpointConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpointConnection) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_WebhookEndpointConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(entgql.PageInfo[int])
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17932,6 +24508,9 @@ func (ec *executionContext) fieldContext_WebhookEndpointConnection_pageInfo(_ co
 }
 
 func (ec *executionContext) _WebhookEndpointConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpointConnection) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*intRef)(&obj.TotalCount) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17955,6 +24534,45 @@ func (ec *executionContext) fieldContext_WebhookEndpointConnection_totalCount(_ 
 }
 
 func (ec *executionContext) _WebhookEndpointEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpointEdge) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_WebhookEndpointEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.WebhookEndpoint)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOWebhookEndpoint2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐWebhookEndpoint(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17987,6 +24605,9 @@ func (ec *executionContext) fieldContext_WebhookEndpointEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _WebhookEndpointEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpointEdge) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return &obj.Cursor // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18010,6 +24631,45 @@ func (ec *executionContext) fieldContext_WebhookEndpointEdge_cursor(_ context.Co
 }
 
 func (ec *executionContext) _WebhookEndpointPayload_webhookEndpoint(ctx context.Context, field graphql.CollectedField, obj *model.WebhookEndpointPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_WebhookEndpointPayload_webhookEndpoint(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.WebhookEndpoint, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*ent.WebhookEndpoint)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOWebhookEndpoint2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐWebhookEndpoint(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18042,6 +24702,45 @@ func (ec *executionContext) fieldContext_WebhookEndpointPayload_webhookEndpoint(
 }
 
 func (ec *executionContext) _WebhookEndpointPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.WebhookEndpointPayload) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext_WebhookEndpointPayload_userErrors(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]*apperr.UserError)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18074,6 +24773,9 @@ func (ec *executionContext) fieldContext_WebhookEndpointPayload_userErrors(_ con
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18097,6 +24799,45 @@ func (ec *executionContext) fieldContext___Directive_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Directive_description(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Description(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18120,6 +24861,9 @@ func (ec *executionContext) fieldContext___Directive_description(_ context.Conte
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return boolMarshaler(obj.IsRepeatable) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18143,6 +24887,45 @@ func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Cont
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Directive_locations(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Locations, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalN__DirectiveLocation2ᚕstringᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18166,6 +24949,46 @@ func (ec *executionContext) fieldContext___Directive_locations(_ context.Context
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Directive_args(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.VisibleArgs(fc.Args["includeDeprecated"].(bool)), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]introspection.InputValue)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18210,6 +25033,9 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18233,6 +25059,45 @@ func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___EnumValue_description(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Description(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18256,6 +25121,45 @@ func (ec *executionContext) fieldContext___EnumValue_description(_ context.Conte
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___EnumValue_isDeprecated(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.IsDeprecated(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(bool)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNBoolean2bool(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18279,6 +25183,45 @@ func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Cont
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___EnumValue_deprecationReason(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.DeprecationReason(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18302,6 +25245,9 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18325,6 +25271,45 @@ func (ec *executionContext) fieldContext___Field_name(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Field_description(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Description(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18348,6 +25333,46 @@ func (ec *executionContext) fieldContext___Field_description(_ context.Context, 
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Field_args(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.VisibleArgs(fc.Args["includeDeprecated"].(bool)), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]introspection.InputValue)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18392,6 +25417,45 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Field_type(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*introspection.Type)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18424,6 +25488,45 @@ func (ec *executionContext) fieldContext___Field_type(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Field_isDeprecated(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.IsDeprecated(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(bool)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNBoolean2bool(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18447,6 +25550,45 @@ func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context,
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Field_deprecationReason(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.DeprecationReason(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18470,6 +25612,9 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return (*stringRef)(&obj.Name) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18493,6 +25638,45 @@ func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___InputValue_description(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Description(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18516,6 +25700,45 @@ func (ec *executionContext) fieldContext___InputValue_description(_ context.Cont
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___InputValue_type(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*introspection.Type)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18548,6 +25771,9 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if ec.fast() {
+		return stringRefOrNull(obj.DefaultValue) // plain field: graph/patch_generated.go
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18571,6 +25797,45 @@ func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___InputValue_isDeprecated(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.IsDeprecated(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(bool)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalNBoolean2bool(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18594,6 +25859,45 @@ func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___InputValue_deprecationReason(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.DeprecationReason(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18617,6 +25921,45 @@ func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ contex
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Schema_description(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Description(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18640,6 +25983,45 @@ func (ec *executionContext) fieldContext___Schema_description(_ context.Context,
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Schema_types(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Types(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]introspection.Type)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18672,6 +26054,45 @@ func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field
 }
 
 func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Schema_queryType(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.QueryType(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*introspection.Type)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18704,6 +26125,45 @@ func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, f
 }
 
 func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Schema_mutationType(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.MutationType(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*introspection.Type)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18736,6 +26196,45 @@ func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context
 }
 
 func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Schema_subscriptionType(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.SubscriptionType(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*introspection.Type)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18768,6 +26267,45 @@ func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Con
 }
 
 func (ec *executionContext) ___Schema_directives(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Schema_directives(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Directives(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]introspection.Directive)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18800,6 +26338,45 @@ func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, 
 }
 
 func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_kind(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if true || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !true {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalN__TypeKind2string(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18823,6 +26400,45 @@ func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_name(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18846,6 +26462,45 @@ func (ec *executionContext) fieldContext___Type_name(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_description(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Description(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18869,6 +26524,45 @@ func (ec *executionContext) fieldContext___Type_description(_ context.Context, f
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_specifiedByURL(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.SpecifiedByURL(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*string)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18892,6 +26586,46 @@ func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_fields(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Fields(fc.Args["includeDeprecated"].(bool)), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]introspection.Field)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐFieldᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18936,6 +26670,45 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 }
 
 func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_interfaces(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.Interfaces(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]introspection.Type)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18968,6 +26741,45 @@ func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, fi
 }
 
 func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_possibleTypes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.PossibleTypes(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]introspection.Type)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19000,6 +26812,46 @@ func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context,
 }
 
 func (ec *executionContext) ___Type_enumValues(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_enumValues(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.EnumValues(fc.Args["includeDeprecated"].(bool)), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]introspection.EnumValue)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19044,6 +26896,46 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 }
 
 func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_inputFields(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.VisibleInputFields(fc.Args["includeDeprecated"].(bool)), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.([]introspection.InputValue)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19088,6 +26980,45 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 }
 
 func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_ofType(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.OfType(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(*introspection.Type)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19120,6 +27051,45 @@ func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field 
 }
 
 func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ec.fast() { // graphql.ResolveField without closures: graph/patch_generated.go
+		fc, err := ec.fieldContext___Type_isOneOf(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer func() {
+			if r := recover(); r != nil {
+				ec.Error(ctx, ec.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		resTmp, err := func(ctx context.Context) (any, error) {
+			return obj.IsOneOf(), nil
+		}(ctx)
+		if err != nil {
+			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		if resTmp == nil {
+			if false || fc.NonNull {
+				graphql.AddInvalidNullError(ctx, "")
+			}
+			if fc.NonNull && !false {
+				return graphql.RequiredNull
+			}
+			return graphql.Null
+		}
+		res, ok := resTmp.(bool)
+		if !ok {
+			ec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)
+			return graphql.Null
+		}
+		fc.Result = resTmp
+		return ec.marshalOBoolean2bool(ctx, field.Selections, res)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22994,9 +30964,12 @@ func (ec *executionContext) _Subscriber(ctx context.Context, sel ast.SelectionSe
 var activateCustomersPayloadImplementors = []string{"ActivateCustomersPayload"}
 
 func (ec *executionContext) _ActivateCustomersPayload(ctx context.Context, sel ast.SelectionSet, obj *suspension.CustomersResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, activateCustomersPayloadImplementors)
+	if !ec.fast() {
+		return ec._ActivateCustomersPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, activateCustomersPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -23042,9 +31015,12 @@ func (ec *executionContext) _ActivateCustomersPayload(ctx context.Context, sel a
 var administratorImplementors = []string{"Administrator", "Node", "Account", "Owner"}
 
 func (ec *executionContext) _Administrator(ctx context.Context, sel ast.SelectionSet, obj *ent.Administrator) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, administratorImplementors)
+	if !ec.fast() {
+		return ec._Administrator_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, administratorImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -23116,12 +31092,26 @@ func (ec *executionContext) _Administrator(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Administrator_status(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Administrator_status(ctx, field, obj)
 				})
 		case "suspensions":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Administrator_suspensions(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -23157,9 +31147,12 @@ func (ec *executionContext) _Administrator(ctx context.Context, sel ast.Selectio
 var apiTokenImplementors = []string{"ApiToken"}
 
 func (ec *executionContext) _ApiToken(ctx context.Context, sel ast.SelectionSet, obj *ent.Session) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, apiTokenImplementors)
+	if !ec.fast() {
+		return ec._ApiToken_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, apiTokenImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -23215,9 +31208,12 @@ func (ec *executionContext) _ApiToken(ctx context.Context, sel ast.SelectionSet,
 var auditEventImplementors = []string{"AuditEvent", "Node"}
 
 func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEvent) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
+	if !ec.fast() {
+		return ec._AuditEvent_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, auditEventImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -23239,12 +31235,26 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "actorId":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._AuditEvent_actorId(ctx, field, obj)
+				if out.Values[i] == graphql.RequiredNull {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AuditEvent_actorId(ctx, field, obj)
 				})
 		case "actorLogin":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._AuditEvent_actorLogin(ctx, field, obj)
+				if out.Values[i] == graphql.RequiredNull {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
@@ -23262,6 +31272,13 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "targetIds":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._AuditEvent_targetIds(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -23278,6 +31295,13 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "requestId":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._AuditEvent_requestId(ctx, field, obj)
+				if out.Values[i] == graphql.RequiredNull {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
@@ -23303,9 +31327,12 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 var auditEventConnectionImplementors = []string{"AuditEventConnection"}
 
 func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
+	if !ec.fast() {
+		return ec._AuditEventConnection_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, auditEventConnectionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -23346,9 +31373,12 @@ func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.S
 var auditEventEdgeImplementors = []string{"AuditEventEdge"}
 
 func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
+	if !ec.fast() {
+		return ec._AuditEventEdge_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, auditEventEdgeImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -23384,9 +31414,12 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 var changePasswordPayloadImplementors = []string{"ChangePasswordPayload"}
 
 func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ChangePasswordPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changePasswordPayloadImplementors)
+	if !ec.fast() {
+		return ec._ChangePasswordPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, changePasswordPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -23422,9 +31455,12 @@ func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.
 var convertCustomersToResellersPayloadImplementors = []string{"ConvertCustomersToResellersPayload"}
 
 func (ec *executionContext) _ConvertCustomersToResellersPayload(ctx context.Context, sel ast.SelectionSet, obj *transfer.ConvertResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, convertCustomersToResellersPayloadImplementors)
+	if !ec.fast() {
+		return ec._ConvertCustomersToResellersPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, convertCustomersToResellersPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -23465,9 +31501,12 @@ func (ec *executionContext) _ConvertCustomersToResellersPayload(ctx context.Cont
 var convertedCustomerImplementors = []string{"ConvertedCustomer"}
 
 func (ec *executionContext) _ConvertedCustomer(ctx context.Context, sel ast.SelectionSet, obj *transfer.Converted) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, convertedCustomerImplementors)
+	if !ec.fast() {
+		return ec._ConvertedCustomer_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, convertedCustomerImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -23503,9 +31542,12 @@ func (ec *executionContext) _ConvertedCustomer(ctx context.Context, sel ast.Sele
 var createApiTokenPayloadImplementors = []string{"CreateApiTokenPayload"}
 
 func (ec *executionContext) _CreateApiTokenPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAPITokenPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, createApiTokenPayloadImplementors)
+	if !ec.fast() {
+		return ec._CreateApiTokenPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, createApiTokenPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -23546,9 +31588,12 @@ func (ec *executionContext) _CreateApiTokenPayload(ctx context.Context, sel ast.
 var createWebhookEndpointPayloadImplementors = []string{"CreateWebhookEndpointPayload"}
 
 func (ec *executionContext) _CreateWebhookEndpointPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateWebhookEndpointPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, createWebhookEndpointPayloadImplementors)
+	if !ec.fast() {
+		return ec._CreateWebhookEndpointPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, createWebhookEndpointPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -23589,9 +31634,12 @@ func (ec *executionContext) _CreateWebhookEndpointPayload(ctx context.Context, s
 var customerImplementors = []string{"Customer", "Subscriber", "Node", "Account"}
 
 func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet, obj *ent.Customer) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, customerImplementors)
+	if !ec.fast() {
+		return ec._Customer_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, customerImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -23668,6 +31716,13 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "suspensions":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Customer_suspensions(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -23695,24 +31750,52 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 					return ec._Customer_owner(ctx, field, obj)
 				})
 		case "description":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Customer_description(ctx, field, obj)
+				if out.Values[i] == graphql.RequiredNull {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Customer_description(ctx, field, obj)
 				})
 		case "descriptions":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Customer_descriptions(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Customer_descriptions(ctx, field, obj)
 				})
 		case "subscriptions":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Customer_subscriptions(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Customer_subscriptions(ctx, field, obj)
 				})
 		case "panelUsers":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Customer_panelUsers(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -23738,9 +31821,12 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 var customerConnectionImplementors = []string{"CustomerConnection"}
 
 func (ec *executionContext) _CustomerConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CustomerConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, customerConnectionImplementors)
+	if !ec.fast() {
+		return ec._CustomerConnection_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, customerConnectionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -23781,9 +31867,12 @@ func (ec *executionContext) _CustomerConnection(ctx context.Context, sel ast.Sel
 var customerEdgeImplementors = []string{"CustomerEdge"}
 
 func (ec *executionContext) _CustomerEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CustomerEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, customerEdgeImplementors)
+	if !ec.fast() {
+		return ec._CustomerEdge_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, customerEdgeImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -23819,9 +31908,12 @@ func (ec *executionContext) _CustomerEdge(ctx context.Context, sel ast.Selection
 var customerPayloadImplementors = []string{"CustomerPayload"}
 
 func (ec *executionContext) _CustomerPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, customerPayloadImplementors)
+	if !ec.fast() {
+		return ec._CustomerPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, customerPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -23857,9 +31949,12 @@ func (ec *executionContext) _CustomerPayload(ctx context.Context, sel ast.Select
 var customerStatsImplementors = []string{"CustomerStats"}
 
 func (ec *executionContext) _CustomerStats(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerStats) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, customerStatsImplementors)
+	if !ec.fast() {
+		return ec._CustomerStats_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, customerStatsImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -23900,9 +31995,12 @@ func (ec *executionContext) _CustomerStats(ctx context.Context, sel ast.Selectio
 var deleteCustomersPayloadImplementors = []string{"DeleteCustomersPayload"}
 
 func (ec *executionContext) _DeleteCustomersPayload(ctx context.Context, sel ast.SelectionSet, obj *deletion.CustomersResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deleteCustomersPayloadImplementors)
+	if !ec.fast() {
+		return ec._DeleteCustomersPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, deleteCustomersPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -23948,9 +32046,12 @@ func (ec *executionContext) _DeleteCustomersPayload(ctx context.Context, sel ast
 var deleteDomainPayloadImplementors = []string{"DeleteDomainPayload"}
 
 func (ec *executionContext) _DeleteDomainPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteDomainPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deleteDomainPayloadImplementors)
+	if !ec.fast() {
+		return ec._DeleteDomainPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, deleteDomainPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -23986,9 +32087,12 @@ func (ec *executionContext) _DeleteDomainPayload(ctx context.Context, sel ast.Se
 var deletePanelUserPayloadImplementors = []string{"DeletePanelUserPayload"}
 
 func (ec *executionContext) _DeletePanelUserPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeletePanelUserPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deletePanelUserPayloadImplementors)
+	if !ec.fast() {
+		return ec._DeletePanelUserPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, deletePanelUserPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -24024,9 +32128,12 @@ func (ec *executionContext) _DeletePanelUserPayload(ctx context.Context, sel ast
 var deleteResellerPlanPayloadImplementors = []string{"DeleteResellerPlanPayload"}
 
 func (ec *executionContext) _DeleteResellerPlanPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteResellerPlanPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deleteResellerPlanPayloadImplementors)
+	if !ec.fast() {
+		return ec._DeleteResellerPlanPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, deleteResellerPlanPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -24062,9 +32169,12 @@ func (ec *executionContext) _DeleteResellerPlanPayload(ctx context.Context, sel 
 var deleteResellersPayloadImplementors = []string{"DeleteResellersPayload"}
 
 func (ec *executionContext) _DeleteResellersPayload(ctx context.Context, sel ast.SelectionSet, obj *deletion.ResellersResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deleteResellersPayloadImplementors)
+	if !ec.fast() {
+		return ec._DeleteResellersPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, deleteResellersPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -24115,9 +32225,12 @@ func (ec *executionContext) _DeleteResellersPayload(ctx context.Context, sel ast
 var deleteServicePlanPayloadImplementors = []string{"DeleteServicePlanPayload"}
 
 func (ec *executionContext) _DeleteServicePlanPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteServicePlanPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deleteServicePlanPayloadImplementors)
+	if !ec.fast() {
+		return ec._DeleteServicePlanPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, deleteServicePlanPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -24153,9 +32266,12 @@ func (ec *executionContext) _DeleteServicePlanPayload(ctx context.Context, sel a
 var deleteSubscriptionsPayloadImplementors = []string{"DeleteSubscriptionsPayload"}
 
 func (ec *executionContext) _DeleteSubscriptionsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteSubscriptionsPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSubscriptionsPayloadImplementors)
+	if !ec.fast() {
+		return ec._DeleteSubscriptionsPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, deleteSubscriptionsPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -24201,9 +32317,12 @@ func (ec *executionContext) _DeleteSubscriptionsPayload(ctx context.Context, sel
 var deleteWebhookEndpointPayloadImplementors = []string{"DeleteWebhookEndpointPayload"}
 
 func (ec *executionContext) _DeleteWebhookEndpointPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteWebhookEndpointPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deleteWebhookEndpointPayloadImplementors)
+	if !ec.fast() {
+		return ec._DeleteWebhookEndpointPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, deleteWebhookEndpointPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -24239,9 +32358,12 @@ func (ec *executionContext) _DeleteWebhookEndpointPayload(ctx context.Context, s
 var deletionSummaryImplementors = []string{"DeletionSummary"}
 
 func (ec *executionContext) _DeletionSummary(ctx context.Context, sel ast.SelectionSet, obj *deletion.Summary) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deletionSummaryImplementors)
+	if !ec.fast() {
+		return ec._DeletionSummary_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, deletionSummaryImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -24292,9 +32414,12 @@ func (ec *executionContext) _DeletionSummary(ctx context.Context, sel ast.Select
 var descriptionImplementors = []string{"Description"}
 
 func (ec *executionContext) _Description(ctx context.Context, sel ast.SelectionSet, obj *ent.Description) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, descriptionImplementors)
+	if !ec.fast() {
+		return ec._Description_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, descriptionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -24336,9 +32461,12 @@ func (ec *executionContext) _Description(ctx context.Context, sel ast.SelectionS
 var domainImplementors = []string{"Domain", "Node"}
 
 func (ec *executionContext) _Domain(ctx context.Context, sel ast.SelectionSet, obj *ent.Domain) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, domainImplementors)
+	if !ec.fast() {
+		return ec._Domain_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, domainImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -24360,6 +32488,13 @@ func (ec *executionContext) _Domain(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "subscription":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Domain_subscription(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -24390,9 +32525,12 @@ func (ec *executionContext) _Domain(ctx context.Context, sel ast.SelectionSet, o
 var domainPayloadImplementors = []string{"DomainPayload"}
 
 func (ec *executionContext) _DomainPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DomainPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, domainPayloadImplementors)
+	if !ec.fast() {
+		return ec._DomainPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, domainPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -24428,9 +32566,12 @@ func (ec *executionContext) _DomainPayload(ctx context.Context, sel ast.Selectio
 var hostingSubscriptionImplementors = []string{"HostingSubscription", "Node"}
 
 func (ec *executionContext) _HostingSubscription(ctx context.Context, sel ast.SelectionSet, obj *ent.HostingSubscription) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, hostingSubscriptionImplementors)
+	if !ec.fast() {
+		return ec._HostingSubscription_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, hostingSubscriptionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -24448,6 +32589,13 @@ func (ec *executionContext) _HostingSubscription(ctx context.Context, sel ast.Se
 					return ec._HostingSubscription_domain(ctx, field, obj)
 				})
 		case "domains":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._HostingSubscription_domains(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -24460,6 +32608,13 @@ func (ec *executionContext) _HostingSubscription(ctx context.Context, sel ast.Se
 					return ec._HostingSubscription_subscriber(ctx, field, obj)
 				})
 		case "plan":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._HostingSubscription_plan(ctx, field, obj)
+				if out.Values[i] == graphql.RequiredNull {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
@@ -24471,6 +32626,13 @@ func (ec *executionContext) _HostingSubscription(ctx context.Context, sel ast.Se
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "limits":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._HostingSubscription_limits(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -24487,12 +32649,26 @@ func (ec *executionContext) _HostingSubscription(ctx context.Context, sel ast.Se
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._HostingSubscription_status(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._HostingSubscription_status(ctx, field, obj)
 				})
 		case "suspensions":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._HostingSubscription_suspensions(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -24533,9 +32709,12 @@ func (ec *executionContext) _HostingSubscription(ctx context.Context, sel ast.Se
 var hostingSubscriptionConnectionImplementors = []string{"HostingSubscriptionConnection"}
 
 func (ec *executionContext) _HostingSubscriptionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.HostingSubscriptionConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, hostingSubscriptionConnectionImplementors)
+	if !ec.fast() {
+		return ec._HostingSubscriptionConnection_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, hostingSubscriptionConnectionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -24576,9 +32755,12 @@ func (ec *executionContext) _HostingSubscriptionConnection(ctx context.Context, 
 var hostingSubscriptionEdgeImplementors = []string{"HostingSubscriptionEdge"}
 
 func (ec *executionContext) _HostingSubscriptionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.HostingSubscriptionEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, hostingSubscriptionEdgeImplementors)
+	if !ec.fast() {
+		return ec._HostingSubscriptionEdge_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, hostingSubscriptionEdgeImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -24614,9 +32796,12 @@ func (ec *executionContext) _HostingSubscriptionEdge(ctx context.Context, sel as
 var loginPayloadImplementors = []string{"LoginPayload"}
 
 func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LoginPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, loginPayloadImplementors)
+	if !ec.fast() {
+		return ec._LoginPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, loginPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -24657,9 +32842,12 @@ func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.Selection
 var moveCustomersPayloadImplementors = []string{"MoveCustomersPayload"}
 
 func (ec *executionContext) _MoveCustomersPayload(ctx context.Context, sel ast.SelectionSet, obj *transfer.MoveResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, moveCustomersPayloadImplementors)
+	if !ec.fast() {
+		return ec._MoveCustomersPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, moveCustomersPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -25058,9 +33246,12 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+	if !ec.fast() {
+		return ec._PageInfo_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, pageInfoImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -25106,9 +33297,12 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 var panelUserImplementors = []string{"PanelUser", "Node"}
 
 func (ec *executionContext) _PanelUser(ctx context.Context, sel ast.SelectionSet, obj *ent.PanelUser) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, panelUserImplementors)
+	if !ec.fast() {
+		return ec._PanelUser_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, panelUserImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -25176,9 +33370,12 @@ func (ec *executionContext) _PanelUser(ctx context.Context, sel ast.SelectionSet
 var panelUserPayloadImplementors = []string{"PanelUserPayload"}
 
 func (ec *executionContext) _PanelUserPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PanelUserPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, panelUserPayloadImplementors)
+	if !ec.fast() {
+		return ec._PanelUserPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, panelUserPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -25336,9 +33533,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 var redeliverWebhookDeliveryPayloadImplementors = []string{"RedeliverWebhookDeliveryPayload"}
 
 func (ec *executionContext) _RedeliverWebhookDeliveryPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RedeliverWebhookDeliveryPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, redeliverWebhookDeliveryPayloadImplementors)
+	if !ec.fast() {
+		return ec._RedeliverWebhookDeliveryPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, redeliverWebhookDeliveryPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -25374,9 +33574,12 @@ func (ec *executionContext) _RedeliverWebhookDeliveryPayload(ctx context.Context
 var requestPasswordResetPayloadImplementors = []string{"RequestPasswordResetPayload"}
 
 func (ec *executionContext) _RequestPasswordResetPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RequestPasswordResetPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, requestPasswordResetPayloadImplementors)
+	if !ec.fast() {
+		return ec._RequestPasswordResetPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, requestPasswordResetPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -25412,9 +33615,12 @@ func (ec *executionContext) _RequestPasswordResetPayload(ctx context.Context, se
 var resellerImplementors = []string{"Reseller", "Owner", "Subscriber", "Node", "Account"}
 
 func (ec *executionContext) _Reseller(ctx context.Context, sel ast.SelectionSet, obj *ent.Reseller) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerImplementors)
+	if !ec.fast() {
+		return ec._Reseller_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -25491,6 +33697,13 @@ func (ec *executionContext) _Reseller(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "suspensions":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Reseller_suspensions(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -25512,12 +33725,26 @@ func (ec *executionContext) _Reseller(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "plan":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Reseller_plan(ctx, field, obj)
+				if out.Values[i] == graphql.RequiredNull {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Reseller_plan(ctx, field, obj)
 				})
 		case "limits":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Reseller_limits(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -25545,24 +33772,52 @@ func (ec *executionContext) _Reseller(ctx context.Context, sel ast.SelectionSet,
 					return ec._Reseller_usage(ctx, field, obj)
 				})
 		case "customers":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Reseller_customers(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Reseller_customers(ctx, field, obj)
 				})
 		case "subscriptions":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Reseller_subscriptions(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Reseller_subscriptions(ctx, field, obj)
 				})
 		case "servicePlans":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Reseller_servicePlans(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Reseller_servicePlans(ctx, field, obj)
 				})
 		case "panelUsers":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Reseller_panelUsers(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -25588,9 +33843,12 @@ func (ec *executionContext) _Reseller(ctx context.Context, sel ast.SelectionSet,
 var resellerConnectionImplementors = []string{"ResellerConnection"}
 
 func (ec *executionContext) _ResellerConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerConnectionImplementors)
+	if !ec.fast() {
+		return ec._ResellerConnection_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerConnectionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -25631,9 +33889,12 @@ func (ec *executionContext) _ResellerConnection(ctx context.Context, sel ast.Sel
 var resellerEdgeImplementors = []string{"ResellerEdge"}
 
 func (ec *executionContext) _ResellerEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerEdgeImplementors)
+	if !ec.fast() {
+		return ec._ResellerEdge_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerEdgeImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -25669,9 +33930,12 @@ func (ec *executionContext) _ResellerEdge(ctx context.Context, sel ast.Selection
 var resellerLimitsImplementors = []string{"ResellerLimits"}
 
 func (ec *executionContext) _ResellerLimits(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerLimits) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerLimitsImplementors)
+	if !ec.fast() {
+		return ec._ResellerLimits_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerLimitsImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -25732,9 +33996,12 @@ func (ec *executionContext) _ResellerLimits(ctx context.Context, sel ast.Selecti
 var resellerPayloadImplementors = []string{"ResellerPayload"}
 
 func (ec *executionContext) _ResellerPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPayloadImplementors)
+	if !ec.fast() {
+		return ec._ResellerPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -25770,9 +34037,12 @@ func (ec *executionContext) _ResellerPayload(ctx context.Context, sel ast.Select
 var resellerPlanImplementors = []string{"ResellerPlan", "Node"}
 
 func (ec *executionContext) _ResellerPlan(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerPlan) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanImplementors)
+	if !ec.fast() {
+		return ec._ResellerPlan_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerPlanImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -25789,6 +34059,13 @@ func (ec *executionContext) _ResellerPlan(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "limits":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._ResellerPlan_limits(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -25810,6 +34087,13 @@ func (ec *executionContext) _ResellerPlan(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "resellers":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._ResellerPlan_resellers(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -25845,9 +34129,12 @@ func (ec *executionContext) _ResellerPlan(ctx context.Context, sel ast.Selection
 var resellerPlanConnectionImplementors = []string{"ResellerPlanConnection"}
 
 func (ec *executionContext) _ResellerPlanConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerPlanConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanConnectionImplementors)
+	if !ec.fast() {
+		return ec._ResellerPlanConnection_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerPlanConnectionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -25888,9 +34175,12 @@ func (ec *executionContext) _ResellerPlanConnection(ctx context.Context, sel ast
 var resellerPlanEdgeImplementors = []string{"ResellerPlanEdge"}
 
 func (ec *executionContext) _ResellerPlanEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerPlanEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanEdgeImplementors)
+	if !ec.fast() {
+		return ec._ResellerPlanEdge_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerPlanEdgeImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -25926,9 +34216,12 @@ func (ec *executionContext) _ResellerPlanEdge(ctx context.Context, sel ast.Selec
 var resellerPlanPayloadImplementors = []string{"ResellerPlanPayload"}
 
 func (ec *executionContext) _ResellerPlanPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerPlanPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanPayloadImplementors)
+	if !ec.fast() {
+		return ec._ResellerPlanPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerPlanPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -25964,9 +34257,12 @@ func (ec *executionContext) _ResellerPlanPayload(ctx context.Context, sel ast.Se
 var resellerUsageImplementors = []string{"ResellerUsage"}
 
 func (ec *executionContext) _ResellerUsage(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerUsage) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerUsageImplementors)
+	if !ec.fast() {
+		return ec._ResellerUsage_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellerUsageImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26027,9 +34323,12 @@ func (ec *executionContext) _ResellerUsage(ctx context.Context, sel ast.Selectio
 var resellersPayloadImplementors = []string{"ResellersPayload"}
 
 func (ec *executionContext) _ResellersPayload(ctx context.Context, sel ast.SelectionSet, obj *suspension.ResellersResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellersPayloadImplementors)
+	if !ec.fast() {
+		return ec._ResellersPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resellersPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26080,9 +34379,12 @@ func (ec *executionContext) _ResellersPayload(ctx context.Context, sel ast.Selec
 var resetPasswordPayloadImplementors = []string{"ResetPasswordPayload"}
 
 func (ec *executionContext) _ResetPasswordPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ResetPasswordPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resetPasswordPayloadImplementors)
+	if !ec.fast() {
+		return ec._ResetPasswordPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resetPasswordPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26118,9 +34420,12 @@ func (ec *executionContext) _ResetPasswordPayload(ctx context.Context, sel ast.S
 var resourceLimitsImplementors = []string{"ResourceLimits"}
 
 func (ec *executionContext) _ResourceLimits(ctx context.Context, sel ast.SelectionSet, obj *model.ResourceLimits) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resourceLimitsImplementors)
+	if !ec.fast() {
+		return ec._ResourceLimits_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, resourceLimitsImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26181,9 +34486,12 @@ func (ec *executionContext) _ResourceLimits(ctx context.Context, sel ast.Selecti
 var revokeApiTokenPayloadImplementors = []string{"RevokeApiTokenPayload"}
 
 func (ec *executionContext) _RevokeApiTokenPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RevokeAPITokenPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, revokeApiTokenPayloadImplementors)
+	if !ec.fast() {
+		return ec._RevokeApiTokenPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, revokeApiTokenPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26219,9 +34527,12 @@ func (ec *executionContext) _RevokeApiTokenPayload(ctx context.Context, sel ast.
 var servicePlanImplementors = []string{"ServicePlan", "Node"}
 
 func (ec *executionContext) _ServicePlan(ctx context.Context, sel ast.SelectionSet, obj *ent.ServicePlan) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanImplementors)
+	if !ec.fast() {
+		return ec._ServicePlan_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, servicePlanImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26244,6 +34555,13 @@ func (ec *executionContext) _ServicePlan(ctx context.Context, sel ast.SelectionS
 					return ec._ServicePlan_owner(ctx, field, obj)
 				})
 		case "limits":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._ServicePlan_limits(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -26260,6 +34578,13 @@ func (ec *executionContext) _ServicePlan(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "subscriptions":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._ServicePlan_subscriptions(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -26295,9 +34620,12 @@ func (ec *executionContext) _ServicePlan(ctx context.Context, sel ast.SelectionS
 var servicePlanConnectionImplementors = []string{"ServicePlanConnection"}
 
 func (ec *executionContext) _ServicePlanConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ServicePlanConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanConnectionImplementors)
+	if !ec.fast() {
+		return ec._ServicePlanConnection_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, servicePlanConnectionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26338,9 +34666,12 @@ func (ec *executionContext) _ServicePlanConnection(ctx context.Context, sel ast.
 var servicePlanEdgeImplementors = []string{"ServicePlanEdge"}
 
 func (ec *executionContext) _ServicePlanEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ServicePlanEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanEdgeImplementors)
+	if !ec.fast() {
+		return ec._ServicePlanEdge_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, servicePlanEdgeImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26376,9 +34707,12 @@ func (ec *executionContext) _ServicePlanEdge(ctx context.Context, sel ast.Select
 var servicePlanPayloadImplementors = []string{"ServicePlanPayload"}
 
 func (ec *executionContext) _ServicePlanPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ServicePlanPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanPayloadImplementors)
+	if !ec.fast() {
+		return ec._ServicePlanPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, servicePlanPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26414,9 +34748,12 @@ func (ec *executionContext) _ServicePlanPayload(ctx context.Context, sel ast.Sel
 var subscriptionPayloadImplementors = []string{"SubscriptionPayload"}
 
 func (ec *executionContext) _SubscriptionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SubscriptionPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionPayloadImplementors)
+	if !ec.fast() {
+		return ec._SubscriptionPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, subscriptionPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26452,9 +34789,12 @@ func (ec *executionContext) _SubscriptionPayload(ctx context.Context, sel ast.Se
 var subscriptionsPayloadImplementors = []string{"SubscriptionsPayload"}
 
 func (ec *executionContext) _SubscriptionsPayload(ctx context.Context, sel ast.SelectionSet, obj *suspension.SubscriptionsResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionsPayloadImplementors)
+	if !ec.fast() {
+		return ec._SubscriptionsPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, subscriptionsPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26495,9 +34835,12 @@ func (ec *executionContext) _SubscriptionsPayload(ctx context.Context, sel ast.S
 var suspendCustomersPayloadImplementors = []string{"SuspendCustomersPayload"}
 
 func (ec *executionContext) _SuspendCustomersPayload(ctx context.Context, sel ast.SelectionSet, obj *suspension.CustomersResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, suspendCustomersPayloadImplementors)
+	if !ec.fast() {
+		return ec._SuspendCustomersPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, suspendCustomersPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26543,9 +34886,12 @@ func (ec *executionContext) _SuspendCustomersPayload(ctx context.Context, sel as
 var suspensionImplementors = []string{"Suspension"}
 
 func (ec *executionContext) _Suspension(ctx context.Context, sel ast.SelectionSet, obj *model.Suspension) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, suspensionImplementors)
+	if !ec.fast() {
+		return ec._Suspension_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, suspensionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26586,9 +34932,12 @@ func (ec *executionContext) _Suspension(ctx context.Context, sel ast.SelectionSe
 var userErrorImplementors = []string{"UserError"}
 
 func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet, obj *apperr.UserError) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, userErrorImplementors)
+	if !ec.fast() {
+		return ec._UserError_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, userErrorImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26629,9 +34978,12 @@ func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet
 var viewerImplementors = []string{"Viewer"}
 
 func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *model.Viewer) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+	if !ec.fast() {
+		return ec._Viewer_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, viewerImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26653,6 +35005,13 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "apiTokens":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._Viewer_apiTokens(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -26678,9 +35037,12 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 var webhookDeliveryImplementors = []string{"WebhookDelivery", "Node"}
 
 func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDelivery) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryImplementors)
+	if !ec.fast() {
+		return ec._WebhookDelivery_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, webhookDeliveryImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26692,6 +35054,13 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "endpoint":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._WebhookDelivery_endpoint(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -26733,6 +35102,13 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "lastError":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._WebhookDelivery_lastError(ctx, field, obj)
+				if out.Values[i] == graphql.RequiredNull {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
@@ -26773,9 +35149,12 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 var webhookDeliveryConnectionImplementors = []string{"WebhookDeliveryConnection"}
 
 func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDeliveryConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryConnectionImplementors)
+	if !ec.fast() {
+		return ec._WebhookDeliveryConnection_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, webhookDeliveryConnectionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26816,9 +35195,12 @@ func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel 
 var webhookDeliveryEdgeImplementors = []string{"WebhookDeliveryEdge"}
 
 func (ec *executionContext) _WebhookDeliveryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDeliveryEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryEdgeImplementors)
+	if !ec.fast() {
+		return ec._WebhookDeliveryEdge_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, webhookDeliveryEdgeImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26854,9 +35236,12 @@ func (ec *executionContext) _WebhookDeliveryEdge(ctx context.Context, sel ast.Se
 var webhookEndpointImplementors = []string{"WebhookEndpoint", "Node"}
 
 func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookEndpoint) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointImplementors)
+	if !ec.fast() {
+		return ec._WebhookEndpoint_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, webhookEndpointImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26888,6 +35273,13 @@ func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "disabledReason":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._WebhookEndpoint_disabledReason(ctx, field, obj)
+				if out.Values[i] == graphql.RequiredNull {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
@@ -26909,6 +35301,13 @@ func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "deliveries":
+			if ec.fast() { // never waits for a dataloader: graph/patch_generated.go
+				out.Values[i] = ec._WebhookEndpoint_deliveries(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -26934,9 +35333,12 @@ func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.Select
 var webhookEndpointConnectionImplementors = []string{"WebhookEndpointConnection"}
 
 func (ec *executionContext) _WebhookEndpointConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookEndpointConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointConnectionImplementors)
+	if !ec.fast() {
+		return ec._WebhookEndpointConnection_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, webhookEndpointConnectionImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -26977,9 +35379,12 @@ func (ec *executionContext) _WebhookEndpointConnection(ctx context.Context, sel 
 var webhookEndpointEdgeImplementors = []string{"WebhookEndpointEdge"}
 
 func (ec *executionContext) _WebhookEndpointEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookEndpointEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointEdgeImplementors)
+	if !ec.fast() {
+		return ec._WebhookEndpointEdge_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, webhookEndpointEdgeImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -27015,9 +35420,12 @@ func (ec *executionContext) _WebhookEndpointEdge(ctx context.Context, sel ast.Se
 var webhookEndpointPayloadImplementors = []string{"WebhookEndpointPayload"}
 
 func (ec *executionContext) _WebhookEndpointPayload(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookEndpointPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointPayloadImplementors)
+	if !ec.fast() {
+		return ec._WebhookEndpointPayload_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, webhookEndpointPayloadImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -27053,9 +35461,12 @@ func (ec *executionContext) _WebhookEndpointPayload(ctx context.Context, sel ast
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
+	if !ec.fast() {
+		return ec.___Directive_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, __DirectiveImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -27106,9 +35517,12 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 var __EnumValueImplementors = []string{"__EnumValue"}
 
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
+	if !ec.fast() {
+		return ec.___EnumValue_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, __EnumValueImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -27154,9 +35568,12 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 var __FieldImplementors = []string{"__Field"}
 
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
+	if !ec.fast() {
+		return ec.___Field_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, __FieldImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -27212,9 +35629,12 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 var __InputValueImplementors = []string{"__InputValue"}
 
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
+	if !ec.fast() {
+		return ec.___InputValue_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, __InputValueImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -27270,9 +35690,12 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 var __SchemaImplementors = []string{"__Schema"}
 
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
+	if !ec.fast() {
+		return ec.___Schema_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, __SchemaImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -27328,9 +35751,12 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 var __TypeImplementors = []string{"__Type"}
 
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
+	if !ec.fast() {
+		return ec.___Type_reference(ctx, sel, obj)
+	}
+	fields := ec.collectFields(sel, __TypeImplementors) // graph/patch_generated.go
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectOut(fields)
 	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
 	for i, field := range fields {
 		switch field.Name {
@@ -27449,7 +35875,7 @@ func (ec *executionContext) unmarshalNAddDomainInput2githubᚗcomᚋhostpanelᚋ
 }
 
 func (ec *executionContext) marshalNApiToken2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Session) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNApiToken2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐSession(ctx, sel, v[i])
@@ -27545,7 +35971,7 @@ func (ec *executionContext) marshalNConvertCustomersToResellersPayload2ᚖgithub
 }
 
 func (ec *executionContext) marshalNConvertedCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConvertedᚄ(ctx context.Context, sel ast.SelectionSet, v []*transfer.Converted) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConvertedCustomer2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConverted(ctx, sel, v[i])
@@ -27635,7 +36061,7 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 }
 
 func (ec *executionContext) marshalNCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Customer) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCustomer2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomer(ctx, sel, v[i])
@@ -27809,7 +36235,7 @@ func (ec *executionContext) marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanel�
 }
 
 func (ec *executionContext) marshalNDescription2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDescriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Description) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDescription2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDescription(ctx, sel, v[i])
@@ -27833,7 +36259,7 @@ func (ec *executionContext) marshalNDescription2ᚖgithubᚗcomᚋhostpanelᚋpa
 }
 
 func (ec *executionContext) marshalNDomain2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDomainᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Domain) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDomain2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDomain(ctx, sel, v[i])
@@ -27870,7 +36296,7 @@ func (ec *executionContext) unmarshalNEnableWebhookEndpointInput2githubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNHostingSubscription2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.HostingSubscription) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHostingSubscription2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscription(ctx, sel, v[i])
@@ -28018,7 +36444,7 @@ func (ec *executionContext) marshalNMoveCustomersPayload2ᚖgithubᚗcomᚋhostp
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx, sel, v[i])
@@ -28050,7 +36476,7 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 }
 
 func (ec *executionContext) marshalNPanelUser2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐPanelUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PanelUser) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPanelUser2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐPanelUser(ctx, sel, v[i])
@@ -28116,7 +36542,7 @@ func (ec *executionContext) unmarshalNPermission2ᚕgithubᚗcomᚋhostpanelᚋp
 }
 
 func (ec *executionContext) marshalNPermission2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermissionᚄ(ctx context.Context, sel ast.SelectionSet, v []types.Permission) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPermission2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermission(ctx, sel, v[i])
@@ -28173,7 +36599,7 @@ func (ec *executionContext) marshalNRequestPasswordResetPayload2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNReseller2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Reseller) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReseller2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐReseller(ctx, sel, v[i])
@@ -28345,7 +36771,7 @@ func (ec *executionContext) unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanel�
 }
 
 func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Role) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRole2githubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRole(ctx, sel, v[i])
@@ -28361,7 +36787,7 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋg
 }
 
 func (ec *executionContext) marshalNServicePlan2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlanᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ServicePlan) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNServicePlan2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlan(ctx, sel, v[i])
@@ -28506,7 +36932,7 @@ func (ec *executionContext) unmarshalNSuspendSubscriptionsInput2githubᚗcomᚋh
 }
 
 func (ec *executionContext) marshalNSuspension2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspensionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Suspension) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSuspension2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspension(ctx, sel, v[i])
@@ -28604,7 +37030,7 @@ func (ec *executionContext) unmarshalNUpdateWebhookEndpointInput2githubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUserError2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserError(ctx, sel, v[i])
@@ -28692,7 +37118,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -28736,7 +37162,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -28764,7 +37190,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -28792,7 +37218,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -28847,7 +37273,7 @@ func (ec *executionContext) marshalOAuditEventEdge2ᚕᚖgithubᚗcomᚋhostpane
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAuditEventEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐAuditEventEdge(ctx, sel, v[i])
@@ -28938,7 +37364,7 @@ func (ec *executionContext) marshalOCustomerEdge2ᚕᚖgithubᚗcomᚋhostpanel�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCustomerEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerEdge(ctx, sel, v[i])
@@ -28988,7 +37414,7 @@ func (ec *executionContext) marshalOHostingSubscriptionEdge2ᚕᚖgithubᚗcom�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOHostingSubscriptionEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionEdge(ctx, sel, v[i])
@@ -29107,7 +37533,7 @@ func (ec *executionContext) marshalOPermission2ᚕgithubᚗcomᚋhostpanelᚋpan
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPermission2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermission(ctx, sel, v[i])
@@ -29133,7 +37559,7 @@ func (ec *executionContext) marshalOResellerEdge2ᚕᚖgithubᚗcomᚋhostpanel�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOResellerEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerEdge(ctx, sel, v[i])
@@ -29176,7 +37602,7 @@ func (ec *executionContext) marshalOResellerPlanEdge2ᚕᚖgithubᚗcomᚋhostpa
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOResellerPlanEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerPlanEdge(ctx, sel, v[i])
@@ -29219,7 +37645,7 @@ func (ec *executionContext) marshalOServicePlanEdge2ᚕᚖgithubᚗcomᚋhostpan
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOServicePlanEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlanEdge(ctx, sel, v[i])
@@ -29340,7 +37766,7 @@ func (ec *executionContext) marshalOWebhookDeliveryEdge2ᚕᚖgithubᚗcomᚋhos
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOWebhookDeliveryEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐWebhookDeliveryEdge(ctx, sel, v[i])
@@ -29391,7 +37817,7 @@ func (ec *executionContext) marshalOWebhookEndpointEdge2ᚕᚖgithubᚗcomᚋhos
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOWebhookEndpointEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐWebhookEndpointEdge(ctx, sel, v[i])
@@ -29411,7 +37837,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -29430,7 +37856,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -29449,7 +37875,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -29468,7 +37894,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -29491,3 +37917,3867 @@ func (ec *executionContext) marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgen�
 }
 
 // endregion ***************************** type.gotpl *****************************
+
+// _ActivateCustomersPayload_reference is _ActivateCustomersPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ActivateCustomersPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *suspension.CustomersResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, activateCustomersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivateCustomersPayload")
+		case "customers":
+			out.Values[i] = ec._ActivateCustomersPayload_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscriptionsAffected":
+			out.Values[i] = ec._ActivateCustomersPayload_subscriptionsAffected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._ActivateCustomersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ActivateCustomersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _Administrator_reference is _Administrator as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _Administrator_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.Administrator) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, administratorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Administrator")
+		case "id":
+			out.Values[i] = ec._Administrator_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "login":
+			out.Values[i] = ec._Administrator_login(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Administrator_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._Administrator_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "company":
+			out.Values[i] = ec._Administrator_company(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phone":
+			out.Values[i] = ec._Administrator_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fax":
+			out.Values[i] = ec._Administrator_fax(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "address":
+			out.Values[i] = ec._Administrator_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "city":
+			out.Values[i] = ec._Administrator_city(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._Administrator_state(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "postalCode":
+			out.Values[i] = ec._Administrator_postalCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "country":
+			out.Values[i] = ec._Administrator_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "locale":
+			out.Values[i] = ec._Administrator_locale(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Administrator_status(ctx, field, obj)
+				})
+		case "suspensions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Administrator_suspensions(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Administrator_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Administrator_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ApiToken_reference is _ApiToken as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ApiToken_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.Session) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, apiTokenImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApiToken")
+		case "id":
+			out.Values[i] = ec._ApiToken_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ApiToken_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "readOnly":
+			out.Values[i] = ec._ApiToken_readOnly(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._ApiToken_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._ApiToken_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastUsedAt":
+			out.Values[i] = ec._ApiToken_lastUsedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _AuditEvent_reference is _AuditEvent as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _AuditEvent_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEvent")
+		case "id":
+			out.Values[i] = ec._AuditEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._AuditEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actorRole":
+			out.Values[i] = ec._AuditEvent_actorRole(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actorId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEvent_actorId(ctx, field, obj)
+				})
+		case "actorLogin":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEvent_actorLogin(ctx, field, obj)
+				})
+		case "actor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEvent_actor(ctx, field, obj)
+				})
+		case "action":
+			out.Values[i] = ec._AuditEvent_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "targetIds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEvent_targetIds(ctx, field, obj)
+				})
+		case "summary":
+			out.Values[i] = ec._AuditEvent_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "success":
+			out.Values[i] = ec._AuditEvent_success(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requestId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEvent_requestId(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _AuditEventConnection_reference is _AuditEventConnection as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _AuditEventConnection_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEventConnection")
+		case "edges":
+			out.Values[i] = ec._AuditEventConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AuditEventConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AuditEventConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _AuditEventEdge_reference is _AuditEventEdge as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _AuditEventEdge_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEventEdge")
+		case "node":
+			out.Values[i] = ec._AuditEventEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._AuditEventEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ChangePasswordPayload_reference is _ChangePasswordPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ChangePasswordPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.ChangePasswordPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changePasswordPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangePasswordPayload")
+		case "ok":
+			out.Values[i] = ec._ChangePasswordPayload_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ChangePasswordPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ConvertCustomersToResellersPayload_reference is _ConvertCustomersToResellersPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ConvertCustomersToResellersPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *transfer.ConvertResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, convertCustomersToResellersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConvertCustomersToResellersPayload")
+		case "converted":
+			out.Values[i] = ec._ConvertCustomersToResellersPayload_converted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._ConvertCustomersToResellersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ConvertCustomersToResellersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ConvertedCustomer_reference is _ConvertedCustomer as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ConvertedCustomer_reference(ctx context.Context, sel ast.SelectionSet, obj *transfer.Converted) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, convertedCustomerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConvertedCustomer")
+		case "customerId":
+			out.Values[i] = ec._ConvertedCustomer_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reseller":
+			out.Values[i] = ec._ConvertedCustomer_reseller(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _CreateApiTokenPayload_reference is _CreateApiTokenPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _CreateApiTokenPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAPITokenPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createApiTokenPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateApiTokenPayload")
+		case "token":
+			out.Values[i] = ec._CreateApiTokenPayload_token(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "apiToken":
+			out.Values[i] = ec._CreateApiTokenPayload_apiToken(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CreateApiTokenPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _CreateWebhookEndpointPayload_reference is _CreateWebhookEndpointPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _CreateWebhookEndpointPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.CreateWebhookEndpointPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createWebhookEndpointPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateWebhookEndpointPayload")
+		case "webhookEndpoint":
+			out.Values[i] = ec._CreateWebhookEndpointPayload_webhookEndpoint(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "secret":
+			out.Values[i] = ec._CreateWebhookEndpointPayload_secret(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CreateWebhookEndpointPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _Customer_reference is _Customer as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _Customer_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.Customer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Customer")
+		case "id":
+			out.Values[i] = ec._Customer_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "login":
+			out.Values[i] = ec._Customer_login(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Customer_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._Customer_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "company":
+			out.Values[i] = ec._Customer_company(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phone":
+			out.Values[i] = ec._Customer_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fax":
+			out.Values[i] = ec._Customer_fax(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "address":
+			out.Values[i] = ec._Customer_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "city":
+			out.Values[i] = ec._Customer_city(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._Customer_state(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "postalCode":
+			out.Values[i] = ec._Customer_postalCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "country":
+			out.Values[i] = ec._Customer_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "locale":
+			out.Values[i] = ec._Customer_locale(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Customer_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "suspensions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_suspensions(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Customer_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Customer_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalId":
+			out.Values[i] = ec._Customer_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_owner(ctx, field, obj)
+				})
+		case "description":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_description(ctx, field, obj)
+				})
+		case "descriptions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_descriptions(ctx, field, obj)
+				})
+		case "subscriptions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_subscriptions(ctx, field, obj)
+				})
+		case "panelUsers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_panelUsers(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _CustomerConnection_reference is _CustomerConnection as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _CustomerConnection_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.CustomerConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerConnection")
+		case "edges":
+			out.Values[i] = ec._CustomerConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CustomerConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CustomerConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _CustomerEdge_reference is _CustomerEdge as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _CustomerEdge_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.CustomerEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerEdge")
+		case "node":
+			out.Values[i] = ec._CustomerEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CustomerEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _CustomerPayload_reference is _CustomerPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _CustomerPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerPayload")
+		case "customer":
+			out.Values[i] = ec._CustomerPayload_customer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CustomerPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _CustomerStats_reference is _CustomerStats as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _CustomerStats_reference(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerStats")
+		case "total":
+			out.Values[i] = ec._CustomerStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "active":
+			out.Values[i] = ec._CustomerStats_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suspended":
+			out.Values[i] = ec._CustomerStats_suspended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _DeleteCustomersPayload_reference is _DeleteCustomersPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _DeleteCustomersPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *deletion.CustomersResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteCustomersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteCustomersPayload")
+		case "deletedCustomerIds":
+			out.Values[i] = ec._DeleteCustomersPayload_deletedCustomerIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleted":
+			out.Values[i] = ec._DeleteCustomersPayload_deleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._DeleteCustomersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteCustomersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _DeleteDomainPayload_reference is _DeleteDomainPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _DeleteDomainPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteDomainPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteDomainPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteDomainPayload")
+		case "deletedDomainId":
+			out.Values[i] = ec._DeleteDomainPayload_deletedDomainId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteDomainPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _DeletePanelUserPayload_reference is _DeletePanelUserPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _DeletePanelUserPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.DeletePanelUserPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deletePanelUserPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeletePanelUserPayload")
+		case "deletedPanelUserId":
+			out.Values[i] = ec._DeletePanelUserPayload_deletedPanelUserId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeletePanelUserPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _DeleteResellerPlanPayload_reference is _DeleteResellerPlanPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _DeleteResellerPlanPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteResellerPlanPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteResellerPlanPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteResellerPlanPayload")
+		case "deletedResellerPlanId":
+			out.Values[i] = ec._DeleteResellerPlanPayload_deletedResellerPlanId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteResellerPlanPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _DeleteResellersPayload_reference is _DeleteResellersPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _DeleteResellersPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *deletion.ResellersResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteResellersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteResellersPayload")
+		case "deletedResellerIds":
+			out.Values[i] = ec._DeleteResellersPayload_deletedResellerIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleted":
+			out.Values[i] = ec._DeleteResellersPayload_deleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "movedCustomers":
+			out.Values[i] = ec._DeleteResellersPayload_movedCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._DeleteResellersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteResellersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _DeleteServicePlanPayload_reference is _DeleteServicePlanPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _DeleteServicePlanPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteServicePlanPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteServicePlanPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteServicePlanPayload")
+		case "deletedServicePlanId":
+			out.Values[i] = ec._DeleteServicePlanPayload_deletedServicePlanId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteServicePlanPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _DeleteSubscriptionsPayload_reference is _DeleteSubscriptionsPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _DeleteSubscriptionsPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteSubscriptionsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSubscriptionsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteSubscriptionsPayload")
+		case "deletedSubscriptionIds":
+			out.Values[i] = ec._DeleteSubscriptionsPayload_deletedSubscriptionIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleted":
+			out.Values[i] = ec._DeleteSubscriptionsPayload_deleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._DeleteSubscriptionsPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteSubscriptionsPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _DeleteWebhookEndpointPayload_reference is _DeleteWebhookEndpointPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _DeleteWebhookEndpointPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteWebhookEndpointPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteWebhookEndpointPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteWebhookEndpointPayload")
+		case "deletedWebhookEndpointId":
+			out.Values[i] = ec._DeleteWebhookEndpointPayload_deletedWebhookEndpointId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteWebhookEndpointPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _DeletionSummary_reference is _DeletionSummary as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _DeletionSummary_reference(ctx context.Context, sel ast.SelectionSet, obj *deletion.Summary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deletionSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeletionSummary")
+		case "customers":
+			out.Values[i] = ec._DeletionSummary_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscriptions":
+			out.Values[i] = ec._DeletionSummary_subscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "domains":
+			out.Values[i] = ec._DeletionSummary_domains(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "panelUsers":
+			out.Values[i] = ec._DeletionSummary_panelUsers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "domainNames":
+			out.Values[i] = ec._DeletionSummary_domainNames(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _Description_reference is _Description as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _Description_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.Description) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, descriptionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Description")
+		case "author":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Description_author(ctx, field, obj)
+				})
+		case "text":
+			out.Values[i] = ec._Description_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Description_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _Domain_reference is _Domain as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _Domain_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.Domain) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, domainImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Domain")
+		case "id":
+			out.Values[i] = ec._Domain_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Domain_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "primary":
+			out.Values[i] = ec._Domain_primary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subscription":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Domain_subscription(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Domain_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _DomainPayload_reference is _DomainPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _DomainPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.DomainPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, domainPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DomainPayload")
+		case "domain":
+			out.Values[i] = ec._DomainPayload_domain(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DomainPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _HostingSubscription_reference is _HostingSubscription as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _HostingSubscription_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.HostingSubscription) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hostingSubscriptionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HostingSubscription")
+		case "id":
+			out.Values[i] = ec._HostingSubscription_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "domain":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HostingSubscription_domain(ctx, field, obj)
+				})
+		case "domains":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HostingSubscription_domains(ctx, field, obj)
+				})
+		case "subscriber":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HostingSubscription_subscriber(ctx, field, obj)
+				})
+		case "plan":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HostingSubscription_plan(ctx, field, obj)
+				})
+		case "planSync":
+			out.Values[i] = ec._HostingSubscription_planSync(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "limits":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HostingSubscription_limits(ctx, field, obj)
+				})
+		case "permissions":
+			out.Values[i] = ec._HostingSubscription_permissions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applications":
+			out.Values[i] = ec._HostingSubscription_applications(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HostingSubscription_status(ctx, field, obj)
+				})
+		case "suspensions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HostingSubscription_suspensions(ctx, field, obj)
+				})
+		case "expiresAt":
+			out.Values[i] = ec._HostingSubscription_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._HostingSubscription_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._HostingSubscription_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _HostingSubscriptionConnection_reference is _HostingSubscriptionConnection as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _HostingSubscriptionConnection_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.HostingSubscriptionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hostingSubscriptionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HostingSubscriptionConnection")
+		case "edges":
+			out.Values[i] = ec._HostingSubscriptionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._HostingSubscriptionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._HostingSubscriptionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _HostingSubscriptionEdge_reference is _HostingSubscriptionEdge as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _HostingSubscriptionEdge_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.HostingSubscriptionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hostingSubscriptionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HostingSubscriptionEdge")
+		case "node":
+			out.Values[i] = ec._HostingSubscriptionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._HostingSubscriptionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _LoginPayload_reference is _LoginPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _LoginPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.LoginPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loginPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoginPayload")
+		case "token":
+			out.Values[i] = ec._LoginPayload_token(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "viewer":
+			out.Values[i] = ec._LoginPayload_viewer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._LoginPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _MoveCustomersPayload_reference is _MoveCustomersPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _MoveCustomersPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *transfer.MoveResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moveCustomersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MoveCustomersPayload")
+		case "customers":
+			out.Values[i] = ec._MoveCustomersPayload_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._MoveCustomersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._MoveCustomersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _PageInfo_reference is _PageInfo as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _PageInfo_reference(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PageInfo")
+		case "hasNextPage":
+			out.Values[i] = ec._PageInfo_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasPreviousPage":
+			out.Values[i] = ec._PageInfo_hasPreviousPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startCursor":
+			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _PanelUser_reference is _PanelUser as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _PanelUser_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.PanelUser) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, panelUserImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PanelUser")
+		case "id":
+			out.Values[i] = ec._PanelUser_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "login":
+			out.Values[i] = ec._PanelUser_login(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._PanelUser_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._PanelUser_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "role":
+			out.Values[i] = ec._PanelUser_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "account":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PanelUser_account(ctx, field, obj)
+				})
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PanelUser_status(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._PanelUser_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _PanelUserPayload_reference is _PanelUserPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _PanelUserPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.PanelUserPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, panelUserPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PanelUserPayload")
+		case "panelUser":
+			out.Values[i] = ec._PanelUserPayload_panelUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._PanelUserPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _RedeliverWebhookDeliveryPayload_reference is _RedeliverWebhookDeliveryPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _RedeliverWebhookDeliveryPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.RedeliverWebhookDeliveryPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, redeliverWebhookDeliveryPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RedeliverWebhookDeliveryPayload")
+		case "webhookDelivery":
+			out.Values[i] = ec._RedeliverWebhookDeliveryPayload_webhookDelivery(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._RedeliverWebhookDeliveryPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _RequestPasswordResetPayload_reference is _RequestPasswordResetPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _RequestPasswordResetPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.RequestPasswordResetPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, requestPasswordResetPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RequestPasswordResetPayload")
+		case "ok":
+			out.Values[i] = ec._RequestPasswordResetPayload_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._RequestPasswordResetPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _Reseller_reference is _Reseller as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _Reseller_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.Reseller) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Reseller")
+		case "id":
+			out.Values[i] = ec._Reseller_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "login":
+			out.Values[i] = ec._Reseller_login(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Reseller_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._Reseller_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "company":
+			out.Values[i] = ec._Reseller_company(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phone":
+			out.Values[i] = ec._Reseller_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fax":
+			out.Values[i] = ec._Reseller_fax(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "address":
+			out.Values[i] = ec._Reseller_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "city":
+			out.Values[i] = ec._Reseller_city(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._Reseller_state(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "postalCode":
+			out.Values[i] = ec._Reseller_postalCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "country":
+			out.Values[i] = ec._Reseller_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "locale":
+			out.Values[i] = ec._Reseller_locale(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Reseller_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "suspensions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reseller_suspensions(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Reseller_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Reseller_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalId":
+			out.Values[i] = ec._Reseller_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "plan":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reseller_plan(ctx, field, obj)
+				})
+		case "limits":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reseller_limits(ctx, field, obj)
+				})
+		case "permissions":
+			out.Values[i] = ec._Reseller_permissions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applications":
+			out.Values[i] = ec._Reseller_applications(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "oversell":
+			out.Values[i] = ec._Reseller_oversell(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "usage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reseller_usage(ctx, field, obj)
+				})
+		case "customers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reseller_customers(ctx, field, obj)
+				})
+		case "subscriptions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reseller_subscriptions(ctx, field, obj)
+				})
+		case "servicePlans":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reseller_servicePlans(ctx, field, obj)
+				})
+		case "panelUsers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reseller_panelUsers(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellerConnection_reference is _ResellerConnection as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellerConnection_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerConnection")
+		case "edges":
+			out.Values[i] = ec._ResellerConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ResellerConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ResellerConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellerEdge_reference is _ResellerEdge as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellerEdge_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerEdge")
+		case "node":
+			out.Values[i] = ec._ResellerEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ResellerEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellerLimits_reference is _ResellerLimits as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellerLimits_reference(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerLimits) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerLimitsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerLimits")
+		case "customers":
+			out.Values[i] = ec._ResellerLimits_customers(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "subscriptions":
+			out.Values[i] = ec._ResellerLimits_subscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "diskSpaceMb":
+			out.Values[i] = ec._ResellerLimits_diskSpaceMb(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "trafficMbPerMonth":
+			out.Values[i] = ec._ResellerLimits_trafficMbPerMonth(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "domains":
+			out.Values[i] = ec._ResellerLimits_domains(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mailboxes":
+			out.Values[i] = ec._ResellerLimits_mailboxes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "databases":
+			out.Values[i] = ec._ResellerLimits_databases(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellerPayload_reference is _ResellerPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellerPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerPayload")
+		case "reseller":
+			out.Values[i] = ec._ResellerPayload_reseller(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ResellerPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellerPlan_reference is _ResellerPlan as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellerPlan_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerPlan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerPlan")
+		case "id":
+			out.Values[i] = ec._ResellerPlan_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._ResellerPlan_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "limits":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResellerPlan_limits(ctx, field, obj)
+				})
+		case "permissions":
+			out.Values[i] = ec._ResellerPlan_permissions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applications":
+			out.Values[i] = ec._ResellerPlan_applications(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "oversell":
+			out.Values[i] = ec._ResellerPlan_oversell(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resellers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResellerPlan_resellers(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._ResellerPlan_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ResellerPlan_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellerPlanConnection_reference is _ResellerPlanConnection as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellerPlanConnection_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerPlanConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerPlanConnection")
+		case "edges":
+			out.Values[i] = ec._ResellerPlanConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ResellerPlanConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ResellerPlanConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellerPlanEdge_reference is _ResellerPlanEdge as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellerPlanEdge_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.ResellerPlanEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerPlanEdge")
+		case "node":
+			out.Values[i] = ec._ResellerPlanEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ResellerPlanEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellerPlanPayload_reference is _ResellerPlanPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellerPlanPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerPlanPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerPlanPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerPlanPayload")
+		case "resellerPlan":
+			out.Values[i] = ec._ResellerPlanPayload_resellerPlan(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ResellerPlanPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellerUsage_reference is _ResellerUsage as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellerUsage_reference(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerUsage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerUsageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerUsage")
+		case "customers":
+			out.Values[i] = ec._ResellerUsage_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscriptions":
+			out.Values[i] = ec._ResellerUsage_subscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "diskSpaceMb":
+			out.Values[i] = ec._ResellerUsage_diskSpaceMb(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "trafficMbPerMonth":
+			out.Values[i] = ec._ResellerUsage_trafficMbPerMonth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "domains":
+			out.Values[i] = ec._ResellerUsage_domains(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mailboxes":
+			out.Values[i] = ec._ResellerUsage_mailboxes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "databases":
+			out.Values[i] = ec._ResellerUsage_databases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResellersPayload_reference is _ResellersPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResellersPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *suspension.ResellersResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellersPayload")
+		case "resellers":
+			out.Values[i] = ec._ResellersPayload_resellers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customersAffected":
+			out.Values[i] = ec._ResellersPayload_customersAffected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscriptionsAffected":
+			out.Values[i] = ec._ResellersPayload_subscriptionsAffected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._ResellersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ResellersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResetPasswordPayload_reference is _ResetPasswordPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResetPasswordPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.ResetPasswordPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resetPasswordPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResetPasswordPayload")
+		case "ok":
+			out.Values[i] = ec._ResetPasswordPayload_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ResetPasswordPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ResourceLimits_reference is _ResourceLimits as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ResourceLimits_reference(ctx context.Context, sel ast.SelectionSet, obj *model.ResourceLimits) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resourceLimitsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResourceLimits")
+		case "diskSpaceMb":
+			out.Values[i] = ec._ResourceLimits_diskSpaceMb(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "trafficMbPerMonth":
+			out.Values[i] = ec._ResourceLimits_trafficMbPerMonth(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "domains":
+			out.Values[i] = ec._ResourceLimits_domains(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "subdomains":
+			out.Values[i] = ec._ResourceLimits_subdomains(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mailboxes":
+			out.Values[i] = ec._ResourceLimits_mailboxes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "databases":
+			out.Values[i] = ec._ResourceLimits_databases(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ftpAccounts":
+			out.Values[i] = ec._ResourceLimits_ftpAccounts(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _RevokeApiTokenPayload_reference is _RevokeApiTokenPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _RevokeApiTokenPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.RevokeAPITokenPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revokeApiTokenPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevokeApiTokenPayload")
+		case "revokedApiTokenId":
+			out.Values[i] = ec._RevokeApiTokenPayload_revokedApiTokenId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._RevokeApiTokenPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ServicePlan_reference is _ServicePlan as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ServicePlan_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.ServicePlan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServicePlan")
+		case "id":
+			out.Values[i] = ec._ServicePlan_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._ServicePlan_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServicePlan_owner(ctx, field, obj)
+				})
+		case "limits":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServicePlan_limits(ctx, field, obj)
+				})
+		case "permissions":
+			out.Values[i] = ec._ServicePlan_permissions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applications":
+			out.Values[i] = ec._ServicePlan_applications(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subscriptions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServicePlan_subscriptions(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._ServicePlan_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ServicePlan_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ServicePlanConnection_reference is _ServicePlanConnection as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ServicePlanConnection_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.ServicePlanConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServicePlanConnection")
+		case "edges":
+			out.Values[i] = ec._ServicePlanConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ServicePlanConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ServicePlanConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ServicePlanEdge_reference is _ServicePlanEdge as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ServicePlanEdge_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.ServicePlanEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServicePlanEdge")
+		case "node":
+			out.Values[i] = ec._ServicePlanEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ServicePlanEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _ServicePlanPayload_reference is _ServicePlanPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _ServicePlanPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.ServicePlanPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, servicePlanPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServicePlanPayload")
+		case "servicePlan":
+			out.Values[i] = ec._ServicePlanPayload_servicePlan(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ServicePlanPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _SubscriptionPayload_reference is _SubscriptionPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _SubscriptionPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.SubscriptionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubscriptionPayload")
+		case "subscription":
+			out.Values[i] = ec._SubscriptionPayload_subscription(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SubscriptionPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _SubscriptionsPayload_reference is _SubscriptionsPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _SubscriptionsPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *suspension.SubscriptionsResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubscriptionsPayload")
+		case "subscriptions":
+			out.Values[i] = ec._SubscriptionsPayload_subscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._SubscriptionsPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SubscriptionsPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _SuspendCustomersPayload_reference is _SuspendCustomersPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _SuspendCustomersPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *suspension.CustomersResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, suspendCustomersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SuspendCustomersPayload")
+		case "customers":
+			out.Values[i] = ec._SuspendCustomersPayload_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscriptionsAffected":
+			out.Values[i] = ec._SuspendCustomersPayload_subscriptionsAffected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committed":
+			out.Values[i] = ec._SuspendCustomersPayload_committed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SuspendCustomersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _Suspension_reference is _Suspension as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _Suspension_reference(ctx context.Context, sel ast.SelectionSet, obj *model.Suspension) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, suspensionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Suspension")
+		case "source":
+			out.Values[i] = ec._Suspension_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._Suspension_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._Suspension_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _UserError_reference is _UserError as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _UserError_reference(ctx context.Context, sel ast.SelectionSet, obj *apperr.UserError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserError")
+		case "code":
+			out.Values[i] = ec._UserError_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._UserError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._UserError_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _Viewer_reference is _Viewer as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _Viewer_reference(ctx context.Context, sel ast.SelectionSet, obj *model.Viewer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Viewer")
+		case "role":
+			out.Values[i] = ec._Viewer_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "account":
+			out.Values[i] = ec._Viewer_account(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "panelUser":
+			out.Values[i] = ec._Viewer_panelUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "apiTokens":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_apiTokens(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _WebhookDelivery_reference is _WebhookDelivery as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _WebhookDelivery_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDelivery) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDelivery")
+		case "id":
+			out.Values[i] = ec._WebhookDelivery_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endpoint":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookDelivery_endpoint(ctx, field, obj)
+				})
+		case "eventId":
+			out.Values[i] = ec._WebhookDelivery_eventId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "eventType":
+			out.Values[i] = ec._WebhookDelivery_eventType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "chunk":
+			out.Values[i] = ec._WebhookDelivery_chunk(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "chunks":
+			out.Values[i] = ec._WebhookDelivery_chunks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._WebhookDelivery_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attempts":
+			out.Values[i] = ec._WebhookDelivery_attempts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "responseStatus":
+			out.Values[i] = ec._WebhookDelivery_responseStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastError":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookDelivery_lastError(ctx, field, obj)
+				})
+		case "nextAttemptAt":
+			out.Values[i] = ec._WebhookDelivery_nextAttemptAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deliveredAt":
+			out.Values[i] = ec._WebhookDelivery_deliveredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._WebhookDelivery_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _WebhookDeliveryConnection_reference is _WebhookDeliveryConnection as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _WebhookDeliveryConnection_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDeliveryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDeliveryConnection")
+		case "edges":
+			out.Values[i] = ec._WebhookDeliveryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._WebhookDeliveryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._WebhookDeliveryConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _WebhookDeliveryEdge_reference is _WebhookDeliveryEdge as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _WebhookDeliveryEdge_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDeliveryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDeliveryEdge")
+		case "node":
+			out.Values[i] = ec._WebhookDeliveryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._WebhookDeliveryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _WebhookEndpoint_reference is _WebhookEndpoint as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _WebhookEndpoint_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookEndpoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookEndpoint")
+		case "id":
+			out.Values[i] = ec._WebhookEndpoint_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.Values[i] = ec._WebhookEndpoint_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._WebhookEndpoint_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "eventTypes":
+			out.Values[i] = ec._WebhookEndpoint_eventTypes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "enabled":
+			out.Values[i] = ec._WebhookEndpoint_enabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "disabledReason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookEndpoint_disabledReason(ctx, field, obj)
+				})
+		case "consecutiveFailures":
+			out.Values[i] = ec._WebhookEndpoint_consecutiveFailures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._WebhookEndpoint_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._WebhookEndpoint_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deliveries":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookEndpoint_deliveries(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _WebhookEndpointConnection_reference is _WebhookEndpointConnection as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _WebhookEndpointConnection_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookEndpointConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookEndpointConnection")
+		case "edges":
+			out.Values[i] = ec._WebhookEndpointConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._WebhookEndpointConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._WebhookEndpointConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _WebhookEndpointEdge_reference is _WebhookEndpointEdge as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _WebhookEndpointEdge_reference(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookEndpointEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookEndpointEdge")
+		case "node":
+			out.Values[i] = ec._WebhookEndpointEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._WebhookEndpointEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// _WebhookEndpointPayload_reference is _WebhookEndpointPayload as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) _WebhookEndpointPayload_reference(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookEndpointPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookEndpointPayload")
+		case "webhookEndpoint":
+			out.Values[i] = ec._WebhookEndpointPayload_webhookEndpoint(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._WebhookEndpointPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// ___Directive_reference is ___Directive as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) ___Directive_reference(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("__Directive")
+		case "name":
+			out.Values[i] = ec.___Directive_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec.___Directive_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isRepeatable":
+			out.Values[i] = ec.___Directive_isRepeatable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "locations":
+			out.Values[i] = ec.___Directive_locations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "args":
+			out.Values[i] = ec.___Directive_args(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// ___EnumValue_reference is ___EnumValue as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) ___EnumValue_reference(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("__EnumValue")
+		case "name":
+			out.Values[i] = ec.___EnumValue_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec.___EnumValue_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isDeprecated":
+			out.Values[i] = ec.___EnumValue_isDeprecated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deprecationReason":
+			out.Values[i] = ec.___EnumValue_deprecationReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// ___Field_reference is ___Field as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) ___Field_reference(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("__Field")
+		case "name":
+			out.Values[i] = ec.___Field_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec.___Field_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "args":
+			out.Values[i] = ec.___Field_args(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec.___Field_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isDeprecated":
+			out.Values[i] = ec.___Field_isDeprecated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deprecationReason":
+			out.Values[i] = ec.___Field_deprecationReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// ___InputValue_reference is ___InputValue as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) ___InputValue_reference(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("__InputValue")
+		case "name":
+			out.Values[i] = ec.___InputValue_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec.___InputValue_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec.___InputValue_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "defaultValue":
+			out.Values[i] = ec.___InputValue_defaultValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isDeprecated":
+			out.Values[i] = ec.___InputValue_isDeprecated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deprecationReason":
+			out.Values[i] = ec.___InputValue_deprecationReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// ___Schema_reference is ___Schema as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) ___Schema_reference(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("__Schema")
+		case "description":
+			out.Values[i] = ec.___Schema_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "types":
+			out.Values[i] = ec.___Schema_types(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "queryType":
+			out.Values[i] = ec.___Schema_queryType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mutationType":
+			out.Values[i] = ec.___Schema_mutationType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "subscriptionType":
+			out.Values[i] = ec.___Schema_subscriptionType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "directives":
+			out.Values[i] = ec.___Schema_directives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// ___Type_reference is ___Type as gqlgen generated it (HandlerConfig.ReferenceExecutor).
+func (ec *executionContext) ___Type_reference(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // no deferrable field: graph/patch_generated.go
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("__Type")
+		case "kind":
+			out.Values[i] = ec.___Type_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec.___Type_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec.___Type_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "specifiedByURL":
+			out.Values[i] = ec.___Type_specifiedByURL(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec.___Type_fields(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "interfaces":
+			out.Values[i] = ec.___Type_interfaces(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "possibleTypes":
+			out.Values[i] = ec.___Type_possibleTypes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "enumValues":
+			out.Values[i] = ec.___Type_enumValues(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "inputFields":
+			out.Values[i] = ec.___Type_inputFields(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ofType":
+			out.Values[i] = ec.___Type_ofType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isOneOf":
+			out.Values[i] = ec.___Type_isOneOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+// patched by graph/patch_generated.go

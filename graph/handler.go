@@ -68,6 +68,10 @@ type HandlerConfig struct {
 	// Webhooks configures the webhook endpoint service (the worker is
 	// started by the caller: webhooks.NewWorker).
 	Webhooks webhooks.Config
+	// ReferenceExecutor runs the executor as gqlgen generated it, without
+	// the rewrites of graph/patch_generated.go (docs/executor.md): the
+	// reference the rewrites are tested against.
+	ReferenceExecutor bool
 }
 
 // DefaultRequestTimeout is the deadline of a GraphQL request's context, and
@@ -94,6 +98,8 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 		transfer:      transfer.NewService(cfg.Client),
 		deletion:      deletion.NewService(cfg.Client),
 		webhooks:      webhooks.NewService(cfg.Client, cfg.Webhooks),
+
+		referenceExecutor: cfg.ReferenceExecutor,
 	}
 	srv := handler.New(NewExecutableSchema(schemaConfig(r)))
 	srv.AddTransport(postJSON{})

@@ -60,3 +60,62 @@ func TestCustomerTreeStatementsConstant(t *testing.T) {
 		}
 	})
 }
+
+// TestWaitingFieldsStillBatch fails when a field that waits for a dataloader
+// (graph/waiting_generated.go) is resolved one list element after the
+// other: the executor marshals a list without goroutines only when nothing
+// under it waits (graph/executor.go, marshalSlice), so a subscription's
+// domain asked alone (the primary-domain loader) and a domain's
+// subscription's subscriber still cost one statement for all of them.
+func TestWaitingFieldsStillBatch(t *testing.T) {
+	const q = `query($n:Int!){customers(first:$n){edges{node{id
+  subscriptions(first:10){edges{node{id domain{name}}}}}}}}`
+	dbtest.Each(t, func(t *testing.T, d string) {
+		s := apitest.New(t, d)
+		w := s.BuildWorld()
+		for i := 0; i < 60; i++ {
+			id := s.Create(w.AdminToken, "createCustomer", "customer", map[string]any{
+				"login": fmt.Sprintf("wait%d", i), "password": "wait-pass-12", "name": "Wait", "email": "w@example.com",
+			})
+			s.Create(w.AdminToken, "createSubscription", "subscription", map[string]any{
+				"subscriberId": id, "domain": fmt.Sprintf("wait%d.example", i), "servicePlanId": w.Plans[0]})
+		}
+		count := func(n int) int64 {
+			before := s.Statements.Load()
+			var out struct {
+				Customers struct {
+					Edges []struct {
+						Node struct {
+							Subscriptions struct {
+								Edges []struct {
+									Node struct{ Domain struct{ Name string } }
+								}
+							}
+						}
+					}
+				}
+			}
+			s.Must(w.AdminToken, q, map[string]any{"n": n}, &out)
+			named := 0
+			for _, e := range out.Customers.Edges {
+				for _, se := range e.Node.Subscriptions.Edges {
+					if se.Node.Domain.Name != "" {
+						named++
+					}
+				}
+			}
+			if n == 60 && named < 60 {
+				t.Fatalf("%d subscriptions with a primary domain, want at least 60", named)
+			}
+			return s.Statements.Load() - before
+		}
+		c30, c60 := count(30), count(60)
+		t.Logf("%s: %d statements at 30 customers, %d at 60", d, c30, c60)
+		// The loader batches by time (graph/loaders.go, loaderWait), so a
+		// loaded machine may split a batch in two or three; one by one
+		// costs a statement per subscription (60 more).
+		if c60 > c30+10 {
+			t.Fatalf("domain asked alone: %d statements at 30 customers but %d at 60 (resolved one by one)", c30, c60)
+		}
+	})
+}

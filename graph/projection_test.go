@@ -1,9 +1,11 @@
 package graph_test
 
-// Differential test of field collection's column projection: every query is
-// run on two servers over the same database, one with the production
-// projection and one reading whole rows (graph.HandlerConfig.WholeRows, the
-// reference). Their answers must be byte-for-byte equal. A resolver that
+// Differential test of field collection's column projection and of the
+// executor's rewrites (graph/patch_generated.go): every query is run on two
+// servers over the same database, one as in production and one reading
+// whole rows through the executor as gqlgen generated it
+// (graph.HandlerConfig.WholeRows and ReferenceExecutor, the reference).
+// Their answers must be byte-for-byte equal. A resolver that
 // derives a field from a column the projection failed to read (status from
 // expires_at, suspensions from suspended_*, limits from limit_*, owner and
 // subscriber from reseller_id/customer_id, ...) answers differently from the
@@ -566,7 +568,10 @@ func TestProjectionMatchesWholeRows(t *testing.T) {
 		// of 50 in lists of 50, which the default cost refuses.
 		unlimited := func(c *graph.HandlerConfig) { c.Limits.MaxComplexity = 1 << 30 }
 		light, _ := apitest.NewWith(t, d, apitest.Options{Configure: unlimited})
-		whole, _ := light.Twin(apitest.Options{Configure: func(c *graph.HandlerConfig) { unlimited(c); c.WholeRows = true }})
+		whole, _ := light.Twin(apitest.Options{Configure: func(c *graph.HandlerConfig) {
+			unlimited(c)
+			c.WholeRows, c.ReferenceExecutor = true, true
+		}})
 		h := &pjHarness{t: t, light: light, whole: whole, nonEmpty: map[string]int{}}
 		h.viewers = pjData(t, light)
 		built := time.Since(start)

@@ -27,4 +27,7 @@ type Resolver struct {
 	transfer      *transfer.Service
 	deletion      *deletion.Service
 	webhooks      *webhooks.Service
+	// referenceExecutor runs the executor as gqlgen generated it, without
+	// the rewrites of graph/patch_generated.go (HandlerConfig).
+	referenceExecutor bool
 }

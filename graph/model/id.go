@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,7 +12,21 @@ import (
 
 // MarshalID writes an ID as an opaque string.
 func MarshalID(id int) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(strconv.Itoa(id))) })
+	return idMarshaler(id)
+}
+
+// idMarshaler writes the decimal digits in quotes; into a bytes.Buffer (the
+// response gqlgen builds) without allocating.
+type idMarshaler int
+
+func (id idMarshaler) MarshalGQL(w io.Writer) {
+	if b, ok := w.(*bytes.Buffer); ok {
+		b.WriteByte('"')
+		b.Write(strconv.AppendInt(b.AvailableBuffer(), int64(id), 10))
+		b.WriteByte('"')
+		return
+	}
+	_, _ = io.WriteString(w, strconv.Quote(strconv.Itoa(int(id))))
 }
 
 // UnmarshalID reads an ID. A string that is no ID of ours (not a positive
