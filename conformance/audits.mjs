@@ -3,9 +3,12 @@
 // once with a bearer token. Fails on any MUST audit that does not pass, on a
 // SHOULD audit that fails without a justification in audits-expected.json,
 // and on a justified SHOULD failure that now passes (so the documented list
-// in docs/ecosystem.md stays true).
+// in docs/ecosystem.md stays true). With PANEL_PUBLIC_URL (a second server
+// started with --public-introspection) it runs them a third time,
+// anonymously against that server, where no policy refusal applies: every
+// MUST audit has to pass there.
 //
-//   PANEL_URL=http://127.0.0.1:8080 PANEL_ADMIN_PASSWORD=... node audits.mjs
+//   PANEL_URL=http://127.0.0.1:8080 PANEL_ADMIN_PASSWORD=... [PANEL_PUBLIC_URL=http://127.0.0.1:8081] node audits.mjs
 import { readFileSync } from 'node:fs';
 import { serverAudits } from 'graphql-http';
 import { baseURL, login } from './lib.mjs';
@@ -15,17 +18,23 @@ const base = baseURL();
 const token = await login(base);
 
 const modes = {
-  anonymous: fetch,
-  bearer: (input, init = {}) => {
-    const headers = new Headers(init.headers);
-    headers.set('Authorization', `Bearer ${token}`);
-    return fetch(input, { ...init, headers });
+  anonymous: { url: base, fetchFn: fetch },
+  bearer: {
+    url: base,
+    fetchFn: (input, init = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set('Authorization', `Bearer ${token}`);
+      return fetch(input, { ...init, headers });
+    },
   },
 };
+if (process.env.PANEL_PUBLIC_URL) {
+  modes['anonymous, --public-introspection'] = { url: process.env.PANEL_PUBLIC_URL.replace(/\/+$/, ''), fetchFn: fetch };
+}
 
 const problems = [];
-for (const [mode, fetchFn] of Object.entries(modes)) {
-  const audits = serverAudits({ url: `${base}/graphql`, fetchFn });
+for (const [mode, { url, fetchFn }] of Object.entries(modes)) {
+  const audits = serverAudits({ url: `${url}/graphql`, fetchFn });
   const counts = { ok: 0, notice: 0, warn: 0, error: 0 };
   console.log(`\n## ${mode}: ${audits.length} audits`);
   for (const a of audits) {
@@ -37,7 +46,7 @@ for (const [mode, fetchFn] of Object.entries(modes)) {
     let verdict = r.status;
     if (policy?.mode === mode && r.status !== 'ok') {
       // A failure by policy: it must be exactly the documented refusal.
-      const why = await checkPolicyFailure(fetchFn, policy);
+      const why = await checkPolicyFailure(url, fetchFn, policy);
       if (why) problems.push(`${mode} ${a.id} "${a.name}" fails, but not as documented: ${why}`);
       verdict = why ? 'error' : `${r.status} (policy)`;
     } else if (r.status === 'ok' && justified) {
@@ -59,8 +68,8 @@ for (const [mode, fetchFn] of Object.entries(modes)) {
 
 // checkPolicyFailure replays the audit's request and returns what differs
 // from the documented refusal ("" when it is exactly that).
-async function checkPolicyFailure(fetchFn, policy) {
-  const res = await fetchFn(`${base}/graphql`, {
+async function checkPolicyFailure(url, fetchFn, policy) {
+  const res = await fetchFn(`${url}/graphql`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify(policy.request),
