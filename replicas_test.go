@@ -979,13 +979,11 @@ func (r *hookReceiver) serve(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	h.status = http.StatusNoContent
-	if ep == r.failFirst && (r.failed == "" || r.failed == h.deliveryID) {
+	if ep == r.failFirst && r.failed == "" {
 		// The first attempt of the first delivery to failFirst fails; its
-		// retry succeeds.
-		if r.failed == "" {
-			r.failed = h.deliveryID
-			h.status = http.StatusInternalServerError
-		}
+		// retry (and everything else) succeeds.
+		r.failed = h.deliveryID
+		h.status = http.StatusInternalServerError
 	}
 	r.got = append(r.got, h)
 	w.WriteHeader(h.status)
@@ -1444,7 +1442,10 @@ func replicaWebhooks(t *testing.T, url string, ps []*panelProcess) {
 		}
 	}
 	// Scope, from the targets and actors themselves: RA's endpoint got no
-	// event by RB or about RB's customers, and the other way round.
+	// event by RB or about RB's customers, and the other way round; each got
+	// its own reseller's events, RA's also the administrator's about its
+	// customers.
+	byActor := map[string]map[string]int{"ra": {}, "rb": {}}
 	for _, h := range recs {
 		other := map[string]struct {
 			id  string
@@ -1453,14 +1454,27 @@ func replicaWebhooks(t *testing.T, url string, ps []*panelProcess) {
 		if other.id == "" {
 			continue
 		}
-		if a := h.payload.Actor.ID; a != nil && *a == other.id {
-			t.Errorf("%s received event %s by the other reseller", h.endpoint, h.payload.ID)
+		if a := h.payload.Actor.ID; a != nil {
+			byActor[h.endpoint][*a]++
+			if *a == other.id {
+				t.Errorf("%s received event %s by the other reseller", h.endpoint, h.payload.ID)
+			}
 		}
 		for _, id := range h.payload.Targets {
 			if id == other.id || slices.Contains(other.ids, id) {
 				t.Errorf("%s received event %s about %s, the other reseller's", h.endpoint, h.payload.ID, id)
 			}
 		}
+	}
+
+	adminID := ""
+	for id, n := range byActor["ra"] {
+		if id != ra && n > 0 {
+			adminID = id
+		}
+	}
+	if byActor["ra"][ra] == 0 || byActor["rb"][rb] == 0 || adminID == "" || byActor["rb"][adminID] > 0 {
+		t.Errorf("requests by actor: RA's endpoint %v (RA is %s), RB's %v (RB is %s)", byActor["ra"], ra, byActor["rb"], rb)
 	}
 
 	// The delivery logs agree: one DELIVERED delivery per expected event,
