@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -30,6 +31,7 @@ import (
 	"github.com/hostpanel/panel/ent/loginthrottle"
 	"github.com/hostpanel/panel/ent/paneluser"
 	"github.com/hostpanel/panel/ent/privacy"
+	"github.com/hostpanel/panel/ent/webhookdelivery"
 	"github.com/hostpanel/panel/internal/db"
 	eventtypes "github.com/hostpanel/panel/internal/events"
 	"github.com/hostpanel/panel/internal/types"
@@ -867,10 +869,178 @@ func TestReplicasWebhooks(t *testing.T) {
 	}
 	url := replicaDatabase(t)
 	bin := buildPanel(t)
-	ps := startReplicas(t, bin, url, 2, replicaOptions{Args: []string{"--webhooks-poll", "50ms", "--webhooks-allow-private"}})
 	t.Run("webhooks are delivered once", func(t *testing.T) {
+		ps := startReplicas(t, bin, url, 2, replicaOptions{Args: []string{"--webhooks-poll", "50ms", "--webhooks-allow-private"}})
 		replicaWebhooks(t, url, ps)
 	})
+	t.Run("a replica shutting down finishes its requests in flight and hands the rest back", func(t *testing.T) {
+		replicaWebhooksShutdown(t, bin)
+	})
+}
+
+// replicaWebhooksShutdown: one replica's worker has claimed the 12
+// deliveries of an event (12 endpoints) and is sending 8 of them (its
+// concurrency) to a receiver that holds them, when the replica gets
+// SIGTERM. The requests under way must end normally (the receiver answers
+// once the replica has stopped listening) and be recorded DELIVERED; the 4
+// not yet sent go back to the queue at once (no lease left, the attempt not
+// counted), and a second replica sends them, well before a lease (50 s)
+// would have ended. Each endpoint gets its event once, and no request is
+// cut off. (A database of its own: the first replica must be the only
+// worker when the event is queued.)
+func replicaWebhooksShutdown(t *testing.T, bin string) {
+	const endpoints, concurrency = 12, 8 // webhooks.DefaultConcurrency
+	url := replicaDatabase(t)
+	flags := replicaOptions{Args: []string{"--webhooks-poll", "50ms", "--webhooks-allow-private"}}
+	first := startReplicas(t, bin, url, 1, flags)[0]
+	ctx, client := openReplicaDB(t, url)
+	admin := loginAt(t, first.base, "admin", adminPassword)
+
+	var (
+		mu        sync.Mutex
+		secrets   = map[string]string{}
+		got       = map[string]int{} // endpoint -> requests answered 2xx
+		aborted   []string           // requests the sender gave up on
+		problems  []string
+		arrived   = make(chan struct{}, endpoints)
+		release   = make(chan struct{})
+		delivered = map[string]bool{} // delivery IDs answered
+	)
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		ep := strings.TrimPrefix(req.URL.Path, "/")
+		mu.Lock()
+		ok := validHookSignature(secrets[ep], req.Header.Get("Panel-Signature"), body, 5*time.Minute, time.Now())
+		mu.Unlock()
+		if !ok {
+			mu.Lock()
+			problems = append(problems, "bad signature for "+ep)
+			mu.Unlock()
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		arrived <- struct{}{}
+		select {
+		case <-release:
+		case <-req.Context().Done():
+			mu.Lock()
+			aborted = append(aborted, ep)
+			mu.Unlock()
+			return
+		}
+		mu.Lock()
+		got[ep]++
+		if id := req.Header.Get("Panel-Delivery-Id"); delivered[id] {
+			problems = append(problems, "delivery "+id+" sent twice")
+		} else {
+			delivered[id] = true
+		}
+		mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(rcv.Close)
+	var released sync.Once
+	t.Cleanup(func() { released.Do(func() { close(release) }) })
+	for i := range endpoints {
+		var out struct {
+			CreateWebhookEndpoint struct {
+				Secret     *string
+				UserErrors []struct{ Code, Message string }
+			}
+		}
+		mustCallAt(t, first.base, admin, `mutation($u:String!){createWebhookEndpoint(input:{url:$u,eventTypes:["customer.created"]}){
+  secret userErrors{code message}}}`, map[string]any{"u": fmt.Sprintf("%s/%d", rcv.URL, i)}, &out)
+		if p := out.CreateWebhookEndpoint; len(p.UserErrors) > 0 || p.Secret == nil {
+			t.Fatalf("createWebhookEndpoint: %+v", p)
+		}
+		mu.Lock()
+		secrets[strconv.Itoa(i)] = *out.CreateWebhookEndpoint.Secret
+		mu.Unlock()
+	}
+	if _, err := createCustomerAt(first.base, admin, "shutdown-hooked", ""); err != nil {
+		t.Fatal(err)
+	}
+	// The worker sends 8 requests at once and holds the other 4.
+	deadline := time.After(20 * time.Second)
+	for range concurrency {
+		select {
+		case <-arrived:
+		case <-deadline:
+			t.Fatal("the first replica's requests did not arrive")
+		}
+	}
+	if err := first.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	// Once it no longer listens, it is shutting down; then the receiver
+	// answers.
+	for stop := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		resp, err := (&http.Client{Timeout: time.Second}).Get(first.base + "/healthz")
+		if err != nil {
+			break
+		}
+		resp.Body.Close()
+		if time.Now().After(stop) {
+			t.Fatal("the replica still listens 20 s after SIGTERM")
+		}
+	}
+	released.Do(func() { close(release) })
+	select {
+	case <-first.exited:
+	case <-time.After(40 * time.Second):
+		t.Fatal("the replica did not exit within 40 s of SIGTERM")
+	}
+	if code := first.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("the replica exited %d after SIGTERM, want 0", code)
+	}
+
+	// What it left: the requests it made DELIVERED, the others queued and
+	// free for any worker.
+	now := time.Now()
+	sent, queued := 0, 0
+	for _, d := range client.WebhookDelivery.Query().AllX(ctx) {
+		switch {
+		case d.Status == webhookdelivery.StatusDELIVERED && d.Attempts == 1 && d.LockedUntil == nil:
+			sent++
+		case d.Status == webhookdelivery.StatusPENDING && d.Attempts == 0 && (d.LockedUntil == nil || !d.LockedUntil.After(now)):
+			queued++
+		default:
+			t.Errorf("after the shutdown: delivery %d %s, %d attempts, locked until %v, last error %q",
+				d.ID, d.Status, d.Attempts, d.LockedUntil, d.LastError)
+		}
+	}
+	if sent != concurrency || queued != endpoints-concurrency {
+		t.Errorf("after the shutdown: %d delivered, %d queued; want %d and %d", sent, queued, concurrency, endpoints-concurrency)
+	}
+
+	// A second replica sends the rest at once (not after a lease).
+	second := startReplicas(t, bin, url, 1, flags)[0]
+	_ = second
+	for stop := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		mu.Lock()
+		n := len(got)
+		mu.Unlock()
+		if n == endpoints {
+			break
+		}
+		if time.Now().After(stop) {
+			t.Fatalf("%d of %d endpoints received the event 20 s after the second replica started", n, endpoints)
+		}
+	}
+	time.Sleep(500 * time.Millisecond) // room for a second copy to show
+	mu.Lock()
+	defer mu.Unlock()
+	for _, p := range problems {
+		t.Error(p)
+	}
+	if len(aborted) > 0 {
+		t.Errorf("requests to endpoints %v were cut off by the shutdown", aborted)
+	}
+	for ep, n := range got {
+		if n != 1 {
+			t.Errorf("endpoint %s received the event %d times", ep, n)
+		}
+	}
 }
 
 // hookEndpoints are the receiver's endpoints: the administrator's and those
