@@ -3,9 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -24,8 +31,11 @@ import (
 	"github.com/hostpanel/panel/ent/loginthrottle"
 	"github.com/hostpanel/panel/ent/paneluser"
 	"github.com/hostpanel/panel/ent/privacy"
+	"github.com/hostpanel/panel/ent/webhookdelivery"
 	"github.com/hostpanel/panel/internal/db"
+	eventtypes "github.com/hostpanel/panel/internal/events"
 	"github.com/hostpanel/panel/internal/types"
+	"github.com/hostpanel/panel/internal/webhooks"
 )
 
 // The replica harness: N server processes of the real binary on one
@@ -843,4 +853,857 @@ func oneIf(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// TestReplicasWebhooks (issue 10 part 5): two server processes on one
+// MariaDB database, each running its webhook worker, deliver every
+// committed event to each subscribed endpoint exactly once, signed with the
+// endpoint's secret, within the endpoint owner's scope, and both take part;
+// a delivery answered with 500 is sent once more after the backoff, not
+// twice. Its replicas need flags of their own (a short poll, endpoints on
+// the loopback), hence a test of its own. It takes about 15-25 s, most of it
+// waiting for the retry (the first backoff is 10 s ±20%).
+func TestReplicasWebhooks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	url := replicaDatabase(t)
+	bin := buildPanel(t)
+	t.Run("webhooks are delivered once", func(t *testing.T) {
+		ps := startReplicas(t, bin, url, 2, replicaOptions{Args: []string{"--webhooks-poll", "50ms", "--webhooks-allow-private"}})
+		replicaWebhooks(t, url, ps)
+	})
+	t.Run("a replica shutting down finishes its requests in flight and hands the rest back", func(t *testing.T) {
+		replicaWebhooksShutdown(t, bin)
+	})
+}
+
+// replicaWebhooksShutdown: one replica's worker has claimed the 12
+// deliveries of an event (12 endpoints) and is sending 8 of them (its
+// concurrency) to a receiver that holds them, when the replica gets
+// SIGTERM. The requests under way must end normally (the receiver answers
+// once the replica has stopped listening) and be recorded DELIVERED; the 4
+// not yet sent go back to the queue at once (no lease left, the attempt not
+// counted), and a second replica sends them, well before a lease (50 s)
+// would have ended. Each endpoint gets its event once, and no request is
+// cut off. (A database of its own: the first replica must be the only
+// worker when the event is queued.)
+func replicaWebhooksShutdown(t *testing.T, bin string) {
+	const endpoints, concurrency = 12, 8 // webhooks.DefaultConcurrency
+	url := replicaDatabase(t)
+	flags := replicaOptions{Args: []string{"--webhooks-poll", "50ms", "--webhooks-allow-private"}}
+	first := startReplicas(t, bin, url, 1, flags)[0]
+	ctx, client := openReplicaDB(t, url)
+	admin := loginAt(t, first.base, "admin", adminPassword)
+
+	var (
+		mu        sync.Mutex
+		secrets   = map[string]string{}
+		got       = map[string]int{} // endpoint -> requests answered 2xx
+		aborted   []string           // requests the sender gave up on
+		problems  []string
+		arrived   = make(chan struct{}, endpoints)
+		release   = make(chan struct{})
+		delivered = map[string]bool{} // delivery IDs answered
+	)
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		ep := strings.TrimPrefix(req.URL.Path, "/")
+		mu.Lock()
+		ok := validHookSignature(secrets[ep], req.Header.Get("Panel-Signature"), body, 5*time.Minute, time.Now())
+		mu.Unlock()
+		if !ok {
+			mu.Lock()
+			problems = append(problems, "bad signature for "+ep)
+			mu.Unlock()
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		arrived <- struct{}{}
+		select {
+		case <-release:
+		case <-req.Context().Done():
+			mu.Lock()
+			aborted = append(aborted, ep)
+			mu.Unlock()
+			return
+		}
+		mu.Lock()
+		got[ep]++
+		if id := req.Header.Get("Panel-Delivery-Id"); delivered[id] {
+			problems = append(problems, "delivery "+id+" sent twice")
+		} else {
+			delivered[id] = true
+		}
+		mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(rcv.Close)
+	var released sync.Once
+	t.Cleanup(func() { released.Do(func() { close(release) }) })
+	for i := range endpoints {
+		var out struct {
+			CreateWebhookEndpoint struct {
+				Secret     *string
+				UserErrors []struct{ Code, Message string }
+			}
+		}
+		mustCallAt(t, first.base, admin, `mutation($u:String!){createWebhookEndpoint(input:{url:$u,eventTypes:["customer.created"]}){
+  secret userErrors{code message}}}`, map[string]any{"u": fmt.Sprintf("%s/%d", rcv.URL, i)}, &out)
+		if p := out.CreateWebhookEndpoint; len(p.UserErrors) > 0 || p.Secret == nil {
+			t.Fatalf("createWebhookEndpoint: %+v", p)
+		}
+		mu.Lock()
+		secrets[strconv.Itoa(i)] = *out.CreateWebhookEndpoint.Secret
+		mu.Unlock()
+	}
+	if _, err := createCustomerAt(first.base, admin, "shutdown-hooked", ""); err != nil {
+		t.Fatal(err)
+	}
+	// The worker sends 8 requests at once and holds the other 4.
+	deadline := time.After(20 * time.Second)
+	for range concurrency {
+		select {
+		case <-arrived:
+		case <-deadline:
+			t.Fatal("the first replica's requests did not arrive")
+		}
+	}
+	if err := first.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	// Once it no longer listens, it is shutting down; then the receiver
+	// answers.
+	for stop := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		resp, err := (&http.Client{Timeout: time.Second}).Get(first.base + "/healthz")
+		if err != nil {
+			break
+		}
+		resp.Body.Close()
+		if time.Now().After(stop) {
+			t.Fatal("the replica still listens 20 s after SIGTERM")
+		}
+	}
+	released.Do(func() { close(release) })
+	select {
+	case <-first.exited:
+	case <-time.After(40 * time.Second):
+		t.Fatal("the replica did not exit within 40 s of SIGTERM")
+	}
+	if code := first.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("the replica exited %d after SIGTERM, want 0", code)
+	}
+
+	// What it left: the requests it made DELIVERED, the others queued and
+	// free for any worker.
+	now := time.Now()
+	sent, queued := 0, 0
+	for _, d := range client.WebhookDelivery.Query().AllX(ctx) {
+		switch {
+		case d.Status == webhookdelivery.StatusDELIVERED && d.Attempts == 1 && d.LockedUntil == nil:
+			sent++
+		case d.Status == webhookdelivery.StatusPENDING && d.Attempts == 0 && (d.LockedUntil == nil || !d.LockedUntil.After(now)):
+			queued++
+		default:
+			t.Errorf("after the shutdown: delivery %d %s, %d attempts, locked until %v, last error %q",
+				d.ID, d.Status, d.Attempts, d.LockedUntil, d.LastError)
+		}
+	}
+	if sent != concurrency || queued != endpoints-concurrency {
+		t.Errorf("after the shutdown: %d delivered, %d queued; want %d and %d", sent, queued, concurrency, endpoints-concurrency)
+	}
+
+	// A second replica sends the rest at once (not after a lease).
+	second := startReplicas(t, bin, url, 1, flags)[0]
+	_ = second
+	for stop := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		mu.Lock()
+		n := len(got)
+		mu.Unlock()
+		if n == endpoints {
+			break
+		}
+		if time.Now().After(stop) {
+			t.Fatalf("%d of %d endpoints received the event 20 s after the second replica started", n, endpoints)
+		}
+	}
+	time.Sleep(500 * time.Millisecond) // room for a second copy to show
+	mu.Lock()
+	defer mu.Unlock()
+	for _, p := range problems {
+		t.Error(p)
+	}
+	if len(aborted) > 0 {
+		t.Errorf("requests to endpoints %v were cut off by the shutdown", aborted)
+	}
+	for ep, n := range got {
+		if n != 1 {
+			t.Errorf("endpoint %s received the event %d times", ep, n)
+		}
+	}
+}
+
+// hookEndpoints are the receiver's endpoints: the administrator's and those
+// of resellers RA and RB (the paths of their URLs).
+var hookEndpoints = []string{"admin", "ra", "rb"}
+
+// hookRecord is one request the receiver got.
+type hookRecord struct {
+	endpoint   string // of hookEndpoints
+	deliveryID string
+	payload    webhooks.Payload
+	body       []byte
+	status     int // what the receiver answered
+	replica    int // the sending process (index in the replicas), -1 unknown
+	at         time.Time
+}
+
+// hookKey is what an endpoint receives once: a chunk of an event of a type.
+type hookKey struct {
+	event, typ string
+	chunk      int
+}
+
+func (h hookRecord) key() hookKey {
+	return hookKey{h.payload.ID, h.payload.Type, h.payload.Chunk.Index}
+}
+
+// hookReceiver is a local HTTP server with one path per endpoint. It checks
+// every request's signature with the endpoint's secret and its headers
+// against its body, records it, and answers 204, except 500 to the first
+// request for failFirst (once). It names the process that sent each
+// request when it can (see connOwner).
+type hookReceiver struct {
+	srv       *httptest.Server
+	failFirst string
+	pids      map[int]int // process ID -> replica index
+	mu        sync.Mutex
+	secrets   map[string]string
+	got       []hookRecord
+	failed    string   // the delivery answered 500
+	problems  []string // bad signatures, headers or bodies
+	unknown   int      // connections whose process was not found
+	observed  bool     // /proc/net/tcp could be read
+}
+
+type hookConnKey struct{}
+
+func newHookReceiver(t *testing.T, ps []*panelProcess, failFirst string) *hookReceiver {
+	r := &hookReceiver{failFirst: failFirst, pids: map[int]int{}, secrets: map[string]string{}}
+	for i, p := range ps {
+		r.pids[p.cmd.Process.Pid] = i
+	}
+	_, err := os.Stat("/proc/net/tcp")
+	r.observed = err == nil
+	r.srv = httptest.NewUnstartedServer(http.HandlerFunc(r.serve))
+	r.srv.Config.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
+		owner := -1
+		if r.observed {
+			owner = connOwner(c.RemoteAddr(), c.LocalAddr(), r.pids)
+			if owner < 0 {
+				r.mu.Lock()
+				r.unknown++
+				r.mu.Unlock()
+			}
+		}
+		return context.WithValue(ctx, hookConnKey{}, owner)
+	}
+	r.srv.Start()
+	t.Cleanup(r.srv.Close)
+	return r
+}
+
+func (r *hookReceiver) setSecret(endpoint, secret string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.secrets[endpoint] = secret
+}
+
+func (r *hookReceiver) serve(w http.ResponseWriter, req *http.Request) {
+	body, err := io.ReadAll(req.Body)
+	ep := strings.TrimPrefix(req.URL.Path, "/")
+	owner, _ := req.Context().Value(hookConnKey{}).(int)
+	h := hookRecord{endpoint: ep, deliveryID: req.Header.Get("Panel-Delivery-Id"), body: body, replica: owner, at: time.Now()}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	problem := func(format string, args ...any) {
+		r.problems = append(r.problems, fmt.Sprintf("%s delivery %s: ", ep, h.deliveryID)+fmt.Sprintf(format, args...))
+		w.WriteHeader(http.StatusBadRequest)
+	}
+	secret, ok := r.secrets[ep]
+	switch {
+	case err != nil || !ok || req.Method != http.MethodPost:
+		problem("%s %s: %v (known endpoint %v)", req.Method, req.URL.Path, err, ok)
+		return
+	case !validHookSignature(secret, req.Header.Get("Panel-Signature"), body, 5*time.Minute, time.Now()):
+		problem("bad signature %q", req.Header.Get("Panel-Signature"))
+		return
+	}
+	if err := json.Unmarshal(body, &h.payload); err != nil {
+		problem("body %q: %v", body, err)
+		return
+	}
+	if req.Header.Get("Panel-Event-Id") != h.payload.ID || req.Header.Get("Panel-Event-Type") != h.payload.Type ||
+		req.Header.Get("Content-Type") != "application/json" || h.deliveryID == "" {
+		problem("headers %v disagree with the body %s", req.Header, body)
+		return
+	}
+	h.status = http.StatusNoContent
+	if ep == r.failFirst && r.failed == "" {
+		// The first attempt of the first delivery to failFirst fails; its
+		// retry (and everything else) succeeds.
+		r.failed = h.deliveryID
+		h.status = http.StatusInternalServerError
+	}
+	r.got = append(r.got, h)
+	w.WriteHeader(h.status)
+}
+
+func (r *hookReceiver) records() []hookRecord {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.got)
+}
+
+// acked is, per endpoint, how many 2xx answers each key got.
+func (r *hookReceiver) acked() map[string]map[hookKey]int {
+	out := map[string]map[hookKey]int{}
+	for _, ep := range hookEndpoints {
+		out[ep] = map[hookKey]int{}
+	}
+	for _, h := range r.records() {
+		if h.status/100 == 2 {
+			out[h.endpoint][h.key()]++
+		}
+	}
+	return out
+}
+
+// validHookSignature checks a Panel-Signature header as a receiver would
+// (docs/webhooks.md, written here independently of internal/webhooks): v1
+// is the hex HMAC-SHA256 of "t.body" keyed with the secret, t within
+// tolerance of now.
+func validHookSignature(secret, header string, body []byte, tolerance time.Duration, now time.Time) bool {
+	var ts string
+	var sigs []string
+	for _, part := range strings.Split(header, ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch k {
+		case "t":
+			ts = v
+		case "v1":
+			sigs = append(sigs, v)
+		}
+	}
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || now.Sub(time.Unix(sec, 0)).Abs() > tolerance {
+		return false
+	}
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(ts + "."))
+	m.Write(body)
+	want := m.Sum(nil)
+	for _, s := range sigs {
+		if got, err := hex.DecodeString(s); err == nil && hmac.Equal(got, want) {
+			return true
+		}
+	}
+	return false
+}
+
+// connOwner returns the index (in pids) of the local process that holds the
+// client end of the TCP connection from remote to local, or -1: it finds
+// the socket's inode in /proc/net/tcp{,6} and the process with a file
+// descriptor on it in /proc/<pid>/fd (Linux). The workers' requests carry
+// nothing that names their process, so this is how the test sees which
+// replica sent what.
+func connOwner(remote, local net.Addr, pids map[int]int) int {
+	rp, lp := remote.(*net.TCPAddr), local.(*net.TCPAddr)
+	if rp == nil || lp == nil {
+		return -1
+	}
+	// The client's socket: its local port is the remote port seen here,
+	// its remote port the receiver's.
+	want := fmt.Sprintf(":%04X", rp.Port)
+	peer := fmt.Sprintf(":%04X", lp.Port)
+	inode := ""
+	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(raw), "\n")[1:] {
+			fs := strings.Fields(line)
+			if len(fs) > 9 && strings.HasSuffix(fs[1], want) && strings.HasSuffix(fs[2], peer) {
+				inode = fs[9]
+			}
+		}
+	}
+	if inode == "" || inode == "0" {
+		return -1
+	}
+	link := "socket:[" + inode + "]"
+	for pid, i := range pids {
+		dir := fmt.Sprintf("/proc/%d/fd", pid)
+		fds, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, fd := range fds {
+			if l, err := os.Readlink(filepath.Join(dir, fd.Name())); err == nil && l == link {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// hookAuditEvent is an event of auditEvents.
+type hookAuditEvent struct {
+	ID, Action string
+	ActorID    *string
+	TargetIDs  []string
+	Success    bool
+}
+
+// auditEventsAfter lists the events the viewer of token reads through
+// auditEvents whose ID is above after, oldest first.
+func auditEventsAfter(t *testing.T, base, token string, after int64) []hookAuditEvent {
+	t.Helper()
+	var out []hookAuditEvent
+	var cursor *string
+	for {
+		var page struct {
+			AuditEvents struct {
+				Edges    []struct{ Node hookAuditEvent }
+				PageInfo struct {
+					HasNextPage bool
+					EndCursor   *string
+				}
+			}
+		}
+		mustCallAt(t, base, token, `query($c:Cursor){auditEvents(first:100,after:$c){edges{node{id action actorId targetIds success}}
+  pageInfo{hasNextPage endCursor}}}`, map[string]any{"c": cursor}, &page)
+		for _, e := range page.AuditEvents.Edges {
+			id, err := strconv.ParseInt(e.Node.ID, 10, 64)
+			if err != nil {
+				t.Fatalf("audit event ID %q", e.Node.ID)
+			}
+			if id <= after {
+				slices.Reverse(out)
+				return out
+			}
+			out = append(out, e.Node)
+		}
+		if !page.AuditEvents.PageInfo.HasNextPage {
+			slices.Reverse(out)
+			return out
+		}
+		cursor = page.AuditEvents.PageInfo.EndCursor
+	}
+}
+
+// hookDelivery is a delivery of the endpoint's log (WebhookEndpoint.deliveries).
+type hookDelivery struct {
+	ID, EventID, EventType string
+	Chunk, Chunks          int
+	Status                 string
+	Attempts               int
+	ResponseStatus         *int
+}
+
+// endpointDeliveriesAt reads the whole delivery log of endpoint id.
+func endpointDeliveriesAt(t *testing.T, base, token, id string, status string) (int, []hookDelivery) {
+	t.Helper()
+	var out []hookDelivery
+	var cursor *string
+	where := map[string]any{}
+	if status != "" {
+		where["status"] = status
+	}
+	for {
+		var page struct {
+			Node *struct {
+				Deliveries struct {
+					TotalCount int
+					Edges      []struct{ Node hookDelivery }
+					PageInfo   struct {
+						HasNextPage bool
+						EndCursor   *string
+					}
+				}
+			}
+		}
+		mustCallAt(t, base, token, `query($id:ID!,$c:Cursor,$w:WebhookDeliveryWhereInput){node(id:$id){... on WebhookEndpoint{
+  deliveries(first:100,after:$c,where:$w){totalCount edges{node{id eventId eventType chunk chunks status attempts responseStatus}}
+  pageInfo{hasNextPage endCursor}}}}}`, map[string]any{"id": id, "c": cursor, "w": where}, &page)
+		if page.Node == nil {
+			t.Fatalf("endpoint %s is not visible", id)
+		}
+		for _, e := range page.Node.Deliveries.Edges {
+			out = append(out, e.Node)
+		}
+		if !page.Node.Deliveries.PageInfo.HasNextPage {
+			return page.Node.Deliveries.TotalCount, out
+		}
+		cursor = page.Node.Deliveries.PageInfo.EndCursor
+	}
+}
+
+// createCustomerAt creates a customer at base (for goroutines: failures are
+// returned); owner "" is the viewer.
+func createCustomerAt(base, token, login, owner string) (string, error) {
+	in := map[string]any{"login": login, "password": "hooked-customer-1", "name": login, "email": login + "@example.com"}
+	if owner != "" {
+		in["ownerId"] = owner
+	}
+	r, err := postAt(base, token, `mutation($in:CreateCustomerInput!){createCustomer(input:$in){customer{id} userErrors{code field}}}`,
+		map[string]any{"in": in})
+	if err != nil {
+		return "", err
+	}
+	var out struct {
+		CreateCustomer struct {
+			Customer   *struct{ ID string }
+			UserErrors []struct{ Code string }
+		}
+	}
+	if len(r.Errors) > 0 || json.Unmarshal(r.Data, &out) != nil || out.CreateCustomer.Customer == nil {
+		return "", fmt.Errorf("createCustomer %s at %s: %s %+v", login, base, r.Data, r.Errors)
+	}
+	return out.CreateCustomer.Customer.ID, nil
+}
+
+// replicaWebhooks: the administrator and resellers RA and RB register
+// endpoints through different replicas; five clients then drive creations
+// and bulk suspensions and activations through both replicas at once (the
+// administrator on its customers and on some of RA's, each reseller on its
+// own). Once the delivery logs are empty of PENDING deliveries: each
+// endpoint got exactly the published events auditEvents shows its owner,
+// each acknowledged exactly once, every signature checks, RA got none of
+// RB's and RB none of RA's; the first delivery to the administrator's
+// endpoint, answered 500, was sent exactly once more, after the backoff;
+// both processes sent some.
+func replicaWebhooks(t *testing.T, url string, ps []*panelProcess) {
+	a, b := ps[0].base, ps[1].base
+	ctx, client := openReplicaDB(t, url)
+	admin := loginAt(t, a, "admin", adminPassword)
+	ra := createAt(t, a, admin, "createReseller", "reseller", map[string]any{
+		"login": "hook-ra", "password": "hook-ra-pass-1", "name": "RA", "email": "ra@example.com"})
+	rb := createAt(t, b, admin, "createReseller", "reseller", map[string]any{
+		"login": "hook-rb", "password": "hook-rb-pass-1", "name": "RB", "email": "rb@example.com"})
+	raTok := loginAt(t, b, "hook-ra", "hook-ra-pass-1")
+	rbTok := loginAt(t, a, "hook-rb", "hook-rb-pass-1")
+
+	// The customers the bulk operations act on.
+	const groupSize = 8
+	group := func(base, token, prefix, owner string) []string {
+		var ids []string
+		for i := range groupSize {
+			id, err := createCustomerAt(base, token, fmt.Sprintf("%s%d", prefix, i), owner)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	admin1, admin2 := group(a, admin, "hook-a", ""), group(b, admin, "hook-b", "")
+	raOwn, raByAdmin := group(b, raTok, "hook-ra-own", ""), group(a, admin, "hook-ra-adm", ra)
+	rbOwn := group(a, rbTok, "hook-rb-own", "")
+
+	// Nothing before the endpoints exist is for them: wait until the
+	// workers have emptied the outbox, then register.
+	deadline := time.Now().Add(20 * time.Second)
+	for client.WebhookOutbox.Query().CountX(ctx) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the workers did not empty the outbox")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var newest struct {
+		AuditEvents struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	mustCallAt(t, a, admin, `{auditEvents(first:1){edges{node{id}}}}`, nil, &newest)
+	baseline, err := strconv.ParseInt(newest.AuditEvents.Edges[0].Node.ID, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	rcv := newHookReceiver(t, ps, "admin")
+	var types struct{ WebhookEventTypes []string }
+	mustCallAt(t, b, admin, `{webhookEventTypes}`, nil, &types)
+	endpointID := map[string]string{}
+	owner := map[string]struct{ base, token string }{"admin": {a, admin}, "ra": {b, raTok}, "rb": {a, rbTok}}
+	for _, ep := range hookEndpoints {
+		var out struct {
+			CreateWebhookEndpoint struct {
+				WebhookEndpoint *struct{ ID string }
+				Secret          *string
+				UserErrors      []struct{ Code, Message string }
+			}
+		}
+		mustCallAt(t, owner[ep].base, owner[ep].token, `mutation($u:String!,$ty:[String!]!){createWebhookEndpoint(input:{url:$u,eventTypes:$ty}){
+  webhookEndpoint{id} secret userErrors{code message}}}`, map[string]any{"u": rcv.srv.URL + "/" + ep, "ty": types.WebhookEventTypes}, &out)
+		p := out.CreateWebhookEndpoint
+		if len(p.UserErrors) > 0 || p.WebhookEndpoint == nil || p.Secret == nil {
+			t.Fatalf("createWebhookEndpoint %s: %+v", ep, p)
+		}
+		endpointID[ep] = p.WebhookEndpoint.ID
+		rcv.setSecret(ep, *p.Secret)
+	}
+
+	// Five clients at once, through both replicas; each counts the
+	// mutations that committed (one published event each).
+	const rounds = 6
+	type hookClient struct {
+		base, token, prefix, owner string
+		ids                        []string
+	}
+	clients := []hookClient{
+		{a, admin, "hook-new-a", "", admin1},
+		{b, admin, "hook-new-b", "", admin2},
+		{b, raTok, "hook-new-ra", "", raOwn},
+		{a, admin, "", "", raByAdmin}, // the administrator on RA's customers
+		{a, rbTok, "hook-new-rb", "", rbOwn},
+	}
+	committed := make([]int, len(clients))
+	errs := make([]error, len(clients))
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for ci, c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[ci] = func() error {
+				for i := range rounds {
+					if c.prefix != "" && i%2 == 0 {
+						if _, err := createCustomerAt(c.base, c.token, fmt.Sprintf("%s%d", c.prefix, i), c.owner); err != nil {
+							return err
+						}
+						committed[ci]++
+					}
+					for _, m := range []string{"suspendCustomers", "activateCustomers"} {
+						out, err := bulkAt(c.base, c.token, m, "customers", map[string]any{"ids": c.ids, "mode": "PARTIAL"})
+						if err != nil {
+							return err
+						}
+						if len(out.errors) > 0 || len(out.applied) != len(c.ids) {
+							return fmt.Errorf("%s at %s: %+v", m, c.base, out)
+						}
+						committed[ci]++
+					}
+				}
+				return nil
+			}()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// What each endpoint must receive: the published events its owner reads
+	// in auditEvents (the administrator: all of them).
+	expected := map[string]map[hookKey]bool{}
+	events := map[string]hookAuditEvent{}
+	for _, ep := range hookEndpoints {
+		expected[ep] = map[hookKey]bool{}
+		for _, e := range auditEventsAfter(t, owner[ep].base, owner[ep].token, baseline) {
+			if typ := eventtypes.ForAction(e.Action); typ != "" && e.Success {
+				expected[ep][hookKey{e.ID, typ, 0}] = true
+				events[e.ID] = e
+			}
+		}
+	}
+	// The clients' own count agrees: one event per committed mutation, RA's
+	// being its own and the administrator's on its customers, RB's its own.
+	want := map[string]int{"admin": 0, "ra": committed[2] + committed[3], "rb": committed[4]}
+	for _, n := range committed {
+		want["admin"] += n
+	}
+	for _, ep := range hookEndpoints {
+		if len(expected[ep]) != want[ep] {
+			t.Fatalf("%s reads %d published events in auditEvents, the clients committed %d mutations for it", ep, len(expected[ep]), want[ep])
+		}
+	}
+
+	// Wait until each endpoint has acknowledged everything and no delivery
+	// is left PENDING (the one answered 500 waits for its backoff).
+	deadline = time.Now().Add(45 * time.Second)
+	for {
+		acked := rcv.acked()
+		done := true
+		for _, ep := range hookEndpoints {
+			for k := range expected[ep] {
+				if acked[ep][k] == 0 {
+					done = false
+				}
+			}
+		}
+		if done {
+			for _, ep := range hookEndpoints {
+				if n, _ := endpointDeliveriesAt(t, owner[ep].base, owner[ep].token, endpointID[ep], "PENDING"); n > 0 {
+					done = false
+				}
+			}
+		}
+		if done {
+			break
+		}
+		if time.Now().After(deadline) {
+			for _, ep := range hookEndpoints {
+				t.Logf("%s: %d of %d acknowledged", ep, len(acked[ep]), len(expected[ep]))
+			}
+			t.Fatal("the deliveries did not complete within 45 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// A second copy would come from a second claim of a delivery: give the
+	// workers a few more polls to make one.
+	time.Sleep(500 * time.Millisecond)
+
+	rcv.mu.Lock()
+	problems, unknown, failed := slices.Clone(rcv.problems), rcv.unknown, rcv.failed
+	rcv.mu.Unlock()
+	for _, p := range problems {
+		t.Error(p)
+	}
+	recs := rcv.records()
+	acked := rcv.acked()
+	perReplica := make([]int, len(ps)+1) // the last: unknown
+	keyOf := map[string]hookKey{}        // delivery ID -> what it carries
+	for _, h := range recs {
+		if k, ok := keyOf[h.deliveryID]; ok && k != h.key() {
+			t.Errorf("delivery %s carried %+v and %+v", h.deliveryID, k, h.key())
+		}
+		keyOf[h.deliveryID] = h.key()
+		if h.payload.Chunk != (webhooks.Chunk{Index: 0, Count: 1, TotalTargets: len(events[h.payload.ID].TargetIDs)}) ||
+			!slices.Equal(h.payload.Targets, events[h.payload.ID].TargetIDs) {
+			t.Errorf("%s: delivery %s: chunk %+v targets %v, the audit event has %v", h.endpoint, h.deliveryID,
+				h.payload.Chunk, h.payload.Targets, events[h.payload.ID].TargetIDs)
+		}
+		if h.status/100 == 2 {
+			if h.replica >= 0 {
+				perReplica[h.replica]++
+			} else {
+				perReplica[len(ps)]++
+			}
+		} else if h.deliveryID != failed {
+			t.Errorf("%s: delivery %s answered %d", h.endpoint, h.deliveryID, h.status)
+		}
+	}
+	for _, ep := range hookEndpoints {
+		for k := range expected[ep] {
+			if n := acked[ep][k]; n != 1 {
+				t.Errorf("%s: event %s (%s) acknowledged %d times, want once", ep, k.event, k.typ, n)
+			}
+		}
+		for k := range acked[ep] {
+			if !expected[ep][k] {
+				t.Errorf("%s received event %s (%s), not one of its owner's", ep, k.event, k.typ)
+			}
+		}
+	}
+	// Scope, from the targets and actors themselves: RA's endpoint got no
+	// event by RB or about RB's customers, and the other way round; each got
+	// its own reseller's events, RA's also the administrator's about its
+	// customers.
+	byActor := map[string]map[string]int{"ra": {}, "rb": {}}
+	for _, h := range recs {
+		other := map[string]struct {
+			id  string
+			ids []string
+		}{"ra": {rb, rbOwn}, "rb": {ra, append(slices.Clone(raOwn), raByAdmin...)}}[h.endpoint]
+		if other.id == "" {
+			continue
+		}
+		if a := h.payload.Actor.ID; a != nil {
+			byActor[h.endpoint][*a]++
+			if *a == other.id {
+				t.Errorf("%s received event %s by the other reseller", h.endpoint, h.payload.ID)
+			}
+		}
+		for _, id := range h.payload.Targets {
+			if id == other.id || slices.Contains(other.ids, id) {
+				t.Errorf("%s received event %s about %s, the other reseller's", h.endpoint, h.payload.ID, id)
+			}
+		}
+	}
+
+	adminID := ""
+	for id, n := range byActor["ra"] {
+		if id != ra && n > 0 {
+			adminID = id
+		}
+	}
+	if byActor["ra"][ra] == 0 || byActor["rb"][rb] == 0 || adminID == "" || byActor["rb"][adminID] > 0 {
+		t.Errorf("requests by actor: RA's endpoint %v (RA is %s), RB's %v (RB is %s)", byActor["ra"], ra, byActor["rb"], rb)
+	}
+
+	// The delivery logs agree: one DELIVERED delivery per expected event,
+	// sent once, except the retried one.
+	for _, ep := range hookEndpoints {
+		total, ds := endpointDeliveriesAt(t, owner[ep].base, owner[ep].token, endpointID[ep], "")
+		if total != len(expected[ep]) || len(ds) != total {
+			t.Errorf("%s: %d deliveries in the log (%d listed), want %d", ep, total, len(ds), len(expected[ep]))
+		}
+		for _, d := range ds {
+			attempts := 1
+			if d.ID == failed {
+				attempts = 2
+			}
+			if d.Status != "DELIVERED" || d.Attempts != attempts || d.ResponseStatus == nil || *d.ResponseStatus != http.StatusNoContent ||
+				!expected[ep][hookKey{d.EventID, d.EventType, d.Chunk}] || keyOf[d.ID] != (hookKey{d.EventID, d.EventType, d.Chunk}) {
+				t.Errorf("%s: delivery %+v (want DELIVERED after %d attempts, as received)", ep, d, attempts)
+			}
+		}
+	}
+
+	// The delivery answered 500 came once more, after the first backoff
+	// (10 s ±20%; whole seconds on MySQL/MariaDB may bring it ~1 s early).
+	var tries []hookRecord
+	for _, h := range recs {
+		if h.deliveryID == failed {
+			tries = append(tries, h)
+		}
+	}
+	switch {
+	case failed == "":
+		t.Error("the administrator's endpoint received nothing to refuse")
+	case len(tries) != 2 || tries[0].status != http.StatusInternalServerError || tries[1].status != http.StatusNoContent:
+		t.Errorf("delivery %s: %d requests, want a 500 and then one 204", failed, len(tries))
+	default:
+		gap := tries[1].at.Sub(tries[0].at)
+		if gap < 6*time.Second || !bytes.Equal(tries[0].body, tries[1].body) {
+			t.Errorf("delivery %s retried after %v (want about 10 s), same body %v", failed, gap, bytes.Equal(tries[0].body, tries[1].body))
+		}
+		t.Logf("delivery %s: answered 500, retried once after %v by replica %d (first sent by replica %d)",
+			failed, gap.Round(10*time.Millisecond), tries[1].replica, tries[0].replica)
+	}
+
+	n := 0
+	for _, ep := range hookEndpoints {
+		n += len(expected[ep])
+	}
+	t.Logf("%d events, %d deliveries (admin %d, RA %d, RB %d) acknowledged once each; sent by replica A %d, B %d, unknown %d",
+		len(events), n, len(expected["admin"]), len(expected["ra"]), len(expected["rb"]), perReplica[0], perReplica[1], perReplica[2])
+	if !rcv.observed {
+		t.Log("/proc/net/tcp is not readable: which replica sent what is not observable here")
+		return
+	}
+	if unknown > 0 {
+		t.Errorf("%d connections to the receiver came from no replica", unknown)
+	}
+	for i := range ps {
+		if perReplica[i] == 0 {
+			t.Errorf("replica %d delivered nothing: both workers should take part", i)
+		}
+	}
 }

@@ -280,26 +280,49 @@ func (w *Worker) payloads(ev *ent.AuditEvent, t string, targets []string) ([][]b
 // deliverDue claims a batch of due deliveries of enabled endpoints, sends
 // them outside any transaction, and records each result. It returns how
 // many it claimed.
+//
+// Once claimed, the deliveries are this worker's until their lease ends, so
+// a shutdown (ctx done) does not cut them off: the requests under way end
+// normally (each bounded by Timeout) and are recorded, and the deliveries
+// not yet sent are released (no lease, the attempt not counted) for another
+// process to send at once. Cutting a request off would leave its delivery
+// leased for the whole lease, and send it again afterwards to a receiver
+// that may well have received it.
 func (w *Worker) deliverDue(ctx context.Context) (int, error) {
 	ids, err := w.claim(ctx)
 	if err != nil || len(ids) == 0 {
 		return 0, err
 	}
-	ds, err := w.client.WebhookDelivery.Query().Where(webhookdelivery.IDIn(ids...)).WithEndpoint().All(ctx)
+	own := context.WithoutCancel(ctx)
+	ds, err := bounded(w, own, func(ctx context.Context) ([]*ent.WebhookDelivery, error) {
+		return w.client.WebhookDelivery.Query().Where(webhookdelivery.IDIn(ids...)).WithEndpoint().All(ctx)
+	})
 	if err != nil {
-		return 0, err
+		return 0, errors.Join(err, w.release(own, ids))
 	}
 	sem := make(chan struct{}, w.cfg.Concurrency)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var errs []error
+	var unsent []int
 	for _, d := range ds {
-		sem <- struct{}{}
+		if ctx.Err() == nil {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+			}
+		}
+		if ctx.Err() != nil {
+			unsent = append(unsent, d.ID)
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			status, sendErr := w.send(ctx, d)
-			if err := w.record(ctx, d, status, sendErr); err != nil {
+			status, sendErr := w.send(own, d)
+			if _, err := bounded(w, own, func(ctx context.Context) (struct{}, error) {
+				return struct{}{}, w.record(ctx, d, status, sendErr)
+			}); err != nil {
 				mu.Lock()
 				errs = append(errs, err)
 				mu.Unlock()
@@ -307,7 +330,33 @@ func (w *Worker) deliverDue(ctx context.Context) (int, error) {
 		}()
 	}
 	wg.Wait()
+	if len(unsent) > 0 {
+		errs = append(errs, w.release(own, unsent))
+	}
 	return len(ids), errors.Join(errs...)
+}
+
+// bounded runs f with a deadline of Timeout: the statements a worker runs
+// on deliveries it has claimed are not cancelled by a shutdown, but must
+// not hang it either.
+func bounded[T any](w *Worker, ctx context.Context, f func(context.Context) (T, error)) (T, error) {
+	ctx, cancel := context.WithTimeout(ctx, w.cfg.Timeout)
+	defer cancel()
+	return f(ctx)
+}
+
+// release gives claimed deliveries that were not sent back to the queue:
+// no lease, and the attempt the claim counted taken back.
+func (w *Worker) release(ctx context.Context, ids []int) error {
+	_, err := bounded(w, ctx, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, w.client.WebhookDelivery.Update().
+			Where(webhookdelivery.IDIn(ids...), webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING)).
+			ClearLockedUntil().AddAttempts(-1).Exec(ctx)
+	})
+	if err != nil {
+		return fmt.Errorf("releasing %d unsent deliveries: %w", len(ids), err)
+	}
+	return nil
 }
 
 // claim takes up to Batch due deliveries in a short transaction: each gets
