@@ -56,4 +56,3 @@ func (Description) Indexes() []ent.Index {
 
 // Policy of the Description.
 func (Description) Policy() ent.Policy { return rule.DescriptionPolicy() }
-

@@ -40,4 +40,3 @@ func (Domain) Indexes() []ent.Index {
 
 // Policy of the Domain.
 func (Domain) Policy() ent.Policy { return rule.DomainPolicy() }
-
