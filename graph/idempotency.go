@@ -34,7 +34,8 @@ func secretField(name string) bool {
 
 // idempotencyExtension runs mutations sent with an Idempotency-Key at most
 // once per viewer and key (internal/idempotency): a repeat gets the stored
-// response. Queries and anonymous requests ignore a well-formed key.
+// response. Queries, anonymous requests and read-only tokens ignore a
+// well-formed key.
 type idempotencyExtension struct {
 	store   *idempotency.Store
 	present graphql.ErrorPresenterFunc
@@ -62,7 +63,10 @@ func (x idempotencyExtension) InterceptOperation(ctx context.Context, next graph
 		return x.refuse(ctx, http.StatusBadRequest, apperr.BadInput("%s", msg))
 	}
 	v := viewer.FromContext(ctx)
-	if oc.Operation.Operation != ast.Mutation || v == nil {
+	if oc.Operation.Operation != ast.Mutation || v == nil || v.ReadOnly {
+		// A read-only token shares its login's keys but may run no
+		// mutation: it gets the refusal, never a response stored for its
+		// read-write siblings.
 		return next(ctx)
 	}
 	roots := graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Mutation"})

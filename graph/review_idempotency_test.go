@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -53,6 +54,30 @@ func TestReviewIdempotencyPartialCommitIsStored(t *testing.T) {
 		}
 		if n := idemAudit(t, s, "customer.suspend"); n != events+1 {
 			t.Errorf("%d suspend events after the retry, want %d: the committed field ran twice", n, events+1)
+		}
+	})
+}
+
+// TestReviewIdempotencyReadOnlyTokenNoReplay: a read-only token of a login
+// may not run mutations. Sending the key its read-write sibling used must
+// not hand it the stored mutation response as if it had run: it is refused
+// like any mutation of a read-only token.
+func TestReviewIdempotencyReadOnlyTokenNoReplay(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d string) {
+		s := idemServer(t, d, nil)
+		admin := s.AdminToken()
+		ro := createToken(t, s, admin, map[string]any{"name": "dashboard", "readOnly": true})
+		if ro.Token == nil || len(ro.UserErrors) > 0 {
+			t.Fatalf("createApiToken: %+v", ro)
+		}
+		vars := map[string]any{"in": crCustomer("ro1")}
+		first := idemDo(t, s, admin, idemCreate, vars, "ro-key")
+		if len(first.Errors) > 0 || !strings.Contains(first.Body, `"userErrors":[]`) {
+			t.Fatalf("first: %s", first.Body)
+		}
+		r := idemDo(t, s, *ro.Token, idemCreate, vars, "ro-key")
+		if r.Replayed || r.Code() != "FORBIDDEN" {
+			t.Errorf("read-only token with the read-write token's key: replayed=%v %s", r.Replayed, r.Body)
 		}
 	})
 }
