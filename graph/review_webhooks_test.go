@@ -1,7 +1,9 @@
 package graph_test
 
 import (
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hostpanel/panel/graph"
@@ -48,6 +50,49 @@ func TestReviewWebhooksSSRFAddressForms(t *testing.T) {
 		// A public name with digits in it stays a host name.
 		if ep, _, ues := tryRegister(t, s, admin, map[string]any{"url": "https://hooks1.example.com/", "eventTypes": []string{"customer.created"}}); ep == nil || len(ues) > 0 {
 			t.Errorf("hooks1.example.com refused: %+v", ues)
+		}
+	})
+}
+
+// TestReviewWebhooksLastErrorNoInternals: the delivery log shows an
+// endpoint's owner why an attempt failed, but not the server's internals:
+// neither the address a refused host name resolved to on the server's
+// network (DNS rebinding would map internal names to internal addresses)
+// nor the address of the server's DNS resolver.
+func TestReviewWebhooksLastErrorNoInternals(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d string) {
+		s, _ := apitest.NewWith(t, d, apitest.Options{})
+		admin := s.AdminToken()
+		rcv := newReceiver(t, nil)
+		tw, _ := s.Twin(apitest.Options{Configure: func(c *graph.HandlerConfig) { c.Webhooks.AllowPrivate = true }})
+		byName := strings.Replace(rcv.URL, "127.0.0.1", "localhost", 1)
+		epLocal, _ := register(t, tw, admin, byName, "customer.created")
+		epNX, _ := register(t, tw, admin, "http://no-such-host.invalid/hook", "customer.created")
+		strict := fastHooks()
+		strict.AllowPrivate = false
+		s.StartWebhookWorker(strict)
+		createCustomer(t, s, admin, "lasterr")
+		lastError := func(ep string) string {
+			var msg string
+			eventually(t, "a failed attempt", func() bool {
+				st := deliveries(t, s, admin, ep)
+				if len(st.Deliveries) == 1 && st.Deliveries[0].LastError != nil {
+					msg = *st.Deliveries[0].LastError
+					return true
+				}
+				return false
+			})
+			return msg
+		}
+		ip := regexp.MustCompile(`\d+\.\d+\.\d+\.\d+|::1|:53\b`)
+		if msg := lastError(epLocal); !strings.Contains(msg, "refused to connect to a loopback, private or reserved address") || ip.MatchString(msg) {
+			t.Errorf("refused host name: lastError %q shows the address it resolved to", msg)
+		}
+		if msg := lastError(epNX); msg == "" || ip.MatchString(msg) {
+			t.Errorf("unresolvable host: lastError %q shows the server's resolver", msg)
+		}
+		if n := len(rcv.requests()); n != 0 {
+			t.Errorf("the receiver got %d requests", n)
 		}
 	})
 }
