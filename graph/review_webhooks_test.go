@@ -96,3 +96,137 @@ func TestReviewWebhooksLastErrorNoInternals(t *testing.T) {
 		}
 	})
 }
+
+// TestReviewWebhooksScopeFollowsTheCustomer: a reseller's endpoint gets
+// exactly the events auditEvents shows it. A customer moved from reseller A
+// to reseller B: both receive the move, only B what happens to it later. A
+// customer of A deleted by the administrator: A receives the deletion. The
+// other reseller can neither read nor redeliver A's deliveries.
+func TestReviewWebhooksScopeFollowsTheCustomer(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d string) {
+		s := apitest.NewWithWebhooks(t, d, fastHooks())
+		admin := s.AdminToken()
+		var rs []apitest.Account
+		for _, login := range []string{"scopea", "scopeb"} {
+			a := apitest.Account{Login: login, Password: "reseller-pass-1"}
+			a.ID = s.Create(admin, "createReseller", "reseller", map[string]any{
+				"login": a.Login, "password": a.Password, "name": a.Login, "email": a.Login + "@example.com",
+				"limits": map[string]any{"customers": 10},
+			})
+			a.Token = s.Login(a.Login, a.Password)
+			rs = append(rs, a)
+		}
+		outboxEmpty(t, s)
+		types := []string{"customer.created", "customer.moved", "customer.suspended", "customer.deleted"}
+		rA, rB := newReceiver(t, nil), newReceiver(t, nil)
+		epA, _ := register(t, s, rs[0].Token, rA.URL, types...)
+		epB, _ := register(t, s, rs[1].Token, rB.URL, types...)
+
+		moved := createCustomer(t, s, rs[0].Token, "scopemoved")
+		gone := createCustomer(t, s, rs[0].Token, "scopegone")
+		var mv struct {
+			MoveCustomers struct {
+				Committed  bool
+				UserErrors []hookErr
+			}
+		}
+		s.Must(admin, `mutation($in:MoveCustomersInput!){moveCustomers(input:$in){committed userErrors{code field message}}}`,
+			map[string]any{"in": map[string]any{"newOwnerId": rs[1].ID, "items": []any{map[string]any{"customerId": moved}}}}, &mv)
+		if !mv.MoveCustomers.Committed {
+			t.Fatalf("moveCustomers: %+v", mv)
+		}
+		s.Must(rs[1].Token, `mutation($ids:[ID!]!){suspendCustomers(input:{ids:$ids}){committed}}`, map[string]any{"ids": []string{moved}}, nil)
+		for _, id := range []string{moved, gone} {
+			var del struct{ DeleteCustomers struct{ Committed bool } }
+			s.Must(admin, `mutation($ids:[ID!]!){deleteCustomers(input:{ids:$ids}){committed}}`, map[string]any{"ids": []string{id}}, &del)
+			if !del.DeleteCustomers.Committed {
+				t.Fatalf("deleteCustomers %s: %+v", id, del)
+			}
+		}
+		eventually(t, "every delivery", func() bool {
+			return allDelivered(deliveries(t, s, rs[0].Token, epA), 4) && allDelivered(deliveries(t, s, rs[1].Token, epB), 3)
+		})
+		got := func(r *receiver) []string {
+			var out []string
+			for _, h := range r.requests() {
+				out = append(out, h.Event.Type+" "+strings.Join(h.Event.Targets, ","))
+			}
+			slices.Sort(out)
+			return out
+		}
+		wantA := []string{"customer.created " + gone, "customer.created " + moved, "customer.deleted " + gone, "customer.moved " + moved}
+		wantB := []string{"customer.deleted " + moved, "customer.moved " + moved, "customer.suspended " + moved}
+		slices.Sort(wantA)
+		slices.Sort(wantB)
+		if g := got(rA); !slices.Equal(g, wantA) {
+			t.Errorf("reseller A received %v, want %v", g, wantA)
+		}
+		if g := got(rB); !slices.Equal(g, wantB) {
+			t.Errorf("reseller B received %v, want %v", g, wantB)
+		}
+
+		// A's deliveries are A's: B reads none of them and cannot queue them.
+		delivery := deliveries(t, s, rs[0].Token, epA).Deliveries[0].ID
+		var n struct{ Node *struct{ ID string } }
+		s.Must(rs[1].Token, `query($id:ID!){node(id:$id){id}}`, map[string]any{"id": delivery}, &n)
+		if n.Node != nil {
+			t.Errorf("reseller B reads A's delivery %s", delivery)
+		}
+		var rd struct {
+			RedeliverWebhookDelivery struct {
+				WebhookDelivery *struct{ ID string }
+				UserErrors      []hookErr
+			}
+		}
+		s.Must(rs[1].Token, `mutation($id:ID!){redeliverWebhookDelivery(input:{id:$id}){webhookDelivery{id} userErrors{code field}}}`,
+			map[string]any{"id": delivery}, &rd)
+		if p := rd.RedeliverWebhookDelivery; p.WebhookDelivery != nil || len(p.UserErrors) != 1 || p.UserErrors[0].Code != "NOT_FOUND" {
+			t.Errorf("reseller B redelivers A's delivery: %+v", p)
+		}
+		var en struct {
+			EnableWebhookEndpoint struct{ UserErrors []hookErr }
+		}
+		s.Must(rs[1].Token, `mutation($id:ID!){enableWebhookEndpoint(input:{id:$id}){userErrors{code field}}}`, map[string]any{"id": epA}, &en)
+		if ues := en.EnableWebhookEndpoint.UserErrors; len(ues) != 1 || ues[0].Code != "NOT_FOUND" {
+			t.Errorf("reseller B enables A's endpoint: %+v", ues)
+		}
+		if st := deliveries(t, s, rs[0].Token, epA); st.Total != 4 || len(rA.requests()) != 4 {
+			t.Errorf("A's endpoint after B's attempts: %d deliveries, %d requests", st.Total, len(rA.requests()))
+		}
+	})
+}
+
+// TestReviewWebhooksOnlyOwnersRegister: customers, panel users (also a
+// reseller's) and read-only tokens register no endpoint; nothing is created.
+func TestReviewWebhooksOnlyOwnersRegister(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d string) {
+		s := apitest.NewWithWebhooks(t, d, fastHooks())
+		admin := s.AdminToken()
+		res := s.Create(admin, "createReseller", "reseller", map[string]any{
+			"login": "ownres", "password": "reseller-pass-1", "name": "R", "email": "ownres@example.com",
+			"limits": map[string]any{"customers": 10},
+		})
+		rTok := s.Login("ownres", "reseller-pass-1")
+		createCustomer(t, s, rTok, "owncust")
+		s.Create(rTok, "createPanelUser", "panelUser", map[string]any{
+			"accountId": res, "login": "ownpu", "password": "panel-pass-123", "name": "PU", "email": "ownpu@example.com",
+		})
+		ro := createToken(t, s, rTok, map[string]any{"name": "ro", "readOnly": true})
+		if ro.Token == nil {
+			t.Fatalf("createApiToken: %+v", ro)
+		}
+		for who, tok := range map[string]string{
+			"customer": s.Login("owncust", "customer-pass-1"), "reseller's panel user": s.Login("ownpu", "panel-pass-123"),
+			"read-only token": *ro.Token,
+		} {
+			r := s.Do(tok, createEndpoint, map[string]any{"in": map[string]any{"url": "https://hooks.example.com/x", "eventTypes": []string{"customer.created"}}})
+			if r.Code() != "FORBIDDEN" {
+				t.Errorf("%s: createWebhookEndpoint answered %+v %s", who, r.Errors, r.Data)
+			}
+		}
+		ctx := sysCtx()
+		if n, err := s.Client.WebhookEndpoint.Query().Count(ctx); err != nil || n != 0 {
+			t.Errorf("%d endpoints, %v", n, err)
+		}
+	})
+}
