@@ -1,9 +1,12 @@
 package graph_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hostpanel/panel/graph"
@@ -227,6 +230,62 @@ func TestReviewWebhooksOnlyOwnersRegister(t *testing.T) {
 		ctx := sysCtx()
 		if n, err := s.Client.WebhookEndpoint.Query().Count(ctx); err != nil || n != 0 {
 			t.Errorf("%d endpoints, %v", n, err)
+		}
+	})
+}
+
+// TestReviewWebhooksEndpointLimitUnderConcurrency: the limit of endpoints
+// per owner holds when an owner registers many at once (each endpoint is
+// one more request per event: a way around it multiplies the server's
+// outgoing traffic).
+func TestReviewWebhooksEndpointLimitUnderConcurrency(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d string) {
+		cfg := fastHooks()
+		cfg.MaxEndpoints = 3
+		s, _ := apitest.NewWith(t, d, apitest.Options{Configure: func(c *graph.HandlerConfig) { c.Webhooks = cfg }})
+		admin := s.AdminToken()
+		s.Create(admin, "createReseller", "reseller", map[string]any{
+			"login": "limres", "password": "reseller-pass-1", "name": "R", "email": "limres@example.com",
+			"limits": map[string]any{"customers": 10},
+		})
+		res := s.Login("limres", "reseller-pass-1")
+		for who, tok := range map[string]string{"admin": admin, "reseller": res} {
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			created := 0
+			for i := range 12 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					r := s.Do(tok, createEndpoint, map[string]any{"in": map[string]any{
+						"url": fmt.Sprintf("https://hooks.example.com/%s/%d", who, i), "eventTypes": []string{"customer.created"}}})
+					var out struct {
+						CreateWebhookEndpoint struct {
+							WebhookEndpoint *struct{ ID string }
+							UserErrors      []hookErr
+						}
+					}
+					if len(r.Errors) > 0 || json.Unmarshal(r.Data, &out) != nil {
+						t.Errorf("%s: %+v", who, r.Errors)
+						return
+					}
+					p := out.CreateWebhookEndpoint
+					switch {
+					case p.WebhookEndpoint != nil:
+						mu.Lock()
+						created++
+						mu.Unlock()
+					case len(p.UserErrors) != 1 || p.UserErrors[0].Code != "LIMIT_EXCEEDED":
+						t.Errorf("%s: %+v", who, p.UserErrors)
+					}
+				}()
+			}
+			wg.Wait()
+			var l struct{ WebhookEndpoints struct{ TotalCount int } }
+			s.Must(tok, `{webhookEndpoints{totalCount}}`, nil, &l)
+			if l.WebhookEndpoints.TotalCount != 3 || created != 3 {
+				t.Errorf("%s: %d endpoints (%d created answers), want the limit of 3", who, l.WebhookEndpoints.TotalCount, created)
+			}
 		}
 	})
 }
