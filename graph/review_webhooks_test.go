@@ -289,3 +289,40 @@ func TestReviewWebhooksEndpointLimitUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+// TestReviewWebhooksInputBounds: input the limits refuse is a userError on
+// its field, never an internal error, and creates nothing: a URL that is
+// short enough as sent but longer than 2,048 characters once normalized
+// (percent-encoded).
+func TestReviewWebhooksInputBounds(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d string) {
+		s, _ := apitest.NewWith(t, d, apitest.Options{})
+		admin := s.AdminToken()
+		for _, tc := range []struct {
+			name  string
+			in    map[string]any
+			field []string
+		}{
+			{"escaped URL", map[string]any{"url": "https://hooks.example.com/" + strings.Repeat("é", 1000), "eventTypes": []string{"customer.created"}}, []string{"url"}},
+		} {
+			r := s.Do(admin, createEndpoint, map[string]any{"in": tc.in})
+			var out struct {
+				CreateWebhookEndpoint struct {
+					WebhookEndpoint *struct{ ID string }
+					UserErrors      []hookErr
+				}
+			}
+			if len(r.Errors) > 0 || json.Unmarshal(r.Data, &out) != nil {
+				t.Errorf("%s: errors %+v", tc.name, r.Errors)
+				continue
+			}
+			p := out.CreateWebhookEndpoint
+			if p.WebhookEndpoint != nil || len(p.UserErrors) != 1 || p.UserErrors[0].Code != "INVALID" || !slices.Equal(p.UserErrors[0].Field, tc.field) {
+				t.Errorf("%s: endpoint %v, userErrors %+v; want one INVALID on %v", tc.name, p.WebhookEndpoint, p.UserErrors, tc.field)
+			}
+		}
+		if n, err := s.Client.WebhookEndpoint.Query().Count(sysCtx()); err != nil || n != 0 {
+			t.Errorf("%d endpoints, %v", n, err)
+		}
+	})
+}

@@ -104,6 +104,10 @@ func checkURL(ctx context.Context, raw string, allowPrivate bool, lookup func(co
 	if err != nil || !u.IsAbs() {
 		return "", errors.New("url must be an absolute http or https URL")
 	}
+	if len(u.String()) > maxURLLength {
+		// Stored normalized: percent-encoding may lengthen it.
+		return "", fmt.Errorf("url must be at most %d characters long once percent-encoded", maxURLLength)
+	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return "", errors.New("url must use http or https")
 	}
