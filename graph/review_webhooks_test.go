@@ -293,17 +293,23 @@ func TestReviewWebhooksEndpointLimitUnderConcurrency(t *testing.T) {
 // TestReviewWebhooksInputBounds: input the limits refuse is a userError on
 // its field, never an internal error, and creates nothing: a URL that is
 // short enough as sent but longer than 2,048 characters once normalized
-// (percent-encoded).
+// (percent-encoded), and a list of 5,000 event types (one userError, not
+// one per entry).
 func TestReviewWebhooksInputBounds(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d string) {
 		s, _ := apitest.NewWith(t, d, apitest.Options{})
 		admin := s.AdminToken()
+		many := make([]string, 5000)
+		for i := range many {
+			many[i] = fmt.Sprintf("customer.nope%d", i)
+		}
 		for _, tc := range []struct {
 			name  string
 			in    map[string]any
 			field []string
 		}{
 			{"escaped URL", map[string]any{"url": "https://hooks.example.com/" + strings.Repeat("é", 1000), "eventTypes": []string{"customer.created"}}, []string{"url"}},
+			{"5,000 event types", map[string]any{"url": "https://hooks.example.com/x", "eventTypes": many}, []string{"eventTypes"}},
 		} {
 			r := s.Do(admin, createEndpoint, map[string]any{"in": tc.in})
 			var out struct {

@@ -77,11 +77,19 @@ func (s *Service) url(ctx context.Context, raw string) (string, error) {
 	return u, nil
 }
 
-// eventTypes validates a list of event types: not empty, each known; the
-// result is sorted without repeats.
+// maxEventTypes bounds the list of event types of an endpoint as sent
+// (there are fewer types; a longer list would cost one userError each).
+const maxEventTypes = 100
+
+// eventTypes validates a list of event types: not empty, at most
+// maxEventTypes, each known; the result is sorted without repeats.
 func eventTypes(errs *apperr.List, in []string) []string {
 	if len(in) == 0 {
 		errs.Add(apperr.New(apperr.Invalid, "choose at least one event type", "eventTypes"))
+		return nil
+	}
+	if len(in) > maxEventTypes {
+		errs.Add(apperr.New(apperr.Invalid, fmt.Sprintf("at most %d event types (see webhookEventTypes)", maxEventTypes), "eventTypes"))
 		return nil
 	}
 	out := make([]string, 0, len(in))
