@@ -156,7 +156,8 @@ func decodeStored(body []byte) (*graphql.Response, error) {
 // failedInternally reports whether resp is the response of an operation
 // that changed nothing because of an internal error: every root mutation
 // field failed at its own path (a service returns an error only after
-// rolling back), one of them internally. Such a response is not stored, so
+// rolling back), one of them internally, or the operation failed
+// internally as a whole (no path). Such a response is not stored, so
 // a retry runs again. A response with a root field that did not fail (it
 // may have committed: an earlier field of the operation, or a payload whose
 // nested field failed after the commit) is stored like any other, so that
@@ -165,6 +166,9 @@ func failedInternally(resp *graphql.Response, roots []graphql.CollectedField) bo
 	failed := map[string]bool{}
 	internal := false
 	for _, e := range resp.Errors {
+		if len(e.Path) == 0 && e.Extensions["code"] == apperr.CodeInternal {
+			return true // an operation-level failure: no field ran
+		}
 		if len(e.Path) != 1 {
 			continue
 		}
