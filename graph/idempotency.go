@@ -34,7 +34,8 @@ func secretField(name string) bool {
 
 // idempotencyExtension runs mutations sent with an Idempotency-Key at most
 // once per viewer and key (internal/idempotency): a repeat gets the stored
-// response. Queries and anonymous requests ignore a well-formed key.
+// response. Queries, anonymous requests and read-only tokens ignore a
+// well-formed key.
 type idempotencyExtension struct {
 	store   *idempotency.Store
 	present graphql.ErrorPresenterFunc
@@ -62,10 +63,14 @@ func (x idempotencyExtension) InterceptOperation(ctx context.Context, next graph
 		return x.refuse(ctx, http.StatusBadRequest, apperr.BadInput("%s", msg))
 	}
 	v := viewer.FromContext(ctx)
-	if oc.Operation.Operation != ast.Mutation || v == nil {
+	if oc.Operation.Operation != ast.Mutation || v == nil || v.ReadOnly {
+		// A read-only token shares its login's keys but may run no
+		// mutation: it gets the refusal, never a response stored for its
+		// read-write siblings.
 		return next(ctx)
 	}
-	for _, f := range graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Mutation"}) {
+	roots := graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Mutation"})
+	for _, f := range roots {
 		if secretField(f.Name) {
 			return x.refuse(ctx, http.StatusBadRequest, apperr.BadInput(
 				"Idempotency-Key cannot be used with %s: its token is shown once and never stored", f.Name))
@@ -106,7 +111,7 @@ func (x idempotencyExtension) InterceptOperation(ctx context.Context, next graph
 			return resp
 		}
 		first = false
-		if resp == nil || failedInternally(resp) {
+		if resp == nil || failedInternally(resp, roots) {
 			if err := claim.Release(ctx); err != nil {
 				x.log.ErrorContext(ctx, "releasing an idempotency key", "err", err, "request_id", reqid.FromContext(ctx))
 			}
@@ -148,15 +153,43 @@ func decodeStored(body []byte) (*graphql.Response, error) {
 	return &resp, nil
 }
 
-// failedInternally reports whether resp carries an internal error: such a
-// response is not stored, so a retry runs again.
-func failedInternally(resp *graphql.Response) bool {
+// failedInternally reports whether resp is the response of an operation
+// that changed nothing because of an internal error: every root mutation
+// field failed at its own path (a service returns an error only after
+// rolling back), one of them internally, or the operation failed
+// internally as a whole (no path). Such a response is not stored, so
+// a retry runs again. A response with a root field that did not fail (it
+// may have committed: an earlier field of the operation, or a payload whose
+// nested field failed after the commit) is stored like any other, so that
+// a retry never runs a committed change twice.
+func failedInternally(resp *graphql.Response, roots []graphql.CollectedField) bool {
+	failed := map[string]bool{}
+	internal := false
 	for _, e := range resp.Errors {
+		if len(e.Path) == 0 && e.Extensions["code"] == apperr.CodeInternal {
+			return true // an operation-level failure: no field ran
+		}
+		if len(e.Path) != 1 {
+			continue
+		}
+		name, ok := e.Path[0].(ast.PathName)
+		if !ok {
+			continue
+		}
+		failed[string(name)] = true
 		if e.Extensions["code"] == apperr.CodeInternal {
-			return true
+			internal = true
 		}
 	}
-	return false
+	if !internal {
+		return false
+	}
+	for _, f := range roots {
+		if !failed[f.Alias] {
+			return false
+		}
+	}
+	return true
 }
 
 // refuse answers the operation with err alone (presented like any error,

@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"github.com/hostpanel/panel/ent"
+	"github.com/hostpanel/panel/ent/administrator"
 	"github.com/hostpanel/panel/ent/privacy"
+	"github.com/hostpanel/panel/ent/reseller"
 	"github.com/hostpanel/panel/ent/webhookdelivery"
 	"github.com/hostpanel/panel/ent/webhookendpoint"
 	"github.com/hostpanel/panel/internal/apperr"
@@ -75,11 +77,19 @@ func (s *Service) url(ctx context.Context, raw string) (string, error) {
 	return u, nil
 }
 
-// eventTypes validates a list of event types: not empty, each known; the
-// result is sorted without repeats.
+// maxEventTypes bounds the list of event types of an endpoint as sent
+// (there are fewer types; a longer list would cost one userError each).
+const maxEventTypes = 100
+
+// eventTypes validates a list of event types: not empty, at most
+// maxEventTypes, each known; the result is sorted without repeats.
 func eventTypes(errs *apperr.List, in []string) []string {
 	if len(in) == 0 {
 		errs.Add(apperr.New(apperr.Invalid, "choose at least one event type", "eventTypes"))
+		return nil
+	}
+	if len(in) > maxEventTypes {
+		errs.Add(apperr.New(apperr.Invalid, fmt.Sprintf("at most %d event types (see webhookEventTypes)", maxEventTypes), "eventTypes"))
 		return nil
 	}
 	out := make([]string, 0, len(in))
@@ -142,6 +152,11 @@ func (s *Service) Create(ctx context.Context, in CreateEndpointInput) (*ent.Webh
 	}
 	var ep *ent.WebhookEndpoint
 	err = txn.Run(ctx, s.client, func(c *ent.Client) error {
+		// The owner's row is locked first, so that concurrent creations of
+		// one owner count one after the other and the limit holds.
+		if err := lockOwner(ctx, c, scope); err != nil {
+			return err
+		}
 		n, err := c.WebhookEndpoint.Query().Count(ctx)
 		if err != nil {
 			return err
@@ -168,6 +183,20 @@ func (s *Service) Create(ctx context.Context, in CreateEndpointInput) (*ent.Webh
 		return nil, "", err
 	}
 	return ep, secret, nil
+}
+
+// lockOwner locks the row of the endpoints' owner (the reseller; nil: the
+// administrator) for the rest of the transaction (SQLite: a no-op, its
+// writers are serialised).
+func lockOwner(ctx context.Context, c *ent.Client, scope *int) error {
+	sys := privacy.DecisionContext(ctx, privacy.Allow)
+	var err error
+	if scope == nil {
+		_, err = c.Administrator.Query().Select(administrator.FieldID).Limit(1).Modify(txn.LockRows).Ints(sys)
+	} else {
+		_, err = c.Reseller.Query().Where(reseller.ID(*scope)).Select(reseller.FieldID).Modify(txn.LockRows).Ints(sys)
+	}
+	return err
 }
 
 // endpoint loads one of the viewer's endpoints; another owner's reads as

@@ -17,13 +17,19 @@ import (
 // reached from the server: shared address space (carrier-grade NAT), IETF
 // protocol assignments, documentation and benchmarking networks, reserved
 // and broadcast addresses, and IPv6 prefixes that embed an IPv4 address
-// (NAT64, 6to4) or are discard-only.
+// (IPv4-compatible, IPv4-translated, NAT64, 6to4, Teredo), are discard-only
+// or site-local.
 var reserved = func() []netip.Prefix {
 	var out []netip.Prefix
 	for _, s := range []string{
 		"0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15",
 		"198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4", "255.255.255.255/32",
 		"64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001:db8::/32", "2002::/16",
+		// IPv4-compatible (deprecated, ::a.b.c.d) and IPv4-translated
+		// (::ffff:0:a.b.c.d) addresses, the IETF protocol assignments
+		// (Teredo, which embeds an IPv4 address, among them) and the
+		// deprecated site-local prefix, still routed inside some networks.
+		"::/96", "::ffff:0:0:0/96", "2001::/23", "fec0::/10",
 	} {
 		out = append(out, netip.MustParsePrefix(s))
 	}
@@ -98,6 +104,10 @@ func checkURL(ctx context.Context, raw string, allowPrivate bool, lookup func(co
 	if err != nil || !u.IsAbs() {
 		return "", errors.New("url must be an absolute http or https URL")
 	}
+	if len(u.String()) > maxURLLength {
+		// Stored normalized: percent-encoding may lengthen it.
+		return "", fmt.Errorf("url must be at most %d characters long once percent-encoded", maxURLLength)
+	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return "", errors.New("url must use http or https")
 	}
@@ -113,6 +123,9 @@ func checkURL(ctx context.Context, raw string, allowPrivate bool, lookup func(co
 		if _, err := fmt.Sscanf(p, "%d", &n); err != nil || n < 1 || n > 65535 {
 			return "", errors.New("url has an invalid port")
 		}
+	}
+	if numericHost(host) {
+		return "", errors.New("url must name a host name or an IP address in standard form (such as 192.0.2.1 or [2001:db8::1])")
 	}
 	if allowPrivate {
 		return u.String(), nil
@@ -140,4 +153,28 @@ func checkURL(ctx context.Context, raw string, allowPrivate bool, lookup func(co
 		}
 	}
 	return u.String(), nil
+}
+
+// numericHost reports whether host is an IPv4 address in a form other than
+// four dotted decimal numbers: its last label (after a trailing dot) is a
+// number, decimal, octal or hex ("127.1", "0x7f.0.0.1", "0177.0.0.1",
+// "2130706433", "127.0.0.1."). The WHATWG URL standard, browsers and
+// getaddrinfo read such hosts as IPv4 addresses, Go's resolver as names that
+// do not resolve: either way they are not host names, and judging them by
+// what they resolve to at registration would let "127.1" through.
+func numericHost(host string) bool {
+	if _, err := netip.ParseAddr(host); err == nil {
+		return false
+	}
+	h := strings.TrimSuffix(host, ".")
+	last := h[strings.LastIndex(h, ".")+1:]
+	if last == "" {
+		return false
+	}
+	digits := last
+	if l := strings.ToLower(last); strings.HasPrefix(l, "0x") {
+		digits = l[2:]
+		return strings.Trim(digits, "0123456789abcdef") == ""
+	}
+	return strings.Trim(digits, "0123456789") == ""
 }

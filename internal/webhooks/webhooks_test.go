@@ -19,6 +19,8 @@ func TestBlocked(t *testing.T) {
 		{"255.255.255.255", true}, {"198.18.0.1", true}, {"240.0.0.1", true},
 		{"::1", true}, {"::", true}, {"fe80::1", true}, {"fc00::1", true}, {"fd12:3456::1", true}, {"ff02::1", true},
 		{"::ffff:127.0.0.1", true}, {"::ffff:10.0.0.1", true}, {"64:ff9b::a00:1", true}, {"2002:7f00:1::", true},
+		{"::127.0.0.1", true}, {"::ffff:0:7f00:1", true}, {"2001:0:4136:e378:8000:63bf:3fff:fdd2", true}, {"fec0::1", true},
+		{"2001:4860:4860::8888", false},
 		{"93.184.216.34", false}, {"8.8.8.8", false}, {"172.32.0.1", false}, {"2606:4700::1111", false}, {"::ffff:8.8.8.8", false},
 	} {
 		if got := Blocked(netip.MustParseAddr(tc.ip)); got != tc.blocked {
@@ -57,6 +59,10 @@ func TestCheckURL(t *testing.T) {
 		{url: "https://a:b@public.example.com/", err: "credentials"},
 		{url: "https://public.example.com:99999/", err: "port"},
 		{url: "https:///nohost", err: "host"},
+		{url: "http://127.1/", err: "standard form"},
+		{url: "http://0x7f.0.0.1:80/", private: true, err: "standard form"},
+		{url: "http://93.184.216.34./", err: "standard form"},
+		{url: "https://hooks1.example.com/", want: "https://hooks1.example.com/"},
 	} {
 		got, err := checkURL(ctx, tc.url, tc.private, lookup)
 		switch {

@@ -444,7 +444,7 @@ func (w *Worker) record(ctx context.Context, d *ent.WebhookDelivery, status int,
 				Where(webhookendpoint.ID(d.EndpointID), webhookendpoint.ConsecutiveFailuresGT(0)).
 				SetConsecutiveFailures(0).Exec(ctx)
 		}
-		msg := sendErr.Error()
+		msg := attemptError(sendErr)
 		if r := []rune(msg); len(r) > maxErrorLength {
 			msg = string(r[:maxErrorLength])
 		}
@@ -469,6 +469,29 @@ func (w *Worker) record(ctx context.Context, d *ent.WebhookDelivery, status int,
 				webhookendpoint.ConsecutiveFailuresGTE(w.cfg.DisableAfter)).
 			SetEnabled(false).SetDisabledReason(reason).Exec(ctx)
 	})
+}
+
+// attemptError is the lastError of a failed attempt, shown to the
+// endpoint's owner: the error without the server's internals. A refused
+// address is not named (a host name resolving to an internal address would
+// tell the owner the server's internal DNS), nor is the server's DNS
+// resolver of a failed lookup.
+func attemptError(err error) string {
+	var dns *net.DNSError
+	switch {
+	case errors.Is(err, errBlocked):
+		return errBlocked.Error()
+	case errors.As(err, &dns):
+		why := "lookup failed"
+		switch {
+		case dns.IsNotFound:
+			why = "no such host"
+		case dns.IsTimeout:
+			why = "timeout"
+		}
+		return fmt.Sprintf("could not resolve %s: %s", dns.Name, why)
+	}
+	return err.Error()
 }
 
 func ignoreNotFound(err error) error {
