@@ -112,6 +112,8 @@ migrations.
                 reserved addresses; env PANEL_WEBHOOKS_ALLOW_PRIVATE=1; default: refused (SSRF)
   --webhooks-poll DURATION how often the webhook worker looks for work; env
                 PANEL_WEBHOOKS_POLL; default 1s
+  --webhooks-retention DURATION how long the delivery log keeps finished
+                deliveries (0: forever); env PANEL_WEBHOOKS_RETENTION; default 720h
 
 env PANEL_ADMIN_PASSWORD   the administrator's password when the database is
                            created; without it a random one is printed once
@@ -146,6 +148,7 @@ func parseArgs(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&c.trustedDocuments, "trusted-documents", getenv("PANEL_TRUSTED_DOCUMENTS"), "trusted documents file")
 	fs.BoolVar(&c.webhooks.AllowPrivate, "webhooks-allow-private", getenv("PANEL_WEBHOOKS_ALLOW_PRIVATE") == "1", "webhooks to private addresses")
 	poll := fs.String("webhooks-poll", envOr("PANEL_WEBHOOKS_POLL", webhooks.DefaultPollInterval.String()), "webhook worker poll interval")
+	retention := fs.String("webhooks-retention", envOr("PANEL_WEBHOOKS_RETENTION", "720h"), "webhook delivery log retention")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -161,6 +164,12 @@ func parseArgs(args []string, getenv func(string) string) (config, error) {
 	}
 	if c.webhooks.PollInterval, err = time.ParseDuration(*poll); err != nil || c.webhooks.PollInterval <= 0 {
 		return config{}, fmt.Errorf("--webhooks-poll: want a positive duration such as 1s, got %q", *poll)
+	}
+	if c.webhooks.Retention, err = time.ParseDuration(*retention); err != nil || c.webhooks.Retention < 0 {
+		return config{}, fmt.Errorf("--webhooks-retention: want a duration such as 720h (0: keep forever), got %q", *retention)
+	}
+	if c.webhooks.Retention == 0 {
+		c.webhooks.Retention = -1 // kept forever (webhooks.Config: negative)
 	}
 	c.adminPassword = getenv("PANEL_ADMIN_PASSWORD")
 	return c, nil

@@ -34,6 +34,24 @@ func TestParseWebhookArgs(t *testing.T) {
 		}
 		assertOneLine(t, stderr)
 	}
+	if c.webhooks.Retention != 720*time.Hour {
+		t.Errorf("default retention: %v", c.webhooks.Retention)
+	}
+	c, err = parseArgs([]string{"--webhooks-retention", "48h"}, env(map[string]string{"PANEL_WEBHOOKS_RETENTION": "0"}))
+	if err != nil || c.webhooks.Retention != 48*time.Hour {
+		t.Errorf("--webhooks-retention 48h: %v, %v", c.webhooks.Retention, err)
+	}
+	c, err = parseArgs(nil, env(map[string]string{"PANEL_WEBHOOKS_RETENTION": "0"}))
+	if err != nil || c.webhooks.Retention >= 0 {
+		t.Errorf("PANEL_WEBHOOKS_RETENTION=0 must keep deliveries forever (negative Retention): %v, %v", c.webhooks.Retention, err)
+	}
+	for _, bad := range []string{"a month", "-1h"} {
+		code, _, stderr := runQuick(t, []string{"--webhooks-retention", bad}, nil)
+		if code != exitStartup || !strings.Contains(stderr, "--webhooks-retention") {
+			t.Errorf("--webhooks-retention %s: %d %q", bad, code, stderr)
+		}
+		assertOneLine(t, stderr)
+	}
 }
 
 // TestServeDeliversWebhooks: the server process runs the webhook worker: a

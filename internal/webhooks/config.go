@@ -41,6 +41,12 @@ type Config struct {
 	Concurrency int
 	// MaxEndpoints is how many endpoints one owner may register.
 	MaxEndpoints int
+	// Retention is how long the delivery log keeps a delivery that is
+	// finished (DELIVERED or FAILED), counted from its creation; the worker
+	// deletes older ones every PruneEvery. Negative: kept forever.
+	Retention time.Duration
+	// PruneEvery is how often the worker deletes expired deliveries.
+	PruneEvery time.Duration
 	// Now is the clock (tests).
 	Now func() time.Time
 	// LookupHost resolves an endpoint's host at registration.
@@ -61,6 +67,8 @@ const (
 	DefaultBatch        = 100
 	DefaultConcurrency  = 8
 	DefaultMaxEndpoints = 20
+	DefaultRetention    = 30 * 24 * time.Hour
+	DefaultPruneEvery   = time.Hour
 )
 
 func (c Config) withDefaults() Config {
@@ -78,6 +86,10 @@ func (c Config) withDefaults() Config {
 	defd(&c.Timeout, DefaultTimeout)
 	defd(&c.BaseBackoff, DefaultBaseBackoff)
 	defd(&c.MaxBackoff, DefaultMaxBackoff)
+	defd(&c.PruneEvery, DefaultPruneEvery)
+	if c.Retention == 0 {
+		c.Retention = DefaultRetention
+	}
 	def(&c.MaxAttempts, DefaultMaxAttempts)
 	def(&c.DisableAfter, DefaultDisableAfter)
 	def(&c.ChunkTargets, DefaultChunkTargets)

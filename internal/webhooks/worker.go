@@ -38,6 +38,9 @@ type Worker struct {
 	client *ent.Client
 	cfg    Config
 	http   *http.Client
+	// pruned is when this worker last deleted expired deliveries (only
+	// its own goroutine reads and writes it).
+	pruned time.Time
 }
 
 // NewWorker returns a worker on client.
@@ -100,8 +103,52 @@ func (w *Worker) Tick(ctx context.Context) error {
 			return fmt.Errorf("delivering: %w", err)
 		}
 		if n < w.cfg.Batch {
-			return nil
+			break
 		}
+	}
+	if now := w.cfg.Now(); w.cfg.Retention > 0 && now.Sub(w.pruned) >= w.cfg.PruneEvery {
+		if _, err := w.Prune(ctx, now.Add(-w.cfg.Retention)); err != nil {
+			return fmt.Errorf("pruning the delivery log: %w", err)
+		}
+		w.pruned = now
+	}
+	return nil
+}
+
+// pruneBatch is how many deliveries one DELETE of Prune removes.
+const pruneBatch = 1000
+
+// Prune deletes the finished deliveries (DELIVERED or FAILED) created
+// before cutoff, pruneBatch at a time, and returns how many it deleted.
+// PENDING ones stay whatever their age. IDs grow with creation time (a
+// delivery is created with the time of its insert), so
+// the scan is bounded by the first delivery not older than cutoff: it
+// reads the expired rows, not the whole log. Several processes may prune
+// at once; a row is deleted once.
+func (w *Worker) Prune(ctx context.Context, cutoff time.Time) (int, error) {
+	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	q := w.client.WebhookDelivery.Query().
+		Where(webhookdelivery.StatusNEQ(webhookdelivery.StatusPENDING), webhookdelivery.CreatedAtLT(cutoff))
+	if first, err := w.client.WebhookDelivery.Query().Where(webhookdelivery.CreatedAtGTE(cutoff)).
+		Order(ent.Asc(webhookdelivery.FieldID)).FirstID(ctx); err == nil {
+		q = q.Where(webhookdelivery.IDLT(first))
+	} else if !ent.IsNotFound(err) {
+		return 0, err
+	}
+	total := 0
+	for after := 0; ; {
+		ids, err := q.Clone().Where(webhookdelivery.IDGT(after)).
+			Order(ent.Asc(webhookdelivery.FieldID)).Limit(pruneBatch).IDs(ctx)
+		if err != nil || len(ids) == 0 {
+			return total, err
+		}
+		n, err := w.client.WebhookDelivery.Delete().
+			Where(webhookdelivery.IDIn(ids...), webhookdelivery.StatusNEQ(webhookdelivery.StatusPENDING)).Exec(ctx)
+		total += n
+		if err != nil || len(ids) < pruneBatch {
+			return total, err
+		}
+		after = ids[len(ids)-1]
 	}
 }
 
