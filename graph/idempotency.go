@@ -78,11 +78,12 @@ func (x idempotencyExtension) InterceptOperation(ctx context.Context, next graph
 	}
 	var doc strings.Builder
 	formatter.NewFormatter(&doc).FormatQueryDocument(oc.Doc)
-	hash, err := idempotency.RequestHash(doc.String(), oc.OperationName, oc.Variables)
+	principal := idempotency.Principal(v)
+	hash, err := idempotency.RequestHash(principal, keys[0], doc.String(), oc.OperationName, oc.Variables)
 	if err != nil {
 		return x.refuse(ctx, 0, err)
 	}
-	claim, replay, err := x.store.Begin(ctx, idempotency.Principal(v), keys[0], hash)
+	claim, replay, err := x.store.Begin(ctx, principal, keys[0], hash)
 	switch {
 	case errors.Is(err, idempotency.ErrConflict):
 		return x.refuse(ctx, http.StatusUnprocessableEntity, &apperr.RequestError{Code: CodeConflict,

@@ -16,6 +16,7 @@
 package idempotency
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -24,9 +25,12 @@ import (
 	"fmt"
 	"time"
 
+	"golang.org/x/crypto/argon2"
+
 	"github.com/hostpanel/panel/ent"
 	"github.com/hostpanel/panel/ent/idempotencykey"
 	"github.com/hostpanel/panel/ent/privacy"
+	"github.com/hostpanel/panel/internal/auth"
 	"github.com/hostpanel/panel/internal/txn"
 	"github.com/hostpanel/panel/internal/viewer"
 )
@@ -110,9 +114,16 @@ func Principal(v *viewer.Viewer) string {
 	return fmt.Sprintf("%s:%d:c%d:u%d", v.Role, v.AccountID(), v.CredentialID, v.PanelUserID)
 }
 
-// RequestHash is the SHA-256 (hex) of a request: its canonical document,
-// operation name and variables (JSON with sorted keys).
-func RequestHash(document, operationName string, variables map[string]any) (string, error) {
+// RequestHash is the hash (hex) of a request: its canonical document,
+// operation name and variables (JSON with sorted keys). It is SHA-256,
+// except for a request that names a password anywhere (an argument, input
+// field or variable such as password or newPassword): a fast hash of it,
+// stored for 24 h, would let anyone who reads the database guess the
+// password offline at SHA-256 speed. Those are hashed with argon2id at the
+// cost of stored passwords (auth.DefaultHasher), salted with the principal
+// and the key, so that a repeat of the same request by the same principal
+// still hashes the same.
+func RequestHash(principal, key, document, operationName string, variables map[string]any) (string, error) {
 	vars, err := json.Marshal(variables)
 	if err != nil {
 		return "", err
@@ -121,8 +132,13 @@ func RequestHash(document, operationName string, variables map[string]any) (stri
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256(canon)
-	return hex.EncodeToString(sum[:]), nil
+	if !bytes.Contains(bytes.ToLower(canon), []byte("password")) {
+		sum := sha256.Sum256(canon)
+		return hex.EncodeToString(sum[:]), nil
+	}
+	salt := sha256.Sum256([]byte(principal + "\x00" + key))
+	h := auth.DefaultHasher()
+	return hex.EncodeToString(argon2.IDKey(canon, salt[:16], h.Time, h.MemoryKiB, h.Threads, 32)), nil
 }
 
 // Replay is a stored response.

@@ -1,6 +1,9 @@
 package idempotency
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -23,7 +26,7 @@ func TestValidKey(t *testing.T) {
 func TestRequestHash(t *testing.T) {
 	h := func(doc, op string, vars map[string]any) string {
 		t.Helper()
-		s, err := RequestHash(doc, op, vars)
+		s, err := RequestHash("admin:1:c1:u0", "key-1", doc, op, vars)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,6 +51,47 @@ func TestRequestHash(t *testing.T) {
 	if h(`a","b`, "", nil) == h("a", "b", nil) {
 		t.Error("document and operation name are ambiguous")
 	}
+}
+
+// TestRequestHashOfPasswords: a request naming a password is not stored as
+// a fast SHA-256 that could be brute-forced offline: it is argon2id (salted
+// with the principal and the key), still the same for the same request,
+// principal and key, and different for another password.
+func TestRequestHashOfPasswords(t *testing.T) {
+	const doc = "mutation($id: ID!, $pw: String!) { updateCustomerLogin(input: {id: $id, newPassword: $pw}) { userErrors { code } } }"
+	h := func(principal, key string, vars map[string]any) string {
+		t.Helper()
+		s, err := RequestHash(principal, key, doc, "", vars)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s) != 64 {
+			t.Fatalf("hash of %d characters, the column holds 64", len(s))
+		}
+		return s
+	}
+	vars := map[string]any{"id": "Q3VzdG9tZXI6MQ==", "pw": "correct horse battery"}
+	base := h("admin:1:c1:u0", "k", vars)
+	canon, _ := json.Marshal([]any{doc, "", json.RawMessage(must(json.Marshal(vars)))})
+	if fast := sha256.Sum256(canon); hex.EncodeToString(fast[:]) == base {
+		t.Fatal("a request with a password is hashed with plain SHA-256")
+	}
+	if h("admin:1:c1:u0", "k", vars) != base {
+		t.Error("the same request hashes differently")
+	}
+	if h("admin:1:c1:u0", "k", map[string]any{"id": "Q3VzdG9tZXI6MQ==", "pw": "correct horse battery!"}) == base {
+		t.Error("another password gives the same hash")
+	}
+	if h("admin:1:c1:u0", "other", vars) == base || h("reseller:2:c2:u0", "k", vars) == base {
+		t.Error("the hash is not salted with the principal and the key")
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 func TestPrincipal(t *testing.T) {
