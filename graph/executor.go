@@ -25,20 +25,28 @@ func (ec *executionContext) fast() bool {
 	return ok && !r.referenceExecutor
 }
 
-// marshalSlice replaces graphql.MarshalSliceConcurrently: when nothing
-// selected under the list may wait for a dataloader, its elements are
-// marshalled one after the other on this goroutine, exactly as gqlgen
-// marshals a list of one (a field context with the element's index, a panic
-// in an element answering null for it). Otherwise every element gets its
-// goroutine as before, so that their loads batch.
-func (ec *executionContext) marshalSlice(ctx context.Context, sel ast.SelectionSet, n int, workerLimit int64,
+// marshalSlice replaces graphql.MarshalSliceConcurrently: when no element
+// of v will wait for a dataloader (nothing selected under the list may
+// wait, or what may wait is answered from loaded data for every element:
+// elementsReady), its elements are marshalled one after the other on this
+// goroutine, exactly as gqlgen marshals a list of one (a field context with
+// the element's index, a panic in an element answering null for it).
+// Otherwise every element gets its goroutine as before, so that their loads
+// batch.
+func marshalSlice[T any](ec *executionContext, ctx context.Context, sel ast.SelectionSet, v []T, workerLimit int64,
 	omitPanicHandler bool, marshal func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
-	if n < 2 || !ec.fast() || mayWait(sel) {
+	n := len(v)
+	if n < 2 || !ec.fast() || !elementsReady(ec, sel, v) {
 		return graphql.MarshalSliceConcurrently(ctx, n, workerLimit, omitPanicHandler, marshal)
 	}
 	ret := make(graphql.Array, n)
+	// The elements' field contexts and indexes, in two allocations.
+	fcs := make([]graphql.FieldContext, n)
+	index := make([]int, n)
 	for i := range n {
-		childCtx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &i})
+		index[i] = i
+		fcs[i].Index = &index[i]
+		childCtx := graphql.WithFieldContext(ctx, &fcs[i])
 		if omitPanicHandler {
 			ret[i] = marshal(childCtx, i)
 			continue

@@ -31744,6 +31744,13 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "owner":
+			if ec.fast() && readyCustomerOwner(fields, obj) { // answered from loaded data: graph/patch_generated.go
+				out.Values[i] = ec._Customer_owner(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -32583,6 +32590,13 @@ func (ec *executionContext) _HostingSubscription(ctx context.Context, sel ast.Se
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "domain":
+			if ec.fast() && readyHostingSubscriptionDomain(fields, obj) { // answered from loaded data: graph/patch_generated.go
+				out.Values[i] = ec._HostingSubscription_domain(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -35875,7 +35889,7 @@ func (ec *executionContext) unmarshalNAddDomainInput2githubᚗcomᚋhostpanelᚋ
 }
 
 func (ec *executionContext) marshalNApiToken2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Session) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNApiToken2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐSession(ctx, sel, v[i])
@@ -35971,7 +35985,7 @@ func (ec *executionContext) marshalNConvertCustomersToResellersPayload2ᚖgithub
 }
 
 func (ec *executionContext) marshalNConvertedCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConvertedᚄ(ctx context.Context, sel ast.SelectionSet, v []*transfer.Converted) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConvertedCustomer2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConverted(ctx, sel, v[i])
@@ -36061,7 +36075,7 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 }
 
 func (ec *executionContext) marshalNCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Customer) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCustomer2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomer(ctx, sel, v[i])
@@ -36235,7 +36249,7 @@ func (ec *executionContext) marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanel�
 }
 
 func (ec *executionContext) marshalNDescription2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDescriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Description) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDescription2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDescription(ctx, sel, v[i])
@@ -36259,7 +36273,7 @@ func (ec *executionContext) marshalNDescription2ᚖgithubᚗcomᚋhostpanelᚋpa
 }
 
 func (ec *executionContext) marshalNDomain2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDomainᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Domain) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDomain2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDomain(ctx, sel, v[i])
@@ -36296,7 +36310,7 @@ func (ec *executionContext) unmarshalNEnableWebhookEndpointInput2githubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNHostingSubscription2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.HostingSubscription) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHostingSubscription2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscription(ctx, sel, v[i])
@@ -36444,7 +36458,7 @@ func (ec *executionContext) marshalNMoveCustomersPayload2ᚖgithubᚗcomᚋhostp
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx, sel, v[i])
@@ -36476,7 +36490,7 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 }
 
 func (ec *executionContext) marshalNPanelUser2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐPanelUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PanelUser) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPanelUser2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐPanelUser(ctx, sel, v[i])
@@ -36542,7 +36556,7 @@ func (ec *executionContext) unmarshalNPermission2ᚕgithubᚗcomᚋhostpanelᚋp
 }
 
 func (ec *executionContext) marshalNPermission2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermissionᚄ(ctx context.Context, sel ast.SelectionSet, v []types.Permission) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPermission2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermission(ctx, sel, v[i])
@@ -36599,7 +36613,7 @@ func (ec *executionContext) marshalNRequestPasswordResetPayload2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNReseller2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Reseller) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReseller2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐReseller(ctx, sel, v[i])
@@ -36771,7 +36785,7 @@ func (ec *executionContext) unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanel�
 }
 
 func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Role) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRole2githubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRole(ctx, sel, v[i])
@@ -36787,7 +36801,7 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋg
 }
 
 func (ec *executionContext) marshalNServicePlan2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlanᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ServicePlan) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNServicePlan2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlan(ctx, sel, v[i])
@@ -36932,7 +36946,7 @@ func (ec *executionContext) unmarshalNSuspendSubscriptionsInput2githubᚗcomᚋh
 }
 
 func (ec *executionContext) marshalNSuspension2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspensionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Suspension) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSuspension2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspension(ctx, sel, v[i])
@@ -37030,7 +37044,7 @@ func (ec *executionContext) unmarshalNUpdateWebhookEndpointInput2githubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUserError2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserError(ctx, sel, v[i])
@@ -37118,7 +37132,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -37162,7 +37176,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -37190,7 +37204,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -37218,7 +37232,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -37273,7 +37287,7 @@ func (ec *executionContext) marshalOAuditEventEdge2ᚕᚖgithubᚗcomᚋhostpane
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAuditEventEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐAuditEventEdge(ctx, sel, v[i])
@@ -37364,7 +37378,7 @@ func (ec *executionContext) marshalOCustomerEdge2ᚕᚖgithubᚗcomᚋhostpanel�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCustomerEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerEdge(ctx, sel, v[i])
@@ -37414,7 +37428,7 @@ func (ec *executionContext) marshalOHostingSubscriptionEdge2ᚕᚖgithubᚗcom�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOHostingSubscriptionEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionEdge(ctx, sel, v[i])
@@ -37533,7 +37547,7 @@ func (ec *executionContext) marshalOPermission2ᚕgithubᚗcomᚋhostpanelᚋpan
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPermission2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermission(ctx, sel, v[i])
@@ -37559,7 +37573,7 @@ func (ec *executionContext) marshalOResellerEdge2ᚕᚖgithubᚗcomᚋhostpanel�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOResellerEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerEdge(ctx, sel, v[i])
@@ -37602,7 +37616,7 @@ func (ec *executionContext) marshalOResellerPlanEdge2ᚕᚖgithubᚗcomᚋhostpa
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOResellerPlanEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerPlanEdge(ctx, sel, v[i])
@@ -37645,7 +37659,7 @@ func (ec *executionContext) marshalOServicePlanEdge2ᚕᚖgithubᚗcomᚋhostpan
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOServicePlanEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlanEdge(ctx, sel, v[i])
@@ -37766,7 +37780,7 @@ func (ec *executionContext) marshalOWebhookDeliveryEdge2ᚕᚖgithubᚗcomᚋhos
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOWebhookDeliveryEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐWebhookDeliveryEdge(ctx, sel, v[i])
@@ -37817,7 +37831,7 @@ func (ec *executionContext) marshalOWebhookEndpointEdge2ᚕᚖgithubᚗcomᚋhos
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOWebhookEndpointEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐWebhookEndpointEdge(ctx, sel, v[i])
@@ -37837,7 +37851,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -37856,7 +37870,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -37875,7 +37889,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -37894,7 +37908,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

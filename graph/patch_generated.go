@@ -34,9 +34,12 @@
 //     as _T_reference.
 //  5. Lists are marshalled one element after the other, without a goroutine
 //     each, when nothing selected under them may wait for a dataloader
-//     (executionContext.marshalSlice, graph/executor.go, looks at the
-//     selection with the table of waiting fields written here to
-//     waiting_generated.go).
+//     (marshalSlice, graph/executor.go, looks at the selection with the
+//     table of waiting fields written here to waiting_generated.go), or
+//     when every field that may wait is answered from loaded data for every
+//     element (elementsReady, graph/executor_ready.go). A waiting field
+//     with a function ready<Object><Field> in the package runs inline for
+//     the objects that function reports ready.
 package main
 
 import (
@@ -86,11 +89,11 @@ func main() {
 	s = patchResolveFields(s)
 
 	// 3. Inline fields that never wait; the rest is the table of waiting fields.
-	waits, err := waitingResolvers(".")
+	waits, funcs, err := waitingResolvers(".")
 	if err != nil {
 		fail(err)
 	}
-	s, waiting := patchConcurrentFields(s, waits)
+	s, waiting := patchConcurrentFields(s, waits, funcs)
 
 	// 4. Objects: one allocation for the field values (objectOut), fields
 	// collected through a per-operation cache without graphql's hashing,
@@ -116,7 +119,7 @@ func main() {
 		fail(fmt.Errorf("%s: %d of %d MarshalSliceConcurrently calls have the expected shape; gqlgen changed",
 			path, n, strings.Count(s, "MarshalSliceConcurrently")))
 	}
-	s = strings.ReplaceAll(s, slice, "ec.marshalSlice(ctx, sel, len(v), ")
+	s = strings.ReplaceAll(s, slice, "marshalSlice(ec, ctx, sel, v, ")
 
 	for _, name := range sortedKeys(reference) {
 		s += "\n// " + name + "_reference is " + name + " as gqlgen generated it (HandlerConfig.ReferenceExecutor).\n" +
@@ -320,10 +323,14 @@ var resolverCall = regexp.MustCompile(`ec\.Resolvers\.(\w+)\(\)\.(\w+)\(`)
 var contextMethod = regexp.MustCompile(`return obj\.\w+\(ctx[,)]`)
 
 // patchConcurrentFields inlines the concurrent fields that never wait and
-// returns the others as "Object.field".
-func patchConcurrentFields(s string, waits map[string]bool) (string, []string) {
+// returns the others as "Object.field". A waiting field with a function
+// ready<Object><Field>(fields, obj) among funcs (graph/executor_ready.go)
+// runs inline for the objects it reports ready for (answered from loaded
+// data), concurrently for the others.
+func patchConcurrentFields(s string, waits, funcs map[string]bool) (string, []string) {
 	var waiting []string
 	inlined := 0
+	readyUsed := map[string]bool{}
 	s = concurrentField.ReplaceAllStringFunc(s, func(site string) string {
 		m := concurrentField.FindStringSubmatch(site)
 		field, nonNull, fn := m[1], m[2] == "true", m[3]
@@ -340,15 +347,25 @@ func patchConcurrentFields(s string, waits map[string]bool) (string, []string) {
 		} else if contextMethod.MatchString(body) {
 			wait = false // an ent method: eager-loaded edges or its own query, never a dataloader
 		}
-		if wait {
-			waiting = append(waiting, object+"."+field)
-			return site
-		}
-		inlined++
 		invalid := "graphql.RequiredNull"
 		if nonNull {
 			invalid = "graphql.Null"
 		}
+		if wait {
+			waiting = append(waiting, object+"."+field)
+			ready := "ready" + object + strings.ToUpper(field[:1]) + field[1:]
+			if !funcs[ready] {
+				return site
+			}
+			readyUsed[ready] = true
+			return "\t\tcase \"" + field + "\":\n" +
+				"\t\t\tif ec.fast() && " + ready + "(fields, obj) { // answered from loaded data: graph/patch_generated.go\n" +
+				"\t\t\t\tout.Values[i] = ec." + fn + "(ctx, field, obj)\n" +
+				"\t\t\t\tif out.Values[i] == " + invalid + " {\n\t\t\t\t\tatomic.AddUint32(&out.Invalids, 1)\n\t\t\t\t}\n" +
+				"\t\t\t\tbreak\n\t\t\t}\n" +
+				strings.TrimPrefix(site, m[0][:strings.Index(m[0], "\n")+1])
+		}
+		inlined++
 		return "\t\tcase \"" + field + "\":\n" +
 			"\t\t\tif ec.fast() { // never waits for a dataloader: graph/patch_generated.go\n" +
 			"\t\t\t\tout.Values[i] = ec." + fn + "(ctx, field, obj)\n" +
@@ -358,6 +375,12 @@ func patchConcurrentFields(s string, waits map[string]bool) (string, []string) {
 	})
 	if inlined < 10 || len(waiting) == 0 {
 		fail(fmt.Errorf("generated.go: %d concurrent fields inlined, %d waiting; gqlgen changed", inlined, len(waiting)))
+	}
+	for name := range funcs {
+		if strings.HasPrefix(name, "ready") && len(name) > 5 && name[5] >= 'A' && name[5] <= 'Z' &&
+			!strings.Contains(name, ".") && !readyUsed[name] {
+			fail(fmt.Errorf("%s names no waiting field of generated.go (ready<Object><Field>)", name))
+		}
 	}
 	sort.Strings(waiting)
 	return s, waiting
@@ -408,11 +431,11 @@ func lcFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }
 // waitingResolvers parses the package's hand-written files and returns the
 // functions and methods ("Func", "recvType.Method") that may wait for a
 // dataloader: those that call loadersFrom, directly or through another
-// function or method of the package.
-func waitingResolvers(dir string) (map[string]bool, error) {
+// function or method of the package; and all of them.
+func waitingResolvers(dir string) (map[string]bool, map[string]bool, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	fset := token.NewFileSet()
 	calls := map[string][]string{} // key -> called names ("F" or ".M")
@@ -424,7 +447,7 @@ func waitingResolvers(dir string) (map[string]bool, error) {
 		}
 		file, err := parser.ParseFile(fset, f, nil, 0)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, d := range file.Decls {
 			fd, ok := d.(*ast.FuncDecl)
@@ -456,7 +479,7 @@ func waitingResolvers(dir string) (map[string]bool, error) {
 		}
 	}
 	if len(calls) == 0 {
-		return nil, fmt.Errorf("no resolvers found in %s", dir)
+		return nil, nil, fmt.Errorf("no resolvers found in %s", dir)
 	}
 	waits := map[string]bool{}
 	for changed := true; changed; {
@@ -478,9 +501,15 @@ func waitingResolvers(dir string) (map[string]bool, error) {
 		}
 	}
 	if !waits["customerResolver.Owner"] {
-		return nil, fmt.Errorf("customerResolver.Owner does not wait for a loader: the analysis is broken")
+		return nil, nil, fmt.Errorf("customerResolver.Owner does not wait for a loader: the analysis is broken")
 	}
-	return waits, nil
+	funcs := map[string]bool{}
+	for _, keys := range keysByName {
+		for _, k := range keys {
+			funcs[k] = true
+		}
+	}
+	return waits, funcs, nil
 }
 
 func fail(err error) {
