@@ -40,13 +40,16 @@ func marshalSlice[T any](ec *executionContext, ctx context.Context, sel ast.Sele
 		return graphql.MarshalSliceConcurrently(ctx, n, workerLimit, omitPanicHandler, marshal)
 	}
 	ret := make(graphql.Array, n)
-	// The elements' field contexts and indexes, in two allocations.
-	fcs := make([]graphql.FieldContext, n)
-	index := make([]int, n)
+	// The elements' field contexts with their indexes, in one allocation.
+	elems := make([]struct {
+		fc    graphql.FieldContext
+		index int
+	}, n)
 	for i := range n {
-		index[i] = i
-		fcs[i].Index = &index[i]
-		childCtx := graphql.WithFieldContext(ctx, &fcs[i])
+		e := &elems[i]
+		e.index = i
+		e.fc.Index = &e.index
+		childCtx := graphql.WithFieldContext(ctx, &e.fc)
 		if omitPanicHandler {
 			ret[i] = marshal(childCtx, i)
 			continue
@@ -182,8 +185,34 @@ next:
 // own cache does, keyed by the selection set and the implementors without
 // hashing them (graphql's key allocates a hasher per object).
 type collectedFields struct {
-	mu sync.Mutex
-	m  map[collectKey][]graphql.CollectedField
+	mu   sync.Mutex
+	m    map[collectKey][]graphql.CollectedField
+	argm map[*ast.Field]map[string]any
+}
+
+// args returns the arguments of field, parsed by parse the first time
+// (the generated field contexts; graph/patch_generated.go): a field of the
+// operation has the same arguments for every object it is resolved on, the
+// operation's variables being fixed. An error is returned and not kept.
+// The map is shared by those objects' field contexts; nothing writes it.
+func (c *collectedFields) args(field *ast.Field, parse func() (map[string]any, error)) (map[string]any, error) {
+	c.mu.Lock()
+	a, ok := c.argm[field]
+	c.mu.Unlock()
+	if ok {
+		return a, nil
+	}
+	a, err := parse()
+	if err != nil {
+		return a, err
+	}
+	c.mu.Lock()
+	if c.argm == nil {
+		c.argm = map[*ast.Field]map[string]any{}
+	}
+	c.argm[field] = a
+	c.mu.Unlock()
+	return a, nil
 }
 
 type collectKey struct {

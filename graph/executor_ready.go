@@ -64,6 +64,36 @@ func loadedDomains(fields []graphql.CollectedField, obj *ent.HostingSubscription
 	return nil, false
 }
 
+// loadedDomainsIn is loadedDomains over a subscription's selection as
+// written (fields, fragments), without collecting it: a "domains" field
+// whose alias has eager-loaded domains is the one the resolver answers
+// from, whichever fragment it is in.
+func loadedDomainsIn(sel ast.SelectionSet, obj *ent.HostingSubscription) ([]*ent.Domain, bool) {
+	for _, s := range sel {
+		var inner ast.SelectionSet
+		switch s := s.(type) {
+		case *ast.Field:
+			if s.Name == "domains" {
+				if ds, err := obj.NamedDomains(s.Alias); err == nil {
+					return ds, true
+				}
+			}
+			continue
+		case *ast.InlineFragment:
+			inner = s.SelectionSet
+		case *ast.FragmentSpread:
+			if s.Definition == nil {
+				continue
+			}
+			inner = s.Definition.SelectionSet
+		}
+		if ds, ok := loadedDomainsIn(inner, obj); ok {
+			return ds, true
+		}
+	}
+	return nil, false
+}
+
 // loadedSubscriptions returns the subscriptions Customer.subscriptions
 // pages through without a query (customerResolver.Subscriptions without a
 // filter, ent's Customer.Subscriptions with the edge eager-loaded under the

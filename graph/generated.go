@@ -6680,7 +6680,7 @@ func (ec *executionContext) _Administrator_status(ctx context.Context, field gra
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Administrator().Status(ctx, obj)
+			return (&administratorResolver{ec.Resolvers.(*Resolver)}).Status(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -6742,7 +6742,7 @@ func (ec *executionContext) _Administrator_suspensions(ctx context.Context, fiel
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Administrator().Suspensions(ctx, obj)
+			return (&administratorResolver{ec.Resolvers.(*Resolver)}).Suspensions(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -7243,7 +7243,7 @@ func (ec *executionContext) _AuditEvent_actorId(ctx context.Context, field graph
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AuditEvent().ActorID(ctx, obj)
+			return (&auditEventResolver{ec.Resolvers.(*Resolver)}).ActorID(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -7305,7 +7305,7 @@ func (ec *executionContext) _AuditEvent_actorLogin(ctx context.Context, field gr
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AuditEvent().ActorLogin(ctx, obj)
+			return (&auditEventResolver{ec.Resolvers.(*Resolver)}).ActorLogin(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -7367,7 +7367,7 @@ func (ec *executionContext) _AuditEvent_actor(ctx context.Context, field graphql
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AuditEvent().Actor(ctx, obj)
+			return (&auditEventResolver{ec.Resolvers.(*Resolver)}).Actor(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -7464,7 +7464,7 @@ func (ec *executionContext) _AuditEvent_targetIds(ctx context.Context, field gra
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AuditEvent().TargetIds(ctx, obj)
+			return (&auditEventResolver{ec.Resolvers.(*Resolver)}).TargetIds(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -7578,7 +7578,7 @@ func (ec *executionContext) _AuditEvent_requestId(ctx context.Context, field gra
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AuditEvent().RequestID(ctx, obj)
+			return (&auditEventResolver{ec.Resolvers.(*Resolver)}).RequestID(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -8967,7 +8967,7 @@ func (ec *executionContext) _Customer_suspensions(ctx context.Context, field gra
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().Suspensions(ctx, obj)
+			return (&customerResolver{ec.Resolvers.(*Resolver)}).Suspensions(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -9188,7 +9188,7 @@ func (ec *executionContext) _Customer_owner(ctx context.Context, field graphql.C
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().Owner(ctx, obj)
+			return (&customerResolver{ec.Resolvers.(*Resolver)}).Owner(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -9250,7 +9250,7 @@ func (ec *executionContext) _Customer_description(ctx context.Context, field gra
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().Description(ctx, obj)
+			return (&customerResolver{ec.Resolvers.(*Resolver)}).Description(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -9384,7 +9384,7 @@ func (ec *executionContext) _Customer_subscriptions(ctx context.Context, field g
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Customer().Subscriptions(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.HostingSubscriptionOrder), fc.Args["where"].(*model.HostingSubscriptionWhereInput))
+			return (&customerResolver{ec.Resolvers.(*Resolver)}).Subscriptions(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.HostingSubscriptionOrder), fc.Args["where"].(*model.HostingSubscriptionWhereInput))
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -9445,6 +9445,15 @@ func (ec *executionContext) fieldContext_Customer_subscriptions(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Customer_subscriptions_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Customer_subscriptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -11390,7 +11399,7 @@ func (ec *executionContext) _Description_author(ctx context.Context, field graph
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Description().Author(ctx, obj)
+			return (&descriptionResolver{ec.Resolvers.(*Resolver)}).Author(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -11919,7 +11928,7 @@ func (ec *executionContext) _HostingSubscription_domain(ctx context.Context, fie
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.HostingSubscription().Domain(ctx, obj)
+			return (&hostingSubscriptionResolver{ec.Resolvers.(*Resolver)}).Domain(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -11990,7 +11999,7 @@ func (ec *executionContext) _HostingSubscription_domains(ctx context.Context, fi
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.HostingSubscription().Domains(ctx, obj)
+			return (&hostingSubscriptionResolver{ec.Resolvers.(*Resolver)}).Domains(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -12061,7 +12070,7 @@ func (ec *executionContext) _HostingSubscription_subscriber(ctx context.Context,
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.HostingSubscription().Subscriber(ctx, obj)
+			return (&hostingSubscriptionResolver{ec.Resolvers.(*Resolver)}).Subscriber(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -12220,7 +12229,7 @@ func (ec *executionContext) _HostingSubscription_limits(ctx context.Context, fie
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.HostingSubscription().Limits(ctx, obj)
+			return (&hostingSubscriptionResolver{ec.Resolvers.(*Resolver)}).Limits(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -12415,7 +12424,7 @@ func (ec *executionContext) _HostingSubscription_status(ctx context.Context, fie
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.HostingSubscription().Status(ctx, obj)
+			return (&hostingSubscriptionResolver{ec.Resolvers.(*Resolver)}).Status(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -12477,7 +12486,7 @@ func (ec *executionContext) _HostingSubscription_suspensions(ctx context.Context
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.HostingSubscription().Suspensions(ctx, obj)
+			return (&hostingSubscriptionResolver{ec.Resolvers.(*Resolver)}).Suspensions(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -13334,6 +13343,15 @@ func (ec *executionContext) fieldContext_Mutation_login(ctx context.Context, fie
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_login_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_login_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13432,6 +13450,15 @@ func (ec *executionContext) fieldContext_Mutation_createCustomer(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_createCustomer_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createCustomer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13494,6 +13521,15 @@ func (ec *executionContext) fieldContext_Mutation_suspendCustomers(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_suspendCustomers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_suspendCustomers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13556,6 +13592,15 @@ func (ec *executionContext) fieldContext_Mutation_activateCustomers(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_activateCustomers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_activateCustomers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13618,6 +13663,15 @@ func (ec *executionContext) fieldContext_Mutation_createResellerPlan(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_createResellerPlan_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createResellerPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13680,6 +13734,15 @@ func (ec *executionContext) fieldContext_Mutation_createReseller(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_createReseller_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createReseller_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13742,6 +13805,15 @@ func (ec *executionContext) fieldContext_Mutation_createServicePlan(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_createServicePlan_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createServicePlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13804,6 +13876,15 @@ func (ec *executionContext) fieldContext_Mutation_createSubscription(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_createSubscription_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createSubscription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13866,6 +13947,15 @@ func (ec *executionContext) fieldContext_Mutation_addDomain(ctx context.Context,
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_addDomain_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_addDomain_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13928,6 +14018,15 @@ func (ec *executionContext) fieldContext_Mutation_createPanelUser(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_createPanelUser_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createPanelUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13990,6 +14089,15 @@ func (ec *executionContext) fieldContext_Mutation_updateCustomerContact(ctx cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_updateCustomerContact_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateCustomerContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14052,6 +14160,15 @@ func (ec *executionContext) fieldContext_Mutation_updateCustomerLogin(ctx contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_updateCustomerLogin_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateCustomerLogin_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14114,6 +14231,15 @@ func (ec *executionContext) fieldContext_Mutation_setCustomerDescription(ctx con
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_setCustomerDescription_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_setCustomerDescription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14176,6 +14302,15 @@ func (ec *executionContext) fieldContext_Mutation_updateResellerContact(ctx cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_updateResellerContact_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateResellerContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14238,6 +14373,15 @@ func (ec *executionContext) fieldContext_Mutation_updateResellerLogin(ctx contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_updateResellerLogin_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateResellerLogin_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14300,6 +14444,15 @@ func (ec *executionContext) fieldContext_Mutation_updatePanelUser(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_updatePanelUser_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updatePanelUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14362,6 +14515,15 @@ func (ec *executionContext) fieldContext_Mutation_deletePanelUser(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_deletePanelUser_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deletePanelUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14424,6 +14586,15 @@ func (ec *executionContext) fieldContext_Mutation_deleteCustomers(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_deleteCustomers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteCustomers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14486,6 +14657,15 @@ func (ec *executionContext) fieldContext_Mutation_deleteResellers(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_deleteResellers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteResellers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14548,6 +14728,15 @@ func (ec *executionContext) fieldContext_Mutation_updateServicePlan(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_updateServicePlan_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateServicePlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14610,6 +14799,15 @@ func (ec *executionContext) fieldContext_Mutation_deleteServicePlan(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_deleteServicePlan_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteServicePlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14672,6 +14870,15 @@ func (ec *executionContext) fieldContext_Mutation_updateResellerPlan(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_updateResellerPlan_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateResellerPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14734,6 +14941,15 @@ func (ec *executionContext) fieldContext_Mutation_deleteResellerPlan(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_deleteResellerPlan_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteResellerPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14796,6 +15012,15 @@ func (ec *executionContext) fieldContext_Mutation_updateSubscription(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_updateSubscription_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateSubscription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14858,6 +15083,15 @@ func (ec *executionContext) fieldContext_Mutation_changeSubscriptionPlan(ctx con
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_changeSubscriptionPlan_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_changeSubscriptionPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14920,6 +15154,15 @@ func (ec *executionContext) fieldContext_Mutation_syncSubscription(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_syncSubscription_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_syncSubscription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14982,6 +15225,15 @@ func (ec *executionContext) fieldContext_Mutation_deleteSubscriptions(ctx contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_deleteSubscriptions_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteSubscriptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15044,6 +15296,15 @@ func (ec *executionContext) fieldContext_Mutation_renameDomain(ctx context.Conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_renameDomain_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_renameDomain_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15106,6 +15367,15 @@ func (ec *executionContext) fieldContext_Mutation_deleteDomain(ctx context.Conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_deleteDomain_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteDomain_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15163,6 +15433,15 @@ func (ec *executionContext) fieldContext_Mutation_changePassword(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_changePassword_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_changePassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15220,6 +15499,15 @@ func (ec *executionContext) fieldContext_Mutation_requestPasswordReset(ctx conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_requestPasswordReset_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_requestPasswordReset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15277,6 +15565,15 @@ func (ec *executionContext) fieldContext_Mutation_resetPassword(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_resetPassword_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_resetPassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15334,6 +15631,15 @@ func (ec *executionContext) fieldContext_Mutation_createApiToken(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_createApiToken_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createApiToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15391,6 +15697,15 @@ func (ec *executionContext) fieldContext_Mutation_revokeApiToken(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_revokeApiToken_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_revokeApiToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15453,6 +15768,15 @@ func (ec *executionContext) fieldContext_Mutation_suspendResellers(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_suspendResellers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_suspendResellers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15515,6 +15839,15 @@ func (ec *executionContext) fieldContext_Mutation_activateResellers(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_activateResellers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_activateResellers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15577,6 +15910,15 @@ func (ec *executionContext) fieldContext_Mutation_suspendSubscriptions(ctx conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_suspendSubscriptions_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_suspendSubscriptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15639,6 +15981,15 @@ func (ec *executionContext) fieldContext_Mutation_activateSubscriptions(ctx cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_activateSubscriptions_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_activateSubscriptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15701,6 +16052,15 @@ func (ec *executionContext) fieldContext_Mutation_convertCustomersToResellers(ct
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_convertCustomersToResellers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_convertCustomersToResellers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15763,6 +16123,15 @@ func (ec *executionContext) fieldContext_Mutation_moveCustomers(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_moveCustomers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_moveCustomers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15825,6 +16194,15 @@ func (ec *executionContext) fieldContext_Mutation_createWebhookEndpoint(ctx cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_createWebhookEndpoint_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createWebhookEndpoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15887,6 +16265,15 @@ func (ec *executionContext) fieldContext_Mutation_updateWebhookEndpoint(ctx cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_updateWebhookEndpoint_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateWebhookEndpoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15949,6 +16336,15 @@ func (ec *executionContext) fieldContext_Mutation_deleteWebhookEndpoint(ctx cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_deleteWebhookEndpoint_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteWebhookEndpoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -16011,6 +16407,15 @@ func (ec *executionContext) fieldContext_Mutation_enableWebhookEndpoint(ctx cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_enableWebhookEndpoint_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_enableWebhookEndpoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -16073,6 +16478,15 @@ func (ec *executionContext) fieldContext_Mutation_redeliverWebhookDelivery(ctx c
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_redeliverWebhookDelivery_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_redeliverWebhookDelivery_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -16473,7 +16887,7 @@ func (ec *executionContext) _PanelUser_account(ctx context.Context, field graphq
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PanelUser().Account(ctx, obj)
+			return (&panelUserResolver{ec.Resolvers.(*Resolver)}).Account(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -16544,7 +16958,7 @@ func (ec *executionContext) _PanelUser_status(ctx context.Context, field graphql
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PanelUser().Status(ctx, obj)
+			return (&panelUserResolver{ec.Resolvers.(*Resolver)}).Status(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -16845,6 +17259,15 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query_node_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -16902,6 +17325,15 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query_nodes_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -17004,6 +17436,15 @@ func (ec *executionContext) fieldContext_Query_customers(ctx context.Context, fi
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query_customers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_customers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -17066,6 +17507,15 @@ func (ec *executionContext) fieldContext_Query_resellers(ctx context.Context, fi
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query_resellers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_resellers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -17123,6 +17573,15 @@ func (ec *executionContext) fieldContext_Query_subscriptions(ctx context.Context
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query_subscriptions_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_subscriptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -17180,6 +17639,15 @@ func (ec *executionContext) fieldContext_Query_servicePlans(ctx context.Context,
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query_servicePlans_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_servicePlans_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -17242,6 +17710,15 @@ func (ec *executionContext) fieldContext_Query_resellerPlans(ctx context.Context
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query_resellerPlans_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_resellerPlans_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -17349,6 +17826,15 @@ func (ec *executionContext) fieldContext_Query_auditEvents(ctx context.Context, 
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query_auditEvents_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_auditEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -17411,6 +17897,15 @@ func (ec *executionContext) fieldContext_Query_webhookEndpoints(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query_webhookEndpoints_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_webhookEndpoints_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -17496,6 +17991,15 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query___type_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -18153,7 +18657,7 @@ func (ec *executionContext) _Reseller_suspensions(ctx context.Context, field gra
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Reseller().Suspensions(ctx, obj)
+			return (&resellerResolver{ec.Resolvers.(*Resolver)}).Suspensions(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -18445,7 +18949,7 @@ func (ec *executionContext) _Reseller_limits(ctx context.Context, field graphql.
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Reseller().Limits(ctx, obj)
+			return (&resellerResolver{ec.Resolvers.(*Resolver)}).Limits(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -18666,7 +19170,7 @@ func (ec *executionContext) _Reseller_usage(ctx context.Context, field graphql.C
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Reseller().Usage(ctx, obj)
+			return (&resellerResolver{ec.Resolvers.(*Resolver)}).Usage(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -18738,7 +19242,7 @@ func (ec *executionContext) _Reseller_customers(ctx context.Context, field graph
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Reseller().Customers(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CustomerOrder), fc.Args["where"].(*model.CustomerWhereInput))
+			return (&resellerResolver{ec.Resolvers.(*Resolver)}).Customers(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CustomerOrder), fc.Args["where"].(*model.CustomerWhereInput))
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -18799,6 +19303,15 @@ func (ec *executionContext) fieldContext_Reseller_customers(ctx context.Context,
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Reseller_customers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Reseller_customers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -18822,7 +19335,7 @@ func (ec *executionContext) _Reseller_subscriptions(ctx context.Context, field g
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Reseller().Subscriptions(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.HostingSubscriptionOrder), fc.Args["where"].(*model.HostingSubscriptionWhereInput))
+			return (&resellerResolver{ec.Resolvers.(*Resolver)}).Subscriptions(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.HostingSubscriptionOrder), fc.Args["where"].(*model.HostingSubscriptionWhereInput))
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -18883,6 +19396,15 @@ func (ec *executionContext) fieldContext_Reseller_subscriptions(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Reseller_subscriptions_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Reseller_subscriptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -19688,7 +20210,7 @@ func (ec *executionContext) _ResellerPlan_limits(ctx context.Context, field grap
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ResellerPlan().Limits(ctx, obj)
+			return (&resellerPlanResolver{ec.Resolvers.(*Resolver)}).Limits(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -19910,7 +20432,7 @@ func (ec *executionContext) _ResellerPlan_resellers(ctx context.Context, field g
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ResellerPlan().Resellers(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int))
+			return (&resellerPlanResolver{ec.Resolvers.(*Resolver)}).Resellers(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int))
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -19971,6 +20493,15 @@ func (ec *executionContext) fieldContext_ResellerPlan_resellers(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_ResellerPlan_resellers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_ResellerPlan_resellers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -21354,7 +21885,7 @@ func (ec *executionContext) _ServicePlan_owner(ctx context.Context, field graphq
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ServicePlan().Owner(ctx, obj)
+			return (&servicePlanResolver{ec.Resolvers.(*Resolver)}).Owner(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -21416,7 +21947,7 @@ func (ec *executionContext) _ServicePlan_limits(ctx context.Context, field graph
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ServicePlan().Limits(ctx, obj)
+			return (&servicePlanResolver{ec.Resolvers.(*Resolver)}).Limits(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -21612,7 +22143,7 @@ func (ec *executionContext) _ServicePlan_subscriptions(ctx context.Context, fiel
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ServicePlan().Subscriptions(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int))
+			return (&servicePlanResolver{ec.Resolvers.(*Resolver)}).Subscriptions(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int))
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -21673,6 +22204,15 @@ func (ec *executionContext) fieldContext_ServicePlan_subscriptions(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_ServicePlan_subscriptions_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_ServicePlan_subscriptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -23126,7 +23666,7 @@ func (ec *executionContext) _Viewer_apiTokens(ctx context.Context, field graphql
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Viewer().APITokens(ctx, obj)
+			return (&viewerResolver{ec.Resolvers.(*Resolver)}).APITokens(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -23476,7 +24016,7 @@ func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, fiel
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.WebhookDelivery().LastError(ctx, obj)
+			return (&webhookDeliveryResolver{ec.Resolvers.(*Resolver)}).LastError(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -24083,7 +24623,7 @@ func (ec *executionContext) _WebhookEndpoint_disabledReason(ctx context.Context,
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.WebhookEndpoint().DisabledReason(ctx, obj)
+			return (&webhookEndpointResolver{ec.Resolvers.(*Resolver)}).DisabledReason(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -24296,7 +24836,7 @@ func (ec *executionContext) _WebhookEndpoint_deliveries(ctx context.Context, fie
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.WebhookEndpoint().Deliveries(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["where"].(*model.WebhookDeliveryWhereInput))
+			return (&webhookEndpointResolver{ec.Resolvers.(*Resolver)}).Deliveries(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["where"].(*model.WebhookDeliveryWhereInput))
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -24357,6 +24897,15 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_deliveries(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_WebhookEndpoint_deliveries_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_WebhookEndpoint_deliveries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -25024,6 +25573,15 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field___Directive_args_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field___Directive_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -25408,6 +25966,15 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field___Field_args_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field___Field_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -26661,6 +27228,15 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field___Type_fields_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field___Type_fields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -26887,6 +27463,15 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field___Type_enumValues_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field___Type_enumValues_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -26971,6 +27556,15 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field___Type_inputFields_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field___Type_inputFields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)

@@ -86,7 +86,7 @@ func siblingDomains(ctx context.Context, obj *ent.HostingSubscription) ([]*ent.D
 	if p == nil {
 		return nil, false
 	}
-	return loadedDomains(graphql.CollectFields(graphql.GetOperationContext(ctx), p.Field.Selections, hostingSubscriptionImplementors), obj)
+	return loadedDomainsIn(p.Field.Selections, obj)
 }
 
 // Admin returns the administrator, read once per request.

@@ -88,6 +88,9 @@ func main() {
 	// 2b. Every other field of an object without a directive.
 	s = patchResolveFields(s)
 
+	// 2c. Field arguments parsed once per operation.
+	s = patchFieldArgs(s)
+
 	// 3. Inline fields that never wait; the rest is the table of waiting fields.
 	waits, funcs, err := waitingResolvers(".")
 	if err != nil {
@@ -260,7 +263,7 @@ func patchResolveFields(s string) string {
 			"\t\tif err != nil {\n\t\t\treturn graphql.Null\n\t\t}\n" +
 			"\t\tctx = graphql.WithFieldContext(ctx, fc)\n" +
 			"\t\tdefer func() {\n\t\t\tif r := recover(); r != nil {\n\t\t\t\tec.Error(ctx, ec.Recover(ctx, r))\n\t\t\t\tret = graphql.Null\n\t\t\t}\n\t\t}()\n" +
-			"\t\tresTmp, err := func(ctx context.Context) (any, error) {\n" + body + "\t\t}(ctx)\n" +
+			"\t\tresTmp, err := func(ctx context.Context) (any, error) {\n" + stackResolvers(body) + "\t\t}(ctx)\n" +
 			"\t\tif err != nil {\n\t\t\tec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))\n" +
 			"\t\t\tif fc.NonNull && !" + nonNull + " {\n\t\t\t\treturn graphql.RequiredNull\n\t\t\t}\n\t\t\treturn graphql.Null\n\t\t}\n" +
 			"\t\tif resTmp == nil {\n\t\t\tif " + nonNull + " || fc.NonNull {\n\t\t\t\tgraphql.AddInvalidNullError(ctx, \"\")\n\t\t\t}\n" +
@@ -273,6 +276,50 @@ func patchResolveFields(s string) string {
 	})
 	if n < 50 {
 		fail(fmt.Errorf("generated.go: only %d resolved fields found; gqlgen changed", n))
+	}
+	return s
+}
+
+// rootResolver is a call of a resolver through the ResolverRoot.
+var rootResolver = regexp.MustCompile(`ec\.Resolvers\.(\w+)\(\)\.`)
+
+// stackResolvers calls the resolver's type directly: ec.Resolvers.T().F(
+// allocates a *tResolver per call (gqlgen's ResolverRoot methods return
+// &tResolver{r}); (&tResolver{r}).F( keeps it on the stack. The fast path
+// runs only with the package's *Resolver (ec.fast()); a type of another
+// name fails the build.
+func stackResolvers(body string) string {
+	return rootResolver.ReplaceAllStringFunc(body, func(call string) string {
+		m := rootResolver.FindStringSubmatch(call)
+		return "(&" + lcFirst(m[1]) + "Resolver{ec.Resolvers.(*Resolver)})."
+	})
+}
+
+// fieldArgs is the end of a generated field context with arguments.
+var fieldArgs = regexp.MustCompile(`\tctx = graphql\.WithFieldContext\(ctx, fc\)\n` +
+	`\tif fc\.Args, err = ec\.(field_\w+_args)\(ctx, field\.ArgumentMap\(ec\.Variables\)\); err != nil \{\n` +
+	`\t\tec\.Error\(ctx, err\)\n\t\treturn fc, err\n\t\}\n\treturn fc, nil\n\}\n`)
+
+// patchFieldArgs parses a field's arguments once per operation (the same
+// field of the operation with the same variables: executionContext's
+// collectedFields.args) instead of once per object: a map of the raw
+// arguments, the arguments' map and values and a context each time.
+// Arguments that fail to parse are not kept (their error is reported for
+// every object, as before).
+func patchFieldArgs(s string) string {
+	n := 0
+	s = fieldArgs.ReplaceAllStringFunc(s, func(tail string) string {
+		m := fieldArgs.FindStringSubmatch(tail)
+		n++
+		return "\tif ec.fast() { // arguments parsed once per operation: graph/patch_generated.go\n" +
+			"\t\tif fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {\n" +
+			"\t\t\treturn ec." + m[1] + "(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))\n" +
+			"\t\t}); err != nil {\n\t\t\tec.Error(graphql.WithFieldContext(ctx, fc), err)\n\t\t\treturn fc, err\n\t\t}\n" +
+			"\t\treturn fc, nil\n\t}\n" + tail
+	})
+	if n < 30 || n != strings.Count(s, "field.ArgumentMap(ec.Variables)")-n {
+		fail(fmt.Errorf("generated.go: %d of %d field argument parses rewritten; gqlgen changed", n,
+			strings.Count(s, "field.ArgumentMap(ec.Variables)")-n))
 	}
 	return s
 }
