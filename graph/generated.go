@@ -6704,7 +6704,8 @@ func (ec *executionContext) _Administrator_status(ctx context.Context, field gra
 			return graphql.Null
 		}
 		fc.Result = resTmp
-		return ec.marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus(ctx, field.Selections, res)
+		_ = res
+		return resTmp.(graphql.Marshaler) // marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus returns its value
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -12448,7 +12449,8 @@ func (ec *executionContext) _HostingSubscription_status(ctx context.Context, fie
 			return graphql.Null
 		}
 		fc.Result = resTmp
-		return ec.marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus(ctx, field.Selections, res)
+		_ = res
+		return resTmp.(graphql.Marshaler) // marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus returns its value
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -16982,7 +16984,8 @@ func (ec *executionContext) _PanelUser_status(ctx context.Context, field graphql
 			return graphql.Null
 		}
 		fc.Result = resTmp
-		return ec.marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus(ctx, field.Selections, res)
+		_ = res
+		return resTmp.(graphql.Marshaler) // marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus returns its value
 	}
 	return graphql.ResolveField(
 		ctx,
