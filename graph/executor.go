@@ -25,20 +25,31 @@ func (ec *executionContext) fast() bool {
 	return ok && !r.referenceExecutor
 }
 
-// marshalSlice replaces graphql.MarshalSliceConcurrently: when nothing
-// selected under the list may wait for a dataloader, its elements are
-// marshalled one after the other on this goroutine, exactly as gqlgen
-// marshals a list of one (a field context with the element's index, a panic
-// in an element answering null for it). Otherwise every element gets its
-// goroutine as before, so that their loads batch.
-func (ec *executionContext) marshalSlice(ctx context.Context, sel ast.SelectionSet, n int, workerLimit int64,
+// marshalSlice replaces graphql.MarshalSliceConcurrently: when no element
+// of v will wait for a dataloader (nothing selected under the list may
+// wait, or what may wait is answered from loaded data for every element:
+// elementsReady), its elements are marshalled one after the other on this
+// goroutine, exactly as gqlgen marshals a list of one (a field context with
+// the element's index, a panic in an element answering null for it).
+// Otherwise every element gets its goroutine as before, so that their loads
+// batch.
+func marshalSlice[T any](ec *executionContext, ctx context.Context, sel ast.SelectionSet, v []T, workerLimit int64,
 	omitPanicHandler bool, marshal func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
-	if n < 2 || !ec.fast() || mayWait(sel) {
+	n := len(v)
+	if n < 2 || !ec.fast() || !elementsReady(ec, sel, v) {
 		return graphql.MarshalSliceConcurrently(ctx, n, workerLimit, omitPanicHandler, marshal)
 	}
 	ret := make(graphql.Array, n)
+	// The elements' field contexts with their indexes, in one allocation.
+	elems := make([]struct {
+		fc    graphql.FieldContext
+		index int
+	}, n)
 	for i := range n {
-		childCtx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &i})
+		e := &elems[i]
+		e.index = i
+		e.fc.Index = &e.index
+		childCtx := graphql.WithFieldContext(ctx, &e.fc)
 		if omitPanicHandler {
 			ret[i] = marshal(childCtx, i)
 			continue
@@ -174,8 +185,34 @@ next:
 // own cache does, keyed by the selection set and the implementors without
 // hashing them (graphql's key allocates a hasher per object).
 type collectedFields struct {
-	mu sync.Mutex
-	m  map[collectKey][]graphql.CollectedField
+	mu   sync.Mutex
+	m    map[collectKey][]graphql.CollectedField
+	argm map[*ast.Field]map[string]any
+}
+
+// args returns the arguments of field, parsed by parse the first time
+// (the generated field contexts; graph/patch_generated.go): a field of the
+// operation has the same arguments for every object it is resolved on, the
+// operation's variables being fixed. An error is returned and not kept.
+// The map is shared by those objects' field contexts; nothing writes it.
+func (c *collectedFields) args(field *ast.Field, parse func() (map[string]any, error)) (map[string]any, error) {
+	c.mu.Lock()
+	a, ok := c.argm[field]
+	c.mu.Unlock()
+	if ok {
+		return a, nil
+	}
+	a, err := parse()
+	if err != nil {
+		return a, err
+	}
+	c.mu.Lock()
+	if c.argm == nil {
+		c.argm = map[*ast.Field]map[string]any{}
+	}
+	c.argm[field] = a
+	c.mu.Unlock()
+	return a, nil
 }
 
 type collectKey struct {

@@ -6680,7 +6680,7 @@ func (ec *executionContext) _Administrator_status(ctx context.Context, field gra
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Administrator().Status(ctx, obj)
+			return (&administratorResolver{ec.Resolvers.(*Resolver)}).Status(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -6704,7 +6704,8 @@ func (ec *executionContext) _Administrator_status(ctx context.Context, field gra
 			return graphql.Null
 		}
 		fc.Result = resTmp
-		return ec.marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus(ctx, field.Selections, res)
+		_ = res
+		return resTmp.(graphql.Marshaler) // marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus returns its value
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -6742,7 +6743,7 @@ func (ec *executionContext) _Administrator_suspensions(ctx context.Context, fiel
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Administrator().Suspensions(ctx, obj)
+			return (&administratorResolver{ec.Resolvers.(*Resolver)}).Suspensions(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -7243,7 +7244,7 @@ func (ec *executionContext) _AuditEvent_actorId(ctx context.Context, field graph
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AuditEvent().ActorID(ctx, obj)
+			return (&auditEventResolver{ec.Resolvers.(*Resolver)}).ActorID(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -7305,7 +7306,7 @@ func (ec *executionContext) _AuditEvent_actorLogin(ctx context.Context, field gr
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AuditEvent().ActorLogin(ctx, obj)
+			return (&auditEventResolver{ec.Resolvers.(*Resolver)}).ActorLogin(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -7367,7 +7368,7 @@ func (ec *executionContext) _AuditEvent_actor(ctx context.Context, field graphql
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AuditEvent().Actor(ctx, obj)
+			return (&auditEventResolver{ec.Resolvers.(*Resolver)}).Actor(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -7464,7 +7465,7 @@ func (ec *executionContext) _AuditEvent_targetIds(ctx context.Context, field gra
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AuditEvent().TargetIds(ctx, obj)
+			return (&auditEventResolver{ec.Resolvers.(*Resolver)}).TargetIds(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -7578,7 +7579,7 @@ func (ec *executionContext) _AuditEvent_requestId(ctx context.Context, field gra
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AuditEvent().RequestID(ctx, obj)
+			return (&auditEventResolver{ec.Resolvers.(*Resolver)}).RequestID(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -8967,7 +8968,7 @@ func (ec *executionContext) _Customer_suspensions(ctx context.Context, field gra
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().Suspensions(ctx, obj)
+			return (&customerResolver{ec.Resolvers.(*Resolver)}).Suspensions(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -9188,7 +9189,7 @@ func (ec *executionContext) _Customer_owner(ctx context.Context, field graphql.C
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().Owner(ctx, obj)
+			return (&customerResolver{ec.Resolvers.(*Resolver)}).Owner(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -9250,7 +9251,7 @@ func (ec *executionContext) _Customer_description(ctx context.Context, field gra
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().Description(ctx, obj)
+			return (&customerResolver{ec.Resolvers.(*Resolver)}).Description(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -9384,7 +9385,7 @@ func (ec *executionContext) _Customer_subscriptions(ctx context.Context, field g
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Customer().Subscriptions(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.HostingSubscriptionOrder), fc.Args["where"].(*model.HostingSubscriptionWhereInput))
+			return (&customerResolver{ec.Resolvers.(*Resolver)}).Subscriptions(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.HostingSubscriptionOrder), fc.Args["where"].(*model.HostingSubscriptionWhereInput))
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -9445,6 +9446,15 @@ func (ec *executionContext) fieldContext_Customer_subscriptions(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Customer_subscriptions_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Customer_subscriptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -11390,7 +11400,7 @@ func (ec *executionContext) _Description_author(ctx context.Context, field graph
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Description().Author(ctx, obj)
+			return (&descriptionResolver{ec.Resolvers.(*Resolver)}).Author(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -11919,7 +11929,7 @@ func (ec *executionContext) _HostingSubscription_domain(ctx context.Context, fie
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.HostingSubscription().Domain(ctx, obj)
+			return (&hostingSubscriptionResolver{ec.Resolvers.(*Resolver)}).Domain(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -11990,7 +12000,7 @@ func (ec *executionContext) _HostingSubscription_domains(ctx context.Context, fi
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.HostingSubscription().Domains(ctx, obj)
+			return (&hostingSubscriptionResolver{ec.Resolvers.(*Resolver)}).Domains(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -12061,7 +12071,7 @@ func (ec *executionContext) _HostingSubscription_subscriber(ctx context.Context,
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.HostingSubscription().Subscriber(ctx, obj)
+			return (&hostingSubscriptionResolver{ec.Resolvers.(*Resolver)}).Subscriber(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -12220,7 +12230,7 @@ func (ec *executionContext) _HostingSubscription_limits(ctx context.Context, fie
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.HostingSubscription().Limits(ctx, obj)
+			return (&hostingSubscriptionResolver{ec.Resolvers.(*Resolver)}).Limits(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -12415,7 +12425,7 @@ func (ec *executionContext) _HostingSubscription_status(ctx context.Context, fie
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.HostingSubscription().Status(ctx, obj)
+			return (&hostingSubscriptionResolver{ec.Resolvers.(*Resolver)}).Status(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -12439,7 +12449,8 @@ func (ec *executionContext) _HostingSubscription_status(ctx context.Context, fie
 			return graphql.Null
 		}
 		fc.Result = resTmp
-		return ec.marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus(ctx, field.Selections, res)
+		_ = res
+		return resTmp.(graphql.Marshaler) // marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus returns its value
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -12477,7 +12488,7 @@ func (ec *executionContext) _HostingSubscription_suspensions(ctx context.Context
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.HostingSubscription().Suspensions(ctx, obj)
+			return (&hostingSubscriptionResolver{ec.Resolvers.(*Resolver)}).Suspensions(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -13334,6 +13345,15 @@ func (ec *executionContext) fieldContext_Mutation_login(ctx context.Context, fie
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_login_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_login_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13432,6 +13452,15 @@ func (ec *executionContext) fieldContext_Mutation_createCustomer(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_createCustomer_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createCustomer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13494,6 +13523,15 @@ func (ec *executionContext) fieldContext_Mutation_suspendCustomers(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_suspendCustomers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_suspendCustomers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13556,6 +13594,15 @@ func (ec *executionContext) fieldContext_Mutation_activateCustomers(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_activateCustomers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_activateCustomers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13618,6 +13665,15 @@ func (ec *executionContext) fieldContext_Mutation_createResellerPlan(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_createResellerPlan_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createResellerPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13680,6 +13736,15 @@ func (ec *executionContext) fieldContext_Mutation_createReseller(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_createReseller_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createReseller_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13742,6 +13807,15 @@ func (ec *executionContext) fieldContext_Mutation_createServicePlan(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_createServicePlan_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createServicePlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13804,6 +13878,15 @@ func (ec *executionContext) fieldContext_Mutation_createSubscription(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_createSubscription_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createSubscription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13866,6 +13949,15 @@ func (ec *executionContext) fieldContext_Mutation_addDomain(ctx context.Context,
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_addDomain_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_addDomain_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13928,6 +14020,15 @@ func (ec *executionContext) fieldContext_Mutation_createPanelUser(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_createPanelUser_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createPanelUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -13990,6 +14091,15 @@ func (ec *executionContext) fieldContext_Mutation_updateCustomerContact(ctx cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_updateCustomerContact_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateCustomerContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14052,6 +14162,15 @@ func (ec *executionContext) fieldContext_Mutation_updateCustomerLogin(ctx contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_updateCustomerLogin_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateCustomerLogin_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14114,6 +14233,15 @@ func (ec *executionContext) fieldContext_Mutation_setCustomerDescription(ctx con
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_setCustomerDescription_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_setCustomerDescription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14176,6 +14304,15 @@ func (ec *executionContext) fieldContext_Mutation_updateResellerContact(ctx cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_updateResellerContact_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateResellerContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14238,6 +14375,15 @@ func (ec *executionContext) fieldContext_Mutation_updateResellerLogin(ctx contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_updateResellerLogin_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateResellerLogin_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14300,6 +14446,15 @@ func (ec *executionContext) fieldContext_Mutation_updatePanelUser(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_updatePanelUser_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updatePanelUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14362,6 +14517,15 @@ func (ec *executionContext) fieldContext_Mutation_deletePanelUser(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_deletePanelUser_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deletePanelUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14424,6 +14588,15 @@ func (ec *executionContext) fieldContext_Mutation_deleteCustomers(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_deleteCustomers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteCustomers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14486,6 +14659,15 @@ func (ec *executionContext) fieldContext_Mutation_deleteResellers(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_deleteResellers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteResellers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14548,6 +14730,15 @@ func (ec *executionContext) fieldContext_Mutation_updateServicePlan(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_updateServicePlan_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateServicePlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14610,6 +14801,15 @@ func (ec *executionContext) fieldContext_Mutation_deleteServicePlan(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_deleteServicePlan_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteServicePlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14672,6 +14872,15 @@ func (ec *executionContext) fieldContext_Mutation_updateResellerPlan(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_updateResellerPlan_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateResellerPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14734,6 +14943,15 @@ func (ec *executionContext) fieldContext_Mutation_deleteResellerPlan(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_deleteResellerPlan_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteResellerPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14796,6 +15014,15 @@ func (ec *executionContext) fieldContext_Mutation_updateSubscription(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_updateSubscription_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateSubscription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14858,6 +15085,15 @@ func (ec *executionContext) fieldContext_Mutation_changeSubscriptionPlan(ctx con
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_changeSubscriptionPlan_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_changeSubscriptionPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14920,6 +15156,15 @@ func (ec *executionContext) fieldContext_Mutation_syncSubscription(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_syncSubscription_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_syncSubscription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -14982,6 +15227,15 @@ func (ec *executionContext) fieldContext_Mutation_deleteSubscriptions(ctx contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_deleteSubscriptions_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteSubscriptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15044,6 +15298,15 @@ func (ec *executionContext) fieldContext_Mutation_renameDomain(ctx context.Conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_renameDomain_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_renameDomain_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15106,6 +15369,15 @@ func (ec *executionContext) fieldContext_Mutation_deleteDomain(ctx context.Conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_deleteDomain_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteDomain_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15163,6 +15435,15 @@ func (ec *executionContext) fieldContext_Mutation_changePassword(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_changePassword_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_changePassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15220,6 +15501,15 @@ func (ec *executionContext) fieldContext_Mutation_requestPasswordReset(ctx conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_requestPasswordReset_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_requestPasswordReset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15277,6 +15567,15 @@ func (ec *executionContext) fieldContext_Mutation_resetPassword(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_resetPassword_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_resetPassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15334,6 +15633,15 @@ func (ec *executionContext) fieldContext_Mutation_createApiToken(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_createApiToken_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createApiToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15391,6 +15699,15 @@ func (ec *executionContext) fieldContext_Mutation_revokeApiToken(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_revokeApiToken_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_revokeApiToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15453,6 +15770,15 @@ func (ec *executionContext) fieldContext_Mutation_suspendResellers(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_suspendResellers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_suspendResellers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15515,6 +15841,15 @@ func (ec *executionContext) fieldContext_Mutation_activateResellers(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_activateResellers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_activateResellers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15577,6 +15912,15 @@ func (ec *executionContext) fieldContext_Mutation_suspendSubscriptions(ctx conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_suspendSubscriptions_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_suspendSubscriptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15639,6 +15983,15 @@ func (ec *executionContext) fieldContext_Mutation_activateSubscriptions(ctx cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_activateSubscriptions_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_activateSubscriptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15701,6 +16054,15 @@ func (ec *executionContext) fieldContext_Mutation_convertCustomersToResellers(ct
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_convertCustomersToResellers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_convertCustomersToResellers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15763,6 +16125,15 @@ func (ec *executionContext) fieldContext_Mutation_moveCustomers(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_moveCustomers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_moveCustomers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15825,6 +16196,15 @@ func (ec *executionContext) fieldContext_Mutation_createWebhookEndpoint(ctx cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_createWebhookEndpoint_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createWebhookEndpoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15887,6 +16267,15 @@ func (ec *executionContext) fieldContext_Mutation_updateWebhookEndpoint(ctx cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_updateWebhookEndpoint_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateWebhookEndpoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -15949,6 +16338,15 @@ func (ec *executionContext) fieldContext_Mutation_deleteWebhookEndpoint(ctx cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_deleteWebhookEndpoint_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteWebhookEndpoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -16011,6 +16409,15 @@ func (ec *executionContext) fieldContext_Mutation_enableWebhookEndpoint(ctx cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_enableWebhookEndpoint_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_enableWebhookEndpoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -16073,6 +16480,15 @@ func (ec *executionContext) fieldContext_Mutation_redeliverWebhookDelivery(ctx c
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Mutation_redeliverWebhookDelivery_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_redeliverWebhookDelivery_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -16473,7 +16889,7 @@ func (ec *executionContext) _PanelUser_account(ctx context.Context, field graphq
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PanelUser().Account(ctx, obj)
+			return (&panelUserResolver{ec.Resolvers.(*Resolver)}).Account(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -16544,7 +16960,7 @@ func (ec *executionContext) _PanelUser_status(ctx context.Context, field graphql
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PanelUser().Status(ctx, obj)
+			return (&panelUserResolver{ec.Resolvers.(*Resolver)}).Status(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -16568,7 +16984,8 @@ func (ec *executionContext) _PanelUser_status(ctx context.Context, field graphql
 			return graphql.Null
 		}
 		fc.Result = resTmp
-		return ec.marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus(ctx, field.Selections, res)
+		_ = res
+		return resTmp.(graphql.Marshaler) // marshalNStatus2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐStatus returns its value
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -16845,6 +17262,15 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query_node_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -16902,6 +17328,15 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query_nodes_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -17004,6 +17439,15 @@ func (ec *executionContext) fieldContext_Query_customers(ctx context.Context, fi
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query_customers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_customers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -17066,6 +17510,15 @@ func (ec *executionContext) fieldContext_Query_resellers(ctx context.Context, fi
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query_resellers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_resellers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -17123,6 +17576,15 @@ func (ec *executionContext) fieldContext_Query_subscriptions(ctx context.Context
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query_subscriptions_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_subscriptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -17180,6 +17642,15 @@ func (ec *executionContext) fieldContext_Query_servicePlans(ctx context.Context,
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query_servicePlans_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_servicePlans_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -17242,6 +17713,15 @@ func (ec *executionContext) fieldContext_Query_resellerPlans(ctx context.Context
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query_resellerPlans_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_resellerPlans_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -17349,6 +17829,15 @@ func (ec *executionContext) fieldContext_Query_auditEvents(ctx context.Context, 
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query_auditEvents_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_auditEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -17411,6 +17900,15 @@ func (ec *executionContext) fieldContext_Query_webhookEndpoints(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query_webhookEndpoints_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_webhookEndpoints_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -17496,6 +17994,15 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Query___type_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -18153,7 +18660,7 @@ func (ec *executionContext) _Reseller_suspensions(ctx context.Context, field gra
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Reseller().Suspensions(ctx, obj)
+			return (&resellerResolver{ec.Resolvers.(*Resolver)}).Suspensions(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -18445,7 +18952,7 @@ func (ec *executionContext) _Reseller_limits(ctx context.Context, field graphql.
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Reseller().Limits(ctx, obj)
+			return (&resellerResolver{ec.Resolvers.(*Resolver)}).Limits(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -18666,7 +19173,7 @@ func (ec *executionContext) _Reseller_usage(ctx context.Context, field graphql.C
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Reseller().Usage(ctx, obj)
+			return (&resellerResolver{ec.Resolvers.(*Resolver)}).Usage(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -18738,7 +19245,7 @@ func (ec *executionContext) _Reseller_customers(ctx context.Context, field graph
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Reseller().Customers(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CustomerOrder), fc.Args["where"].(*model.CustomerWhereInput))
+			return (&resellerResolver{ec.Resolvers.(*Resolver)}).Customers(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CustomerOrder), fc.Args["where"].(*model.CustomerWhereInput))
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -18799,6 +19306,15 @@ func (ec *executionContext) fieldContext_Reseller_customers(ctx context.Context,
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Reseller_customers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Reseller_customers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -18822,7 +19338,7 @@ func (ec *executionContext) _Reseller_subscriptions(ctx context.Context, field g
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Reseller().Subscriptions(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.HostingSubscriptionOrder), fc.Args["where"].(*model.HostingSubscriptionWhereInput))
+			return (&resellerResolver{ec.Resolvers.(*Resolver)}).Subscriptions(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.HostingSubscriptionOrder), fc.Args["where"].(*model.HostingSubscriptionWhereInput))
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -18883,6 +19399,15 @@ func (ec *executionContext) fieldContext_Reseller_subscriptions(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_Reseller_subscriptions_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Reseller_subscriptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -19688,7 +20213,7 @@ func (ec *executionContext) _ResellerPlan_limits(ctx context.Context, field grap
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ResellerPlan().Limits(ctx, obj)
+			return (&resellerPlanResolver{ec.Resolvers.(*Resolver)}).Limits(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -19910,7 +20435,7 @@ func (ec *executionContext) _ResellerPlan_resellers(ctx context.Context, field g
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ResellerPlan().Resellers(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int))
+			return (&resellerPlanResolver{ec.Resolvers.(*Resolver)}).Resellers(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int))
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -19971,6 +20496,15 @@ func (ec *executionContext) fieldContext_ResellerPlan_resellers(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_ResellerPlan_resellers_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_ResellerPlan_resellers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -21354,7 +21888,7 @@ func (ec *executionContext) _ServicePlan_owner(ctx context.Context, field graphq
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ServicePlan().Owner(ctx, obj)
+			return (&servicePlanResolver{ec.Resolvers.(*Resolver)}).Owner(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -21416,7 +21950,7 @@ func (ec *executionContext) _ServicePlan_limits(ctx context.Context, field graph
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ServicePlan().Limits(ctx, obj)
+			return (&servicePlanResolver{ec.Resolvers.(*Resolver)}).Limits(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -21612,7 +22146,7 @@ func (ec *executionContext) _ServicePlan_subscriptions(ctx context.Context, fiel
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ServicePlan().Subscriptions(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int))
+			return (&servicePlanResolver{ec.Resolvers.(*Resolver)}).Subscriptions(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int))
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -21673,6 +22207,15 @@ func (ec *executionContext) fieldContext_ServicePlan_subscriptions(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_ServicePlan_subscriptions_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_ServicePlan_subscriptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -23126,7 +23669,7 @@ func (ec *executionContext) _Viewer_apiTokens(ctx context.Context, field graphql
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Viewer().APITokens(ctx, obj)
+			return (&viewerResolver{ec.Resolvers.(*Resolver)}).APITokens(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -23476,7 +24019,7 @@ func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, fiel
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.WebhookDelivery().LastError(ctx, obj)
+			return (&webhookDeliveryResolver{ec.Resolvers.(*Resolver)}).LastError(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -24083,7 +24626,7 @@ func (ec *executionContext) _WebhookEndpoint_disabledReason(ctx context.Context,
 			}
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
-			return ec.Resolvers.WebhookEndpoint().DisabledReason(ctx, obj)
+			return (&webhookEndpointResolver{ec.Resolvers.(*Resolver)}).DisabledReason(ctx, obj)
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -24296,7 +24839,7 @@ func (ec *executionContext) _WebhookEndpoint_deliveries(ctx context.Context, fie
 		}()
 		resTmp, err := func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.WebhookEndpoint().Deliveries(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["where"].(*model.WebhookDeliveryWhereInput))
+			return (&webhookEndpointResolver{ec.Resolvers.(*Resolver)}).Deliveries(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["where"].(*model.WebhookDeliveryWhereInput))
 		}(ctx)
 		if err != nil {
 			ec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
@@ -24357,6 +24900,15 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_deliveries(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field_WebhookEndpoint_deliveries_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_WebhookEndpoint_deliveries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -25024,6 +25576,15 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field___Directive_args_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field___Directive_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -25408,6 +25969,15 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field___Field_args_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field___Field_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -26661,6 +27231,15 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field___Type_fields_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field___Type_fields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -26887,6 +27466,15 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field___Type_enumValues_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field___Type_enumValues_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -26971,6 +27559,15 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 			ec.Error(ctx, err)
 		}
 	}()
+	if ec.fast() { // arguments parsed once per operation: graph/patch_generated.go
+		if fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {
+			return ec.field___Type_inputFields_args(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))
+		}); err != nil {
+			ec.Error(graphql.WithFieldContext(ctx, fc), err)
+			return fc, err
+		}
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field___Type_inputFields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
@@ -31744,6 +32341,13 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "owner":
+			if ec.fast() && readyCustomerOwner(fields, obj) { // answered from loaded data: graph/patch_generated.go
+				out.Values[i] = ec._Customer_owner(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -32583,6 +33187,13 @@ func (ec *executionContext) _HostingSubscription(ctx context.Context, sel ast.Se
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "domain":
+			if ec.fast() && readyHostingSubscriptionDomain(fields, obj) { // answered from loaded data: graph/patch_generated.go
+				out.Values[i] = ec._HostingSubscription_domain(ctx, field, obj)
+				if out.Values[i] == graphql.Null {
+					atomic.AddUint32(&out.Invalids, 1)
+				}
+				break
+			}
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
@@ -35875,7 +36486,7 @@ func (ec *executionContext) unmarshalNAddDomainInput2githubᚗcomᚋhostpanelᚋ
 }
 
 func (ec *executionContext) marshalNApiToken2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Session) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNApiToken2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐSession(ctx, sel, v[i])
@@ -35971,7 +36582,7 @@ func (ec *executionContext) marshalNConvertCustomersToResellersPayload2ᚖgithub
 }
 
 func (ec *executionContext) marshalNConvertedCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConvertedᚄ(ctx context.Context, sel ast.SelectionSet, v []*transfer.Converted) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConvertedCustomer2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtransferᚐConverted(ctx, sel, v[i])
@@ -36061,7 +36672,7 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 }
 
 func (ec *executionContext) marshalNCustomer2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Customer) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCustomer2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomer(ctx, sel, v[i])
@@ -36235,7 +36846,7 @@ func (ec *executionContext) marshalNDeletionSummary2ᚖgithubᚗcomᚋhostpanel�
 }
 
 func (ec *executionContext) marshalNDescription2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDescriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Description) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDescription2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDescription(ctx, sel, v[i])
@@ -36259,7 +36870,7 @@ func (ec *executionContext) marshalNDescription2ᚖgithubᚗcomᚋhostpanelᚋpa
 }
 
 func (ec *executionContext) marshalNDomain2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDomainᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Domain) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDomain2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐDomain(ctx, sel, v[i])
@@ -36296,7 +36907,7 @@ func (ec *executionContext) unmarshalNEnableWebhookEndpointInput2githubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNHostingSubscription2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.HostingSubscription) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHostingSubscription2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscription(ctx, sel, v[i])
@@ -36444,7 +37055,7 @@ func (ec *executionContext) marshalNMoveCustomersPayload2ᚖgithubᚗcomᚋhostp
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋhostpanelᚋpanelᚋentᚐNoder(ctx, sel, v[i])
@@ -36476,7 +37087,7 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 }
 
 func (ec *executionContext) marshalNPanelUser2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐPanelUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PanelUser) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPanelUser2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐPanelUser(ctx, sel, v[i])
@@ -36542,7 +37153,7 @@ func (ec *executionContext) unmarshalNPermission2ᚕgithubᚗcomᚋhostpanelᚋp
 }
 
 func (ec *executionContext) marshalNPermission2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermissionᚄ(ctx context.Context, sel ast.SelectionSet, v []types.Permission) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPermission2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermission(ctx, sel, v[i])
@@ -36599,7 +37210,7 @@ func (ec *executionContext) marshalNRequestPasswordResetPayload2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNReseller2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Reseller) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReseller2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐReseller(ctx, sel, v[i])
@@ -36771,7 +37382,7 @@ func (ec *executionContext) unmarshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanel�
 }
 
 func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Role) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRole2githubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐRole(ctx, sel, v[i])
@@ -36787,7 +37398,7 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋhostpanelᚋpanelᚋg
 }
 
 func (ec *executionContext) marshalNServicePlan2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlanᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ServicePlan) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNServicePlan2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlan(ctx, sel, v[i])
@@ -36932,7 +37543,7 @@ func (ec *executionContext) unmarshalNSuspendSubscriptionsInput2githubᚗcomᚋh
 }
 
 func (ec *executionContext) marshalNSuspension2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspensionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Suspension) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSuspension2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋgraphᚋmodelᚐSuspension(ctx, sel, v[i])
@@ -37030,7 +37641,7 @@ func (ec *executionContext) unmarshalNUpdateWebhookEndpointInput2githubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNUserError2ᚕᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*apperr.UserError) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUserError2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋinternalᚋapperrᚐUserError(ctx, sel, v[i])
@@ -37118,7 +37729,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -37162,7 +37773,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -37190,7 +37801,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -37218,7 +37829,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -37273,7 +37884,7 @@ func (ec *executionContext) marshalOAuditEventEdge2ᚕᚖgithubᚗcomᚋhostpane
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAuditEventEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐAuditEventEdge(ctx, sel, v[i])
@@ -37364,7 +37975,7 @@ func (ec *executionContext) marshalOCustomerEdge2ᚕᚖgithubᚗcomᚋhostpanel�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCustomerEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐCustomerEdge(ctx, sel, v[i])
@@ -37414,7 +38025,7 @@ func (ec *executionContext) marshalOHostingSubscriptionEdge2ᚕᚖgithubᚗcom�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOHostingSubscriptionEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐHostingSubscriptionEdge(ctx, sel, v[i])
@@ -37533,7 +38144,7 @@ func (ec *executionContext) marshalOPermission2ᚕgithubᚗcomᚋhostpanelᚋpan
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPermission2githubᚗcomᚋhostpanelᚋpanelᚋinternalᚋtypesᚐPermission(ctx, sel, v[i])
@@ -37559,7 +38170,7 @@ func (ec *executionContext) marshalOResellerEdge2ᚕᚖgithubᚗcomᚋhostpanel�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOResellerEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerEdge(ctx, sel, v[i])
@@ -37602,7 +38213,7 @@ func (ec *executionContext) marshalOResellerPlanEdge2ᚕᚖgithubᚗcomᚋhostpa
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOResellerPlanEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐResellerPlanEdge(ctx, sel, v[i])
@@ -37645,7 +38256,7 @@ func (ec *executionContext) marshalOServicePlanEdge2ᚕᚖgithubᚗcomᚋhostpan
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOServicePlanEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐServicePlanEdge(ctx, sel, v[i])
@@ -37766,7 +38377,7 @@ func (ec *executionContext) marshalOWebhookDeliveryEdge2ᚕᚖgithubᚗcomᚋhos
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOWebhookDeliveryEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐWebhookDeliveryEdge(ctx, sel, v[i])
@@ -37817,7 +38428,7 @@ func (ec *executionContext) marshalOWebhookEndpointEdge2ᚕᚖgithubᚗcomᚋhos
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOWebhookEndpointEdge2ᚖgithubᚗcomᚋhostpanelᚋpanelᚋentᚐWebhookEndpointEdge(ctx, sel, v[i])
@@ -37837,7 +38448,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -37856,7 +38467,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -37875,7 +38486,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -37894,7 +38505,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ec, ctx, sel, v, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

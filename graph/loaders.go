@@ -86,14 +86,7 @@ func siblingDomains(ctx context.Context, obj *ent.HostingSubscription) ([]*ent.D
 	if p == nil {
 		return nil, false
 	}
-	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), p.Field.Selections, []string{"HostingSubscription", "Node"}) {
-		if f.Name == "domains" {
-			if ds, err := obj.NamedDomains(f.Alias); err == nil {
-				return ds, true
-			}
-		}
-	}
-	return nil, false
+	return loadedDomainsIn(p.Field.Selections, obj)
 }
 
 // Admin returns the administrator, read once per request.

@@ -19,7 +19,9 @@
 //     by a pointer to its field (stringRef, idRef, ...: no allocation).
 //     Every other field of an object without a directive runs what
 //     graphql.ResolveField runs (field context, resolver, errors, nulls,
-//     panics, marshaler) inline, without its four closures.
+//     panics, marshaler) inline, without its four closures, calling the
+//     resolver's type directly (no *tResolver allocated per call). Field
+//     arguments are parsed once per field of the operation.
 //  3. Resolver and context-method fields that never wait for a dataloader
 //     run inline instead of through FieldSet.ResolveConcurrently (one
 //     goroutine per extra such field of every object). Which resolvers may
@@ -34,9 +36,12 @@
 //     as _T_reference.
 //  5. Lists are marshalled one element after the other, without a goroutine
 //     each, when nothing selected under them may wait for a dataloader
-//     (executionContext.marshalSlice, graph/executor.go, looks at the
-//     selection with the table of waiting fields written here to
-//     waiting_generated.go).
+//     (marshalSlice, graph/executor.go, looks at the selection with the
+//     table of waiting fields written here to waiting_generated.go), or
+//     when every field that may wait is answered from loaded data for every
+//     element (elementsReady, graph/executor_ready.go). A waiting field
+//     with a function ready<Object><Field> in the package runs inline for
+//     the objects that function reports ready.
 package main
 
 import (
@@ -85,12 +90,15 @@ func main() {
 	// 2b. Every other field of an object without a directive.
 	s = patchResolveFields(s)
 
+	// 2c. Field arguments parsed once per operation.
+	s = patchFieldArgs(s)
+
 	// 3. Inline fields that never wait; the rest is the table of waiting fields.
-	waits, err := waitingResolvers(".")
+	waits, funcs, err := waitingResolvers(".")
 	if err != nil {
 		fail(err)
 	}
-	s, waiting := patchConcurrentFields(s, waits)
+	s, waiting := patchConcurrentFields(s, waits, funcs)
 
 	// 4. Objects: one allocation for the field values (objectOut), fields
 	// collected through a per-operation cache without graphql's hashing,
@@ -116,7 +124,7 @@ func main() {
 		fail(fmt.Errorf("%s: %d of %d MarshalSliceConcurrently calls have the expected shape; gqlgen changed",
 			path, n, strings.Count(s, "MarshalSliceConcurrently")))
 	}
-	s = strings.ReplaceAll(s, slice, "ec.marshalSlice(ctx, sel, len(v), ")
+	s = strings.ReplaceAll(s, slice, "marshalSlice(ec, ctx, sel, v, ")
 
 	for _, name := range sortedKeys(reference) {
 		s += "\n// " + name + "_reference is " + name + " as gqlgen generated it (HandlerConfig.ReferenceExecutor).\n" +
@@ -257,7 +265,7 @@ func patchResolveFields(s string) string {
 			"\t\tif err != nil {\n\t\t\treturn graphql.Null\n\t\t}\n" +
 			"\t\tctx = graphql.WithFieldContext(ctx, fc)\n" +
 			"\t\tdefer func() {\n\t\t\tif r := recover(); r != nil {\n\t\t\t\tec.Error(ctx, ec.Recover(ctx, r))\n\t\t\t\tret = graphql.Null\n\t\t\t}\n\t\t}()\n" +
-			"\t\tresTmp, err := func(ctx context.Context) (any, error) {\n" + body + "\t\t}(ctx)\n" +
+			"\t\tresTmp, err := func(ctx context.Context) (any, error) {\n" + stackResolvers(body) + "\t\t}(ctx)\n" +
 			"\t\tif err != nil {\n\t\t\tec.Error(ctx, graphql.AddFieldLocationToError(ctx, err))\n" +
 			"\t\t\tif fc.NonNull && !" + nonNull + " {\n\t\t\t\treturn graphql.RequiredNull\n\t\t\t}\n\t\t\treturn graphql.Null\n\t\t}\n" +
 			"\t\tif resTmp == nil {\n\t\t\tif " + nonNull + " || fc.NonNull {\n\t\t\t\tgraphql.AddInvalidNullError(ctx, \"\")\n\t\t\t}\n" +
@@ -265,13 +273,67 @@ func patchResolveFields(s string) string {
 			"\t\tres, ok := resTmp.(" + typ + ")\n" +
 			"\t\tif !ok {\n\t\t\tec.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, resTmp, res)\n\t\t\treturn graphql.Null\n\t\t}\n" +
 			"\t\tfc.Result = resTmp\n" +
-			"\t\treturn ec." + marshal + "(ctx, field.Selections, res)\n" +
+			marshalResult(s, marshal) +
 			"\t}\n" + rest
 	})
 	if n < 50 {
 		fail(fmt.Errorf("generated.go: only %d resolved fields found; gqlgen changed", n))
 	}
 	return s
+}
+
+// rootResolver is a call of a resolver through the ResolverRoot.
+var rootResolver = regexp.MustCompile(`ec\.Resolvers\.(\w+)\(\)\.`)
+
+// stackResolvers calls the resolver's type directly: ec.Resolvers.T().F(
+// allocates a *tResolver per call (gqlgen's ResolverRoot methods return
+// &tResolver{r}); (&tResolver{r}).F( keeps it on the stack. The fast path
+// runs only with the package's *Resolver (ec.fast()); a type of another
+// name fails the build.
+func stackResolvers(body string) string {
+	return rootResolver.ReplaceAllStringFunc(body, func(call string) string {
+		m := rootResolver.FindStringSubmatch(call)
+		return "(&" + lcFirst(m[1]) + "Resolver{ec.Resolvers.(*Resolver)})."
+	})
+}
+
+// fieldArgs is the end of a generated field context with arguments.
+var fieldArgs = regexp.MustCompile(`\tctx = graphql\.WithFieldContext\(ctx, fc\)\n` +
+	`\tif fc\.Args, err = ec\.(field_\w+_args)\(ctx, field\.ArgumentMap\(ec\.Variables\)\); err != nil \{\n` +
+	`\t\tec\.Error\(ctx, err\)\n\t\treturn fc, err\n\t\}\n\treturn fc, nil\n\}\n`)
+
+// patchFieldArgs parses a field's arguments once per operation (the same
+// field of the operation with the same variables: executionContext's
+// collectedFields.args) instead of once per object: a map of the raw
+// arguments, the arguments' map and values and a context each time.
+// Arguments that fail to parse are not kept (their error is reported for
+// every object, as before).
+func patchFieldArgs(s string) string {
+	n := 0
+	s = fieldArgs.ReplaceAllStringFunc(s, func(tail string) string {
+		m := fieldArgs.FindStringSubmatch(tail)
+		n++
+		return "\tif ec.fast() { // arguments parsed once per operation: graph/patch_generated.go\n" +
+			"\t\tif fc.Args, err = ec.collected.args(field.Field, func() (map[string]any, error) {\n" +
+			"\t\t\treturn ec." + m[1] + "(graphql.WithFieldContext(ctx, fc), field.ArgumentMap(ec.Variables))\n" +
+			"\t\t}); err != nil {\n\t\t\tec.Error(graphql.WithFieldContext(ctx, fc), err)\n\t\t\treturn fc, err\n\t\t}\n" +
+			"\t\treturn fc, nil\n\t}\n" + tail
+	})
+	if n < 30 || n != strings.Count(s, "field.ArgumentMap(ec.Variables)")-n {
+		fail(fmt.Errorf("generated.go: %d of %d field argument parses rewritten; gqlgen changed", n,
+			strings.Count(s, "field.ArgumentMap(ec.Variables)")-n))
+	}
+	return s
+}
+
+// marshalResult is the fast path's last statement: the marshaler, or for a
+// non-null enum (a marshaler that returns its value) the value already
+// boxed in resTmp, not boxed a second time.
+func marshalResult(s, marshal string) string {
+	if strings.HasPrefix(marshal, "marshalN") && returnsValue(s, marshal) {
+		return "\t\t_ = res\n\t\treturn resTmp.(graphql.Marshaler) // " + marshal + " returns its value\n"
+	}
+	return "\t\treturn ec." + marshal + "(ctx, field.Selections, res)\n"
 }
 
 // returnsValue reports whether the marshaler returns its value as it is.
@@ -320,10 +382,14 @@ var resolverCall = regexp.MustCompile(`ec\.Resolvers\.(\w+)\(\)\.(\w+)\(`)
 var contextMethod = regexp.MustCompile(`return obj\.\w+\(ctx[,)]`)
 
 // patchConcurrentFields inlines the concurrent fields that never wait and
-// returns the others as "Object.field".
-func patchConcurrentFields(s string, waits map[string]bool) (string, []string) {
+// returns the others as "Object.field". A waiting field with a function
+// ready<Object><Field>(fields, obj) among funcs (graph/executor_ready.go)
+// runs inline for the objects it reports ready for (answered from loaded
+// data), concurrently for the others.
+func patchConcurrentFields(s string, waits, funcs map[string]bool) (string, []string) {
 	var waiting []string
 	inlined := 0
+	readyUsed := map[string]bool{}
 	s = concurrentField.ReplaceAllStringFunc(s, func(site string) string {
 		m := concurrentField.FindStringSubmatch(site)
 		field, nonNull, fn := m[1], m[2] == "true", m[3]
@@ -340,15 +406,25 @@ func patchConcurrentFields(s string, waits map[string]bool) (string, []string) {
 		} else if contextMethod.MatchString(body) {
 			wait = false // an ent method: eager-loaded edges or its own query, never a dataloader
 		}
-		if wait {
-			waiting = append(waiting, object+"."+field)
-			return site
-		}
-		inlined++
 		invalid := "graphql.RequiredNull"
 		if nonNull {
 			invalid = "graphql.Null"
 		}
+		if wait {
+			waiting = append(waiting, object+"."+field)
+			ready := "ready" + object + strings.ToUpper(field[:1]) + field[1:]
+			if !funcs[ready] {
+				return site
+			}
+			readyUsed[ready] = true
+			return "\t\tcase \"" + field + "\":\n" +
+				"\t\t\tif ec.fast() && " + ready + "(fields, obj) { // answered from loaded data: graph/patch_generated.go\n" +
+				"\t\t\t\tout.Values[i] = ec." + fn + "(ctx, field, obj)\n" +
+				"\t\t\t\tif out.Values[i] == " + invalid + " {\n\t\t\t\t\tatomic.AddUint32(&out.Invalids, 1)\n\t\t\t\t}\n" +
+				"\t\t\t\tbreak\n\t\t\t}\n" +
+				strings.TrimPrefix(site, m[0][:strings.Index(m[0], "\n")+1])
+		}
+		inlined++
 		return "\t\tcase \"" + field + "\":\n" +
 			"\t\t\tif ec.fast() { // never waits for a dataloader: graph/patch_generated.go\n" +
 			"\t\t\t\tout.Values[i] = ec." + fn + "(ctx, field, obj)\n" +
@@ -358,6 +434,12 @@ func patchConcurrentFields(s string, waits map[string]bool) (string, []string) {
 	})
 	if inlined < 10 || len(waiting) == 0 {
 		fail(fmt.Errorf("generated.go: %d concurrent fields inlined, %d waiting; gqlgen changed", inlined, len(waiting)))
+	}
+	for name := range funcs {
+		if strings.HasPrefix(name, "ready") && len(name) > 5 && name[5] >= 'A' && name[5] <= 'Z' &&
+			!strings.Contains(name, ".") && !readyUsed[name] {
+			fail(fmt.Errorf("%s names no waiting field of generated.go (ready<Object><Field>)", name))
+		}
 	}
 	sort.Strings(waiting)
 	return s, waiting
@@ -408,11 +490,11 @@ func lcFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }
 // waitingResolvers parses the package's hand-written files and returns the
 // functions and methods ("Func", "recvType.Method") that may wait for a
 // dataloader: those that call loadersFrom, directly or through another
-// function or method of the package.
-func waitingResolvers(dir string) (map[string]bool, error) {
+// function or method of the package; and all of them.
+func waitingResolvers(dir string) (map[string]bool, map[string]bool, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	fset := token.NewFileSet()
 	calls := map[string][]string{} // key -> called names ("F" or ".M")
@@ -424,7 +506,7 @@ func waitingResolvers(dir string) (map[string]bool, error) {
 		}
 		file, err := parser.ParseFile(fset, f, nil, 0)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, d := range file.Decls {
 			fd, ok := d.(*ast.FuncDecl)
@@ -456,7 +538,7 @@ func waitingResolvers(dir string) (map[string]bool, error) {
 		}
 	}
 	if len(calls) == 0 {
-		return nil, fmt.Errorf("no resolvers found in %s", dir)
+		return nil, nil, fmt.Errorf("no resolvers found in %s", dir)
 	}
 	waits := map[string]bool{}
 	for changed := true; changed; {
@@ -478,9 +560,15 @@ func waitingResolvers(dir string) (map[string]bool, error) {
 		}
 	}
 	if !waits["customerResolver.Owner"] {
-		return nil, fmt.Errorf("customerResolver.Owner does not wait for a loader: the analysis is broken")
+		return nil, nil, fmt.Errorf("customerResolver.Owner does not wait for a loader: the analysis is broken")
 	}
-	return waits, nil
+	funcs := map[string]bool{}
+	for _, keys := range keysByName {
+		for _, k := range keys {
+			funcs[k] = true
+		}
+	}
+	return waits, funcs, nil
 }
 
 func fail(err error) {

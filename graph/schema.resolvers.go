@@ -37,14 +37,11 @@ func (r *customerResolver) Suspensions(ctx context.Context, obj *ent.Customer) (
 
 // Owner is the resolver for the owner field.
 func (r *customerResolver) Owner(ctx context.Context, obj *ent.Customer) (ent.Noder, error) {
-	if obj.ResellerID == nil {
-		if a := obj.JoinedAdministrator(); a != nil {
-			return a, nil
-		}
-		return loadersFrom(ctx).Admin(ctx)
+	if owner, ok := loadedOwner(obj); ok {
+		return owner, nil
 	}
-	if r := obj.Edges.Reseller; r != nil {
-		return r, nil
+	if obj.ResellerID == nil {
+		return loadersFrom(ctx).Admin(ctx)
 	}
 	return loadersFrom(ctx).Reseller.Load(ctx, *obj.ResellerID)()
 }
