@@ -91,7 +91,46 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
-	writeJSON(w, http.StatusOK, responses(ctx))
+	writeResponse(w, responses(ctx))
+}
+
+// writeResponse writes an executed operation's response with status 200.
+// Its data were written by the executor as JSON already: they are copied
+// as they are, where json.Marshal would scan, compact and HTML-escape them
+// again (about a tenth of the tree page's CPU). The result is the same JSON
+// document; json.Marshal's output differs only in escaping <, >, &, U+2028
+// and U+2029 inside strings (TestWriteResponseAsMarshal), which a client
+// decodes the same way (the body is application/json, nosniff).
+func writeResponse(w http.ResponseWriter, resp *graphql.Response) {
+	if resp == nil || resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
+		writeJSON(w, http.StatusOK, resp)
+		return
+	}
+	b := make([]byte, 0, len(resp.Data)+64)
+	b = append(b, '{')
+	if len(resp.Errors) > 0 {
+		errs, err := json.Marshal(resp.Errors)
+		if err != nil {
+			panic(err) // gqlerror.List always marshals; this is a bug
+		}
+		b = append(append(append(b, `"errors":`...), errs...), ',')
+	}
+	b = append(b, `"data":`...)
+	if len(resp.Data) == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, resp.Data...)
+	}
+	if len(resp.Extensions) > 0 {
+		ext, err := json.Marshal(resp.Extensions)
+		if err != nil {
+			panic(err) // our extensions always marshal; this is a bug
+		}
+		b = append(append(b, `,"extensions":`...), ext...)
+	}
+	b = append(b, '}')
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
 }
 
 // negotiate picks the response media type from the Accept header values:
