@@ -3,9 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -32,6 +29,7 @@ import (
 	"github.com/hostpanel/panel/ent/paneluser"
 	"github.com/hostpanel/panel/ent/privacy"
 	"github.com/hostpanel/panel/ent/webhookdelivery"
+	"github.com/hostpanel/panel/internal/apitest"
 	"github.com/hostpanel/panel/internal/db"
 	eventtypes "github.com/hostpanel/panel/internal/events"
 	"github.com/hostpanel/panel/internal/types"
@@ -910,7 +908,7 @@ func replicaWebhooksShutdown(t *testing.T, bin string) {
 		body, _ := io.ReadAll(req.Body)
 		ep := strings.TrimPrefix(req.URL.Path, "/")
 		mu.Lock()
-		ok := validHookSignature(secrets[ep], req.Header.Get("Panel-Signature"), body, 5*time.Minute, time.Now())
+		ok := apitest.VerifyWebhookSignature(secrets[ep], req.Header.Get("Panel-Signature"), body, 5*time.Minute, time.Now())
 		mu.Unlock()
 		if !ok {
 			mu.Lock()
@@ -1135,7 +1133,7 @@ func (r *hookReceiver) serve(w http.ResponseWriter, req *http.Request) {
 	case err != nil || !ok || req.Method != http.MethodPost:
 		problem("%s %s: %v (known endpoint %v)", req.Method, req.URL.Path, err, ok)
 		return
-	case !validHookSignature(secret, req.Header.Get("Panel-Signature"), body, 5*time.Minute, time.Now()):
+	case !apitest.VerifyWebhookSignature(secret, req.Header.Get("Panel-Signature"), body, 5*time.Minute, time.Now()):
 		problem("bad signature %q", req.Header.Get("Panel-Signature"))
 		return
 	}
@@ -1177,38 +1175,6 @@ func (r *hookReceiver) acked() map[string]map[hookKey]int {
 		}
 	}
 	return out
-}
-
-// validHookSignature checks a Panel-Signature header as a receiver would
-// (docs/webhooks.md, written here independently of internal/webhooks): v1
-// is the hex HMAC-SHA256 of "t.body" keyed with the secret, t within
-// tolerance of now.
-func validHookSignature(secret, header string, body []byte, tolerance time.Duration, now time.Time) bool {
-	var ts string
-	var sigs []string
-	for _, part := range strings.Split(header, ",") {
-		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
-		switch k {
-		case "t":
-			ts = v
-		case "v1":
-			sigs = append(sigs, v)
-		}
-	}
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil || now.Sub(time.Unix(sec, 0)).Abs() > tolerance {
-		return false
-	}
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write([]byte(ts + "."))
-	m.Write(body)
-	want := m.Sum(nil)
-	for _, s := range sigs {
-		if got, err := hex.DecodeString(s); err == nil && hmac.Equal(got, want) {
-			return true
-		}
-	}
-	return false
 }
 
 // connOwner returns the index (in pids) of the local process that holds the

@@ -2,9 +2,6 @@ package graph_test
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -25,36 +22,6 @@ import (
 	"github.com/hostpanel/panel/internal/events"
 	"github.com/hostpanel/panel/internal/webhooks"
 )
-
-// verifySignature is the receiver example of docs/webhooks.md, verbatim:
-// the tests check deliveries with the algorithm receivers are told to use.
-func verifySignature(secret, header string, body []byte, tolerance time.Duration, now time.Time) bool {
-	var ts string
-	var sigs []string
-	for _, part := range strings.Split(header, ",") {
-		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
-		switch k {
-		case "t":
-			ts = v
-		case "v1":
-			sigs = append(sigs, v)
-		}
-	}
-	t, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil || now.Sub(time.Unix(t, 0)).Abs() > tolerance {
-		return false
-	}
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write([]byte(ts + "."))
-	m.Write(body)
-	want := m.Sum(nil)
-	for _, s := range sigs {
-		if got, err := hex.DecodeString(s); err == nil && hmac.Equal(got, want) {
-			return true
-		}
-	}
-	return false
-}
 
 // hookRequest is one request a receiver got.
 type hookRequest struct {
@@ -269,12 +236,12 @@ func TestWebhooksDelivery(t *testing.T) {
 			t.Fatalf("received %d requests, want 1", len(got))
 		}
 		h := got[0]
-		if !verifySignature(secret, h.Header.Get("Panel-Signature"), h.Body, 5*time.Minute, time.Now()) {
+		if !apitest.VerifyWebhookSignature(secret, h.Header.Get("Panel-Signature"), h.Body, 5*time.Minute, time.Now()) {
 			t.Errorf("signature %q does not verify", h.Header.Get("Panel-Signature"))
 		}
-		if verifySignature(secret+"x", h.Header.Get("Panel-Signature"), h.Body, 5*time.Minute, time.Now()) ||
-			verifySignature(secret, h.Header.Get("Panel-Signature"), append(h.Body, ' '), 5*time.Minute, time.Now()) ||
-			verifySignature(secret, h.Header.Get("Panel-Signature"), h.Body, 5*time.Minute, time.Now().Add(time.Hour)) {
+		if apitest.VerifyWebhookSignature(secret+"x", h.Header.Get("Panel-Signature"), h.Body, 5*time.Minute, time.Now()) ||
+			apitest.VerifyWebhookSignature(secret, h.Header.Get("Panel-Signature"), append(h.Body, ' '), 5*time.Minute, time.Now()) ||
+			apitest.VerifyWebhookSignature(secret, h.Header.Get("Panel-Signature"), h.Body, 5*time.Minute, time.Now().Add(time.Hour)) {
 			t.Error("a wrong secret, a changed body or an old timestamp verifies")
 		}
 		ev := h.Event
@@ -517,7 +484,7 @@ func TestWebhooksChunks(t *testing.T) {
 		var all []string
 		seen := map[int]bool{}
 		for _, h := range rcv.requests() {
-			if !verifySignature(secret, h.Header.Get("Panel-Signature"), h.Body, time.Minute, time.Now()) {
+			if !apitest.VerifyWebhookSignature(secret, h.Header.Get("Panel-Signature"), h.Body, time.Minute, time.Now()) {
 				t.Error("chunk signature does not verify")
 			}
 			c := h.Event.Chunk
